@@ -1,0 +1,1 @@
+"""Appraisal models (built in the appraisal issue)."""

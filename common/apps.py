@@ -1,0 +1,8 @@
+"""Cross-cutting pieces every app uses: Thai conventions, permissions glue, headers."""
+
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+    verbose_name = "common"

@@ -1,0 +1,48 @@
+"""Template filters for Thai dates and digits: the one way templates show them."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from common import thai
+
+register = template.Library()
+
+
+def _local(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def be_date(value, digits_thai=False):
+    """{{ d|be_date }} -> '1 ตุลาคม 2569'; {{ d|be_date:True }} with Thai digits."""
+    if not value:
+        return ""
+    return thai.format_date_long(_local(value), digits_thai=bool(digits_thai))
+
+
+@register.filter
+def be_date_short(value, digits_thai=False):
+    """{{ d|be_date_short }} -> '1 ต.ค. 69'."""
+    if not value:
+        return ""
+    return thai.format_date_short(_local(value), digits_thai=bool(digits_thai))
+
+
+@register.filter
+def be_datetime(value, digits_thai=False):
+    """{{ dt|be_datetime }} -> '1 ต.ค. 69 14:05' in Asia/Bangkok."""
+    if not value:
+        return ""
+    return thai.format_datetime_short(_local(value), digits_thai=bool(digits_thai))
+
+
+@register.filter
+def digits(value, digits_thai=False):
+    """{{ n|digits:use_thai_digits }}: Thai digits when the organisation asks for them."""
+    if value is None:
+        return ""
+    return thai.thai_digits(value) if digits_thai else str(value)

@@ -1,0 +1,102 @@
+"""Thai conventions in one place: B.E. dates, Thai digits, fiscal year and appraisal round.
+
+Pure Python (no Django import) so any layer, and any office checking our figures, can use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
+
+BE_OFFSET = 543
+
+
+def be_year(ce_year: int) -> int:
+    """Buddhist Era year of a Common Era year."""
+    return ce_year + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    """Common Era year of a Buddhist Era year."""
+    return be - BE_OFFSET
+
+
+def thai_digits(value: object) -> str:
+    """The text with every Arabic digit written as a Thai digit."""
+    return arabic_digit_to_thai_digit(str(value)) if str(value) else ""
+
+
+def _as_datetime(value: dt.date) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def format_date_long(value: dt.date, *, digits_thai: bool = False) -> str:
+    """'1 ตุลาคม 2569' (or '๑ ตุลาคม ๒๕๖๙')."""
+    return thai_strftime(_as_datetime(value), "%-d %B %Y", thaidigit=digits_thai)
+
+
+def format_date_short(value: dt.date, *, digits_thai: bool = False) -> str:
+    """'1 ต.ค. 69' (or '๑ ต.ค. ๖๙')."""
+    return thai_strftime(_as_datetime(value), "%-d %b %y", thaidigit=digits_thai)
+
+
+def format_datetime_short(value: dt.datetime, *, digits_thai: bool = False) -> str:
+    """'1 ต.ค. 69 14:05'."""
+    return thai_strftime(value, "%-d %b %y %H:%M", thaidigit=digits_thai)
+
+
+class Round(NamedTuple):
+    """An appraisal round: fiscal year (B.E.), number 1 or 2, first and last day."""
+
+    fiscal_year: int
+    number: int
+    start: dt.date
+    end: dt.date
+
+    @property
+    def code(self) -> str:
+        """'2570-1', the form used on the command line and in URLs."""
+        return f"{self.fiscal_year}-{self.number}"
+
+
+def fiscal_year_of(value: dt.date) -> int:
+    """B.E. fiscal year a date falls in: 1 Oct 2026 starts ปีงบประมาณ 2570."""
+    return be_year(value.year + 1 if value.month >= 10 else value.year)
+
+
+def fiscal_year_dates(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a B.E. fiscal year (1 Oct to 30 Sep)."""
+    end_ce = ce_year(fiscal_year)
+    return dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 9, 30)
+
+
+def round_dates(fiscal_year: int, number: int) -> Round:
+    """Round 1 runs 1 Oct to 31 Mar, round 2 runs 1 Apr to 30 Sep."""
+    end_ce = ce_year(fiscal_year)
+    if number == 1:
+        return Round(fiscal_year, 1, dt.date(end_ce - 1, 10, 1), dt.date(end_ce, 3, 31))
+    if number == 2:
+        return Round(fiscal_year, 2, dt.date(end_ce, 4, 1), dt.date(end_ce, 9, 30))
+    raise ValueError(f"round number must be 1 or 2, not {number!r}")
+
+
+def round_of(value: dt.date) -> Round:
+    """The appraisal round a date falls in."""
+    fy = fiscal_year_of(value)
+    return round_dates(fy, 1 if value.month >= 10 or value.month <= 3 else 2)
+
+
+def parse_round_code(code: str) -> tuple[int, int]:
+    """'2570-1' -> (2570, 1); raises ValueError with a message otherwise."""
+    try:
+        year_text, number_text = code.strip().split("-")
+        year, number = int(year_text), int(number_text)
+    except ValueError as exc:
+        raise ValueError(f"รอบการประเมินต้องอยู่ในรูป ปี-รอบ เช่น 2570-1 (ได้รับ {code!r})") from exc
+    if number not in (1, 2) or not 2400 <= year <= 2700:
+        raise ValueError(f"รอบการประเมินต้องอยู่ในรูป ปี-รอบ เช่น 2570-1 (ได้รับ {code!r})")
+    return year, number

@@ -1,0 +1,1 @@
+"""KPI models (built in the KPI issue)."""

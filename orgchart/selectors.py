@@ -1,0 +1,297 @@
+"""Reads for the org chart, already scoped to what the user may see, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from orgchart.models import HrScope, OrgUnit, Person
+
+ANCESTOR_CHUNK = 200
+
+
+# --- who the user is -------------------------------------------------------------------------
+
+
+@dataclass
+class Roles:
+    """What a user is in the organisation; computed once per request and cached on the user."""
+
+    is_admin: bool = False
+    person: Person | None = None
+    hr_scopes: list[OrgUnit] = field(default_factory=list)
+    _evaluatee_ids: set[int] | None = None
+
+    @property
+    def is_hr(self) -> bool:
+        return bool(self.hr_scopes)
+
+    @property
+    def tree_ids(self) -> set[int]:
+        """Departments whose chart the user may read: their own and those they do HR for."""
+        ids = {u.tree_id for u in self.hr_scopes}
+        if self.person is not None:
+            ids.add(self.person.unit.tree_id)
+        return ids
+
+    def hr_covers(self, unit: OrgUnit) -> bool:
+        return any(
+            s.tree_id == unit.tree_id and s.lft <= unit.lft and unit.rght <= s.rght
+            for s in self.hr_scopes
+        )
+
+    def evaluatee_ids(self) -> set[int]:
+        if self._evaluatee_ids is None:
+            self._evaluatee_ids = (
+                {p.pk for p in people_evaluated_by(self.person)} if self.person else set()
+            )
+        return self._evaluatee_ids
+
+
+def roles_of(user) -> Roles:
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_pms_roles", None)
+    if cached is not None:
+        return cached
+    person = (
+        Person.objects.select_related("unit", "position").filter(user=user, is_active=True).first()
+    )
+    scopes = [s.unit for s in HrScope.objects.select_related("unit").filter(user=user)]
+    roles = Roles(is_admin=user.is_superuser, person=person, hr_scopes=scopes)
+    user._pms_roles = roles
+    return roles
+
+
+# --- scoping ---------------------------------------------------------------------------------
+
+
+def _subtree_q(units: Iterable[OrgUnit], prefix: str = "") -> Q:
+    conds = [
+        Q(**{f"{prefix}tree_id": u.tree_id, f"{prefix}lft__gte": u.lft, f"{prefix}rght__lte": u.rght})
+        for u in units
+    ]
+    return reduce(or_, conds) if conds else Q(pk__in=[])
+
+
+def units_visible_to(user) -> QuerySet[OrgUnit]:
+    """Units whose page the user may open: all for an administrator, else their departments."""
+    roles = roles_of(user)
+    qs = OrgUnit.objects.all()
+    if roles.is_admin:
+        return qs
+    return qs.filter(tree_id__in=roles.tree_ids)
+
+
+def units_hr_scoped(user) -> QuerySet[OrgUnit]:
+    """Units the user administers as HR (or all, for an administrator)."""
+    roles = roles_of(user)
+    if roles.is_admin:
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(_subtree_q(roles.hr_scopes))
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """People whose page the user may open: self, those they evaluate (and one level below),
+    everyone in their HR scope; all for an administrator."""
+    roles = roles_of(user)
+    qs = Person.objects.all()
+    if roles.is_admin:
+        return qs
+    cond = Q(pk__in=[])
+    if roles.person is not None:
+        direct = roles.evaluatee_ids()
+        # A higher supervisor also sees the people their direct evaluatees evaluate.
+        second = {p.pk for team in evaluatees_of(direct).values() for p in team}
+        cond |= Q(pk=roles.person.pk) | Q(pk__in=direct | second)
+    if roles.hr_scopes:
+        cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
+    return qs.filter(cond)
+
+
+# --- evaluators --------------------------------------------------------------------------------
+
+
+def _effective_head_id(unit: OrgUnit) -> int | None:
+    return unit.acting_head_id or unit.head_id
+
+
+def _ancestors_of(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
+    """For each unit, itself and its ancestors nearest first (one query per 200 units)."""
+    result: dict[int, list[OrgUnit]] = {u.pk: [] for u in units}
+    distinct = list({u.pk: u for u in units}.values())
+    found: dict[int, OrgUnit] = {}
+    for i in range(0, len(distinct), ANCESTOR_CHUNK):
+        chunk = distinct[i : i + ANCESTOR_CHUNK]
+        cond = reduce(
+            or_,
+            [Q(tree_id=u.tree_id, lft__lte=u.lft, rght__gte=u.rght) for u in chunk],
+        )
+        for a in OrgUnit.objects.filter(cond).select_related("head__user", "acting_head__user"):
+            found[a.pk] = a
+    for u in distinct:
+        chain = [
+            a
+            for a in found.values()
+            if a.tree_id == u.tree_id and a.lft <= u.lft and a.rght >= u.rght
+        ]
+        chain.sort(key=lambda a: a.level, reverse=True)
+        result[u.pk] = chain
+    return result
+
+
+def evaluators_for(people: list[Person]) -> dict[int, Person | None]:
+    """Default evaluator of each person, in a fixed number of queries.
+
+    An override wins. Otherwise: the effective head (acting head if named) of the person's
+    unit; for a unit head, of the parent of the unit they head; vacancies roll up the tree.
+    """
+    people = list(people)
+    if not people:
+        return {}
+    ids = [p.pk for p in people]
+    headed: dict[int, OrgUnit] = {}
+    for u in OrgUnit.objects.filter(
+        Q(acting_head_id__in=ids) | Q(head_id__in=ids, acting_head__isnull=True)
+    ):
+        holder = u.acting_head_id or u.head_id
+        if holder not in headed or u.level < headed[holder].level:
+            headed[holder] = u
+    start_ids = {}
+    for p in people:
+        if p.evaluator_override_id:
+            continue
+        hu = headed.get(p.pk)
+        start_ids[p.pk] = hu.parent_id if hu is not None else p.unit_id
+    starts = {u.pk: u for u in OrgUnit.objects.filter(pk__in={s for s in start_ids.values() if s})}
+    chains = _ancestors_of(list(starts.values()))
+    overrides = {
+        o.pk: o
+        for o in Person.objects.filter(
+            pk__in={p.evaluator_override_id for p in people if p.evaluator_override_id}
+        ).select_related("user")
+    }
+    result: dict[int, Person | None] = {}
+    for p in people:
+        if p.evaluator_override_id:
+            result[p.pk] = overrides.get(p.evaluator_override_id)
+            continue
+        result[p.pk] = None
+        start = start_ids.get(p.pk)
+        for unit in chains.get(start, []) if start else []:
+            head_id = _effective_head_id(unit)
+            if head_id and head_id != p.pk:
+                result[p.pk] = unit.acting_head if unit.acting_head_id else unit.head
+                break
+    return result
+
+
+def evaluator_of(person: Person) -> Person | None:
+    return evaluators_for([person])[person.pk]
+
+
+def evaluator_chain(person: Person, depth: int = 2) -> list[Person]:
+    """[evaluator, higher supervisor, ...] up to `depth` people, without repeats."""
+    chain: list[Person] = []
+    current = person
+    seen = {person.pk}
+    for _ in range(depth):
+        nxt = evaluator_of(current)
+        if nxt is None or nxt.pk in seen:
+            break
+        chain.append(nxt)
+        seen.add(nxt.pk)
+        current = nxt
+    return chain
+
+
+def evaluatees_of(evaluator_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """People whose evaluator is each given person; queries grow with tree depth, not size."""
+    evaluator_ids = set(evaluator_ids)
+    result: dict[int, list[Person]] = {e: [] for e in evaluator_ids}
+    if not evaluator_ids:
+        return result
+    roll_up: set[int] = set()  # units whose people report to one of the evaluators
+    head_candidates: set[int] = set()
+    frontier: list[int] = []
+    for u in OrgUnit.objects.filter(
+        Q(acting_head_id__in=evaluator_ids) | Q(head_id__in=evaluator_ids, acting_head__isnull=True)
+    ).only("id"):
+        roll_up.add(u.pk)
+        frontier.append(u.pk)
+    while frontier:
+        children = OrgUnit.objects.filter(parent_id__in=frontier).only("id", "head", "acting_head")
+        frontier = []
+        for child in children:
+            head_id = _effective_head_id(child)
+            if head_id:
+                head_candidates.add(head_id)
+            elif child.pk not in roll_up:
+                roll_up.add(child.pk)
+                frontier.append(child.pk)
+    candidates = list(
+        Person.objects.filter(
+            Q(unit_id__in=roll_up)
+            | Q(pk__in=head_candidates)
+            | Q(evaluator_override_id__in=evaluator_ids),
+            is_active=True,
+        ).select_related("unit", "position")
+    )
+    evaluators = evaluators_for(candidates)
+    for p in sorted(candidates, key=lambda p: (p.first_name, p.last_name, p.pk)):
+        e = evaluators.get(p.pk)
+        if e is not None and e.pk in result and e.pk != p.pk:
+            result[e.pk].append(p)
+    return result
+
+
+def people_evaluated_by(evaluator: Person | None) -> list[Person]:
+    """The people this person evaluates."""
+    if evaluator is None:
+        return []
+    return evaluatees_of([evaluator.pk])[evaluator.pk]
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def tree_roots_for(user) -> QuerySet[OrgUnit]:
+    return (
+        units_visible_to(user)
+        .filter(parent__isnull=True)
+        .select_related("ministry", "head", "acting_head")
+        .order_by("ministry__code", "code")
+    )
+
+
+def unit_children(*, user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return (
+        units_visible_to(user)
+        .filter(parent=unit)
+        .select_related("head", "acting_head")
+        .order_by("code")
+    )
+
+
+def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
+    """Units whose name, short name or code matches, or which hold a position with that number."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    qs = units_visible_to(user).filter(
+        Q(name__icontains=query)
+        | Q(short_name__icontains=query)
+        | Q(code=query)
+        | Q(positions__number=query)
+    )
+    return list(qs.select_related("head", "acting_head").distinct().order_by("tree_id", "lft")[:limit])
+
+
+def breadcrumbs_for(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
+    """Ancestors (root first) of each unit, in one query per 200 units."""
+    chains = _ancestors_of(units)
+    return {pk: list(reversed(chain)) for pk, chain in chains.items()}

@@ -1,0 +1,181 @@
+"""Every write to the org chart. Tree writes hold one PostgreSQL advisory lock.
+
+django-mptt keeps lft/rght/tree_id consistent only if no two writers interleave. One lock for
+all tree writes is enough: they are rare (a reorganisation, an import) and creating a department
+renumbers the tree ids of the trees after it, so per-tree locks would not be safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from common.errors import DomainError
+from common.models import audit
+from orgchart.models import Ministry, OrgUnit, Person, Position
+
+TREE_LOCK_KEY = 1
+
+
+@contextmanager
+def tree_lock() -> Iterator[None]:
+    """Hold the org tree write lock until the surrounding transaction ends.
+
+    On PostgreSQL this is a transaction-level advisory lock; SQLite serialises writers itself
+    (IMMEDIATE transactions), so there it is a no-op.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("tree_lock() must be used inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [settings.ORGCHART_LOCK_NAMESPACE, TREE_LOCK_KEY],
+            )
+    yield
+
+
+def _fresh(unit: OrgUnit | None) -> OrgUnit | None:
+    """Re-read a node's tree fields once the lock is held; the caller's copy may be stale."""
+    return None if unit is None else OrgUnit.objects.get(pk=unit.pk)
+
+
+def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    qs = OrgUnit.objects.filter(code=code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise DomainError(f"รหัสหน่วยงาน '{code}' มีอยู่แล้ว", field="code")
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    parent: OrgUnit | None = None,
+    ministry: Ministry | None = None,
+    short_name: str = "",
+    kind: str = "",
+    by=None,
+) -> OrgUnit:
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code:
+        raise DomainError("ต้องระบุรหัสหน่วยงาน", field="code")
+    if not name:
+        raise DomainError("ต้องระบุชื่อหน่วยงาน", field="name")
+    if parent is not None and ministry is not None:
+        raise DomainError("กำหนดกระทรวงได้เฉพาะหน่วยงานระดับกรม (ไม่มีหน่วยงานต้นสังกัด)", field="ministry")
+    with tree_lock():
+        _check_code_free(code)
+        unit = OrgUnit(
+            code=code,
+            name=name,
+            short_name=(short_name or "").strip(),
+            kind=(kind or "").strip(),
+            parent=_fresh(parent),
+            ministry=ministry,
+        )
+        unit.save()
+        audit(actor=by, action="unit.create", obj=unit, summary=f"{code} {name}",
+              changes={"parent": parent.code if parent else None})
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
+    """Move a unit (and its subtree) under another parent, or make it a department root."""
+    with tree_lock():
+        unit = _fresh(unit)
+        target = _fresh(new_parent)
+        old_parent_id = unit.parent_id
+        if target is not None and (
+            target.pk == unit.pk
+            or (target.tree_id == unit.tree_id and unit.lft <= target.lft and target.rght <= unit.rght)
+        ):
+            raise DomainError(
+                f"ย้าย '{unit.name}' ไปอยู่ใต้ '{target.name}' ไม่ได้ เพราะจะเกิดวงวนในโครงสร้าง",
+                field="parent",
+            )
+        if (target.pk if target else None) == old_parent_id:
+            return unit
+        old_root_id = unit.get_root().pk
+        unit.parent = target
+        if target is not None:
+            unit.ministry = None
+        unit.save()
+        unit.refresh_from_db()
+        new_root = unit.get_root()
+        if new_root.pk != old_root_id:
+            # Position numbers are unique per department: re-home the moved subtree's positions.
+            subtree = unit.get_descendants(include_self=True)
+            moved = Position.objects.filter(unit__in=subtree)
+            clash = (
+                Position.objects.filter(department=new_root, number__in=moved.values("number"))
+                .exclude(pk__in=moved.values("pk"))
+                .values_list("number", flat=True)[:5]
+            )
+            if clash:
+                raise DomainError(
+                    "ย้ายไม่ได้: เลขที่ตำแหน่งซ้ำกับส่วนราชการปลายทาง: " + ", ".join(clash),
+                    field="parent",
+                )
+            moved.update(department=new_root)
+        audit(actor=by, action="unit.move", obj=unit, summary=unit.code,
+              changes={"parent": [old_parent_id, target.pk if target else None]})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
+    """Change a unit's non-structural fields (names, kind, heads, active, Thai digits)."""
+    allowed = {"name", "short_name", "kind", "head", "acting_head", "is_active", "use_thai_digits", "code"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unit_update cannot change {sorted(unknown)}")
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if "code" in fields:
+        fields["code"] = (fields["code"] or "").strip()
+        if not fields["code"]:
+            raise DomainError("ต้องระบุรหัสหน่วยงาน", field="code")
+        _check_code_free(fields["code"], exclude_pk=unit.pk)
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise DomainError("ต้องระบุชื่อหน่วยงาน", field="name")
+    for role in ("head", "acting_head"):
+        person = fields.get(role)
+        if person is not None and person.unit.tree_id != unit.tree_id:
+            raise DomainError("หัวหน้าหน่วยงานต้องเป็นบุคลากรในส่วนราชการเดียวกัน", field=role)
+    changes = {}
+    for key, value in fields.items():
+        old = getattr(unit, key)
+        if old != value:
+            changes[key] = [_plain(old), _plain(value)]
+            setattr(unit, key, value)
+    if changes:
+        # Only the named fields are written, so tree fields are never touched here.
+        unit.save(update_fields=list(changes))
+        audit(actor=by, action="unit.update", obj=unit, summary=unit.code, changes=changes)
+    return unit
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    return value if isinstance(value, (str, int, bool, type(None))) else str(value)
+
+
+@transaction.atomic
+def person_set_evaluator(*, person: Person, evaluator: Person | None, by=None) -> Person:
+    """HR override of a person's evaluator (None returns to the org chart's default)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if evaluator is not None and evaluator.pk == person.pk:
+        raise DomainError("บุคลากรเป็นผู้ประเมินของตนเองไม่ได้", field="evaluator_override")
+    old = person.evaluator_override_id
+    person.evaluator_override = evaluator
+    person.save(update_fields=["evaluator_override"])
+    audit(actor=by, action="person.set_evaluator", obj=person, summary=person.staff_code,
+          changes={"evaluator_override": [old, evaluator.pk if evaluator else None]})
+    return person
