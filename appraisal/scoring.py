@@ -1,0 +1,326 @@
+"""Scoring arithmetic of the official appraisal form (DOMAIN §5), in Decimal, usable without the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import NamedTuple
+
+__all__ = [
+    "BAND_LABELS_EN",
+    "BAND_LABELS_TH",
+    "DEFAULT_BANDS",
+    "FAIR",
+    "GOOD",
+    "IMPROVE",
+    "OUTSTANDING",
+    "VERY_GOOD",
+    "Achievement",
+    "achievement",
+    "band",
+    "band_label",
+    "bar_points",
+    "competency_bar_scale",
+    "competency_rating",
+    "competency_ratio",
+    "component_weights_valid",
+    "round2",
+    "total",
+    "validate_bands",
+]
+
+# 28 significant digits hold every intermediate of a 100-point form exactly, except the
+# repeating fractions of /3n and /Σw, which stay far below the 0.005 that round2 can see.
+PRECISION = 28
+_CENTS = Decimal("0.01")
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_MAX_LEVEL = 5
+_BAR_MAX = 3
+
+OUTSTANDING = "outstanding"
+VERY_GOOD = "very_good"
+GOOD = "good"
+FAIR = "fair"
+IMPROVE = "improve"
+
+# Middle bands are an organisation setting per fiscal year, round and staff type; these
+# are the defaults of DOMAIN §5. Order: highest band first.
+DEFAULT_BANDS: tuple[tuple[str, Decimal], ...] = (
+    (OUTSTANDING, Decimal(90)),
+    (VERY_GOOD, Decimal(80)),
+    (GOOD, Decimal(70)),
+    (FAIR, Decimal(60)),
+    (IMPROVE, Decimal(0)),
+)
+BAND_LABELS_TH: dict[str, str] = {
+    OUTSTANDING: "ดีเด่น",
+    VERY_GOOD: "ดีมาก",
+    GOOD: "ดี",
+    FAIR: "พอใช้",
+    IMPROVE: "ต้องปรับปรุง",
+}
+BAND_LABELS_EN: dict[str, str] = {
+    OUTSTANDING: "Outstanding",
+    VERY_GOOD: "Very good",
+    GOOD: "Good",
+    FAIR: "Fair",
+    IMPROVE: "Needs improvement",
+}
+# Fixed by DOMAIN: ดีเด่น is 90–100 and ต้องปรับปรุง is everything below 60.
+_TOP_BOUND = Decimal(90)
+_BOTTOM_OF_MIDDLE = Decimal(60)
+
+
+class Achievement(NamedTuple):
+    """Exact (unrounded) results of the achievement part of the form."""
+
+    score_kpi: Decimal
+    percent: Decimal
+    points: Decimal
+
+
+def _error(en: str, th: str) -> ValueError:
+    return ValueError(f"{en} / {th}")
+
+
+def _dec(value: object, what: str) -> Decimal:
+    """Decimal from int, str or Decimal; floats are refused so binary fractions never get in."""
+    # bool is an int subclass; True as a weight or level is always a caller's slip.
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(
+            f"{what}: pass int, str or Decimal, not {type(value).__name__} / "
+            f"{what}: ใช้ int, str หรือ Decimal เท่านั้น ห้ามใช้ {type(value).__name__}"
+        )
+    if not isinstance(value, int | str | Decimal):
+        raise TypeError(
+            f"{what}: pass int, str or Decimal, not {type(value).__name__} / "
+            f"{what}: ใช้ int, str หรือ Decimal เท่านั้น"
+        )
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _error(f"{what} is not a number: {value!r}", f"{what} ไม่ใช่ตัวเลข: {value!r}") from None
+    if not result.is_finite():
+        raise _error(f"{what} must be a finite number", f"{what} ต้องเป็นตัวเลขที่มีค่าจำกัด")
+    return result
+
+
+def _whole(value: object, what: str, low: int, high: int) -> int:
+    d = _dec(value, what)
+    if d != d.to_integral_value():
+        raise _error(
+            f"{what} must be a whole number from {low} to {high}, got {value}",
+            f"{what} ต้องเป็นจำนวนเต็ม {low}–{high} (ได้ {value})",
+        )
+    n = int(d)
+    if not low <= n <= high:
+        raise _error(
+            f"{what} must be from {low} to {high}, got {n}",
+            f"{what} ต้องอยู่ระหว่าง {low}–{high} (ได้ {n})",
+        )
+    return n
+
+
+def _positive_weight(value: object, what: str) -> Decimal:
+    w = _dec(value, what)
+    if w < 0:
+        raise _error(f"{what} must not be negative, got {w}", f"{what} ต้องไม่ติดลบ (ได้ {w})")
+    # A zero-weight row cannot change the result, so it is almost always a typing slip.
+    if w == 0:
+        raise _error(f"{what} must be greater than 0", f"{what} ต้องมากกว่า 0")
+    return w
+
+
+def _component_weight(value: object) -> Decimal:
+    w = _dec(value, "component weight")
+    if not _ZERO <= w <= _HUNDRED:
+        raise _error(
+            f"component weight must be from 0 to 100, got {w}",
+            f"น้ำหนักองค์ประกอบต้องอยู่ระหว่าง 0–100 (ได้ {w})",
+        )
+    return w
+
+
+def _pairs(items: Iterable[Sequence[object]], what_th: str) -> list[tuple[object, object]]:
+    rows = []
+    for row in items:
+        if len(row) != 2:
+            raise _error(f"each item must be a pair, got {row!r}", f"แต่ละรายการต้องมี 2 ค่า (ได้ {row!r})")
+        rows.append((row[0], row[1]))
+    if not rows:
+        raise _error("the list of items is empty", f"ไม่มีรายการ{what_th}")
+    return rows
+
+
+def round2(x: object) -> Decimal:
+    """The one rounding for display and band decisions: half up to 2 decimal places."""
+    with localcontext(prec=PRECISION):
+        return _dec(x, "value").quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+
+def achievement(items: Iterable[Sequence[object]], weight: object) -> Achievement:
+    """Achievement part of the form from (level, kpi_weight) pairs and the component weight.
+
+    score_kpi = Σ level × kpi_weight; percent = score_kpi / (5 × Σ kpi_weight) × 100;
+    points = score_kpi / (5 × Σ kpi_weight) × weight. KPI weights must total exactly 100.
+    """
+    rows = _pairs(items, "ตัวชี้วัด")
+    w_ach = _component_weight(weight)
+    with localcontext(prec=PRECISION):
+        levels = [_whole(level, "KPI level", 0, _MAX_LEVEL) for level, _ in rows]
+        weights = [_positive_weight(w, "KPI weight") for _, w in rows]
+        sum_w = sum(weights, _ZERO)
+        if sum_w != _HUNDRED:
+            raise _error(
+                f"KPI weights must total 100, got {sum_w}",
+                f"น้ำหนักตัวชี้วัดรวมกันต้องเท่ากับ 100 (ได้ {sum_w})",
+            )
+        score = sum((Decimal(lv) * w for lv, w in zip(levels, weights, strict=True)), _ZERO)
+        full = _MAX_LEVEL * sum_w
+        # Multiply before dividing so the only division is the final, exact one by 500.
+        return Achievement(
+            score_kpi=score,
+            percent=score * _HUNDRED / full,
+            points=score * w_ach / full,
+        )
+
+
+def bar_points(actual: object, expected: object) -> int:
+    """Bar-scale points of one competency: 3 when met, then one point less per level short."""
+    a = _whole(actual, "actual competency level", 0, _MAX_LEVEL)
+    e = _whole(expected, "expected competency level", 1, _MAX_LEVEL)
+    return max(0, _BAR_MAX - max(0, e - a))
+
+
+def competency_bar_scale(items: Iterable[Sequence[object]], weight: object) -> Decimal:
+    """Competency points by the OCSC bar scale: Σ bar points / (3 × n) × weight."""
+    rows = _pairs(items, "สมรรถนะ")
+    w_comp = _component_weight(weight)
+    with localcontext(prec=PRECISION):
+        got = sum(bar_points(a, e) for a, e in rows)
+        return Decimal(got) * w_comp / Decimal(_BAR_MAX * len(rows))
+
+
+def competency_rating(items: Iterable[Sequence[object]], weight: object) -> Decimal:
+    """Competency points by rating scale: Σ(rating × w) / (5 × Σ w) × weight, ratings 1–5."""
+    rows = _pairs(items, "สมรรถนะ")
+    w_comp = _component_weight(weight)
+    with localcontext(prec=PRECISION):
+        ratings = [_whole(r, "competency rating", 1, _MAX_LEVEL) for r, _ in rows]
+        weights = [_positive_weight(w, "competency weight") for _, w in rows]
+        got = sum((Decimal(r) * w for r, w in zip(ratings, weights, strict=True)), _ZERO)
+        return got * w_comp / (_MAX_LEVEL * sum(weights, _ZERO))
+
+
+def competency_ratio(items: Iterable[Sequence[object]], weight: object) -> Decimal:
+    """Competency points by ratio: Σ actual / Σ expected × weight, never more than weight."""
+    rows = _pairs(items, "สมรรถนะ")
+    w_comp = _component_weight(weight)
+    with localcontext(prec=PRECISION):
+        actual = sum(_whole(a, "actual competency level", 0, _MAX_LEVEL) for a, _ in rows)
+        expected = sum(_whole(e, "expected competency level", 1, _MAX_LEVEL) for _, e in rows)
+        return min(w_comp, Decimal(actual) * w_comp / Decimal(expected))
+
+
+def total(*points: object) -> Decimal:
+    """Exact sum of component points; round only when showing it or choosing the band."""
+    if not points:
+        raise _error("no component points given", "ไม่มีคะแนนองค์ประกอบ")
+    with localcontext(prec=PRECISION):
+        values = [_dec(p, "component points") for p in points]
+        for v in values:
+            if v < 0:
+                raise _error(
+                    f"component points must not be negative, got {v}",
+                    f"คะแนนองค์ประกอบต้องไม่ติดลบ (ได้ {v})",
+                )
+        return sum(values, _ZERO)
+
+
+def component_weights_valid(ach: object, comp: object, other: object = 0) -> bool:
+    """True when the component weights are all non-negative and total exactly 100."""
+    weights = [_dec(ach, "achievement weight"), _dec(comp, "competency weight")]
+    weights.append(_dec(other, "other weight"))
+    return all(w >= 0 for w in weights) and sum(weights, _ZERO) == _HUNDRED
+
+
+def validate_bands(bands: Iterable[Sequence[object]]) -> tuple[tuple[str, Decimal], ...]:
+    """Check a band table and return it with Decimal bounds, highest band first.
+
+    DOMAIN §5 fixes both ends: the first band is ดีเด่น (code 'outstanding') from 90 and the
+    last is ต้องปรับปรุง (code 'improve') from 0, covering everything below 60. The middle
+    bands are the organisation's: lower bounds strictly decreasing, each in 60 ≤ bound < 90,
+    the lowest one exactly 60, at most 2 decimals (they are compared with round2(total)).
+    """
+    rows = []
+    for row in bands:
+        if len(row) != 2:
+            raise _error(f"each band must be (code, lower_bound), got {row!r}", f"ช่วงระดับผลการประเมินต้องเป็น (รหัส, ค่าต่ำสุด) (ได้ {row!r})")
+        code, bound = row
+        if not isinstance(code, str) or not code:
+            raise _error(f"band code must be a non-empty string, got {code!r}", f"รหัสระดับต้องเป็นข้อความ (ได้ {code!r})")
+        rows.append((code, _dec(bound, f"lower bound of band {code}")))
+    if len(rows) < 3:
+        raise _error(
+            "bands need ดีเด่น, at least one middle band and ต้องปรับปรุง",
+            "ต้องมีระดับดีเด่น อย่างน้อยหนึ่งระดับกลาง และระดับต้องปรับปรุง",
+        )
+    codes = [code for code, _ in rows]
+    if len(set(codes)) != len(codes):
+        raise _error(f"band codes repeat: {codes}", f"รหัสระดับซ้ำกัน: {codes}")
+    for code, bound in rows:
+        if bound != bound.quantize(_CENTS, rounding=ROUND_HALF_UP):
+            raise _error(
+                f"lower bound of band {code} has more than 2 decimals: {bound}",
+                f"ค่าต่ำสุดของระดับ {code} มีทศนิยมเกิน 2 ตำแหน่ง ({bound})",
+            )
+    top_code, top = rows[0]
+    if top_code != OUTSTANDING or top != _TOP_BOUND:
+        raise _error(
+            "the first band must be 'outstanding' (ดีเด่น) from 90",
+            "ระดับแรกต้องเป็นดีเด่น เริ่มที่ 90 คะแนน",
+        )
+    bottom_code, bottom = rows[-1]
+    if bottom_code != IMPROVE or bottom != _ZERO:
+        raise _error(
+            "the last band must be 'improve' (ต้องปรับปรุง) from 0",
+            "ระดับสุดท้ายต้องเป็นต้องปรับปรุง เริ่มที่ 0 คะแนน",
+        )
+    middle = rows[1:-1]
+    previous = top
+    for code, bound in middle:
+        if not _BOTTOM_OF_MIDDLE <= bound < previous:
+            raise _error(
+                f"band {code} must start below the band above it and at 60 or more, got {bound}",
+                f"ระดับ {code} ต้องเริ่มต่ำกว่าระดับที่อยู่เหนือขึ้นไปและไม่ต่ำกว่า 60 (ได้ {bound})",
+            )
+        previous = bound
+    if middle[-1][1] != _BOTTOM_OF_MIDDLE:
+        raise _error(
+            f"the lowest middle band must start at 60 so that only totals below 60 need "
+            f"improvement, got {middle[-1][1]}",
+            f"ระดับกลางต่ำสุดต้องเริ่มที่ 60 เพื่อให้ต้องปรับปรุงคือต่ำกว่า 60 เท่านั้น (ได้ {middle[-1][1]})",
+        )
+    return tuple(rows)
+
+
+def band(total: object, bands: Iterable[Sequence[object]] = DEFAULT_BANDS) -> str:
+    """Code of the highest band whose lower bound round2(total) reaches; total must be 0–100."""
+    table = validate_bands(bands)
+    exact = _dec(total, "total")
+    if not _ZERO <= exact <= _HUNDRED:
+        raise _error(f"total must be from 0 to 100, got {exact}", f"คะแนนรวมต้องอยู่ระหว่าง 0–100 (ได้ {exact})")
+    shown = round2(exact)
+    for code, bound in table:
+        if shown >= bound:
+            return code
+    raise AssertionError("unreachable: the last band starts at 0")
+
+
+def band_label(code: str) -> str:
+    """Thai label of a default band code (the Django layer translates other languages)."""
+    try:
+        return BAND_LABELS_TH[code]
+    except KeyError:
+        raise _error(f"unknown band code {code!r}", f"ไม่รู้จักรหัสระดับ {code!r}") from None

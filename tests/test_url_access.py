@@ -1,0 +1,124 @@
+"""Every URL against every role, generated from the URL configuration.
+
+A URL added without a row in ACCESS fails test_every_url_has_an_access_rule, so no page can
+ship without its refusals being tested.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "staff", "other_staff", "outsider", "evaluator", "higher", "hr_other", "hr", "admin"]
+
+
+def login_as(client, org, role):
+    users = {
+        "staff": org.s1.user,
+        "other_staff": org.s2.user,  # same group as s1, not s1's evaluator
+        "outsider": org.o1.user,  # another department
+        "evaluator": org.grp1_head.user,  # evaluates s1
+        "higher": org.div1_head.user,  # evaluates s1's evaluator
+        "hr_other": org.hr_div2,  # HR of another subtree of the same department
+        "hr": org.hr,  # HR of the whole department
+        "admin": org.admin,
+    }
+    if role != "anonymous":
+        client.force_login(users[role])
+
+
+LOGIN = "login"  # a redirect to the login page
+OK, FORBIDDEN, NOT_FOUND, REDIRECT, NOT_ALLOWED = 200, 403, 404, 302, 405
+
+
+def row(default, **overrides):
+    statuses = {role: default for role in ROLES}
+    statuses["anonymous"] = LOGIN
+    statuses.update(overrides)
+    return statuses
+
+
+# url name -> (method, kwargs from the org, expected status per role)
+ACCESS = {
+    "home": ("get", lambda o: {}, row(OK)),
+    "login": ("get", lambda o: {}, {**row(REDIRECT), "anonymous": OK}),
+    "logout": ("get", lambda o: {}, {**row(NOT_ALLOWED), "anonymous": NOT_ALLOWED}),
+    "set_language": ("post", lambda o: {}, {**row(REDIRECT), "anonymous": REDIRECT}),
+    "orgchart:tree": ("get", lambda o: {}, row(OK)),
+    "orgchart:unit": ("get", lambda o: {"pk": o.grp1.pk}, row(OK, outsider=NOT_FOUND)),
+    "orgchart:children": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
+    "orgchart:person": (
+        "get",
+        lambda o: {"pk": o.s1.pk},
+        row(OK, other_staff=NOT_FOUND, outsider=NOT_FOUND, hr_other=NOT_FOUND),
+    ),
+    "orgchart:import": ("get", lambda o: {}, row(FORBIDDEN, hr=OK, hr_other=OK, admin=OK)),
+}
+
+# Extra cases for the same URLs: another object, so that ids cannot be guessed across scopes.
+EXTRA = [
+    ("orgchart:unit", lambda o: {"pk": o.other.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
+    ("orgchart:person", lambda o: {"pk": o.o1.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
+    ("orgchart:person", lambda o: {"pk": o.s4.pk}, row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK)),
+    ("orgchart:person", lambda o: {"pk": o.grp1_head.pk}, row(NOT_FOUND, evaluator=OK, higher=OK, hr=OK, admin=OK)),
+    ("orgchart:person", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+    ("orgchart:unit", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+]
+
+
+def url_names(patterns=None, prefix=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            if p.namespace == "admin":
+                continue  # Django's admin: is_staff only, covered by test_admin_is_for_staff_only
+            yield from url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_has_an_access_rule():
+    missing = sorted(set(url_names()) - set(ACCESS))
+    assert missing == [], f"URLs without a row in ACCESS: {missing}"
+
+
+CASES = [(name, ACCESS[name][1], ACCESS[name][2]) for name in ACCESS] + EXTRA
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "kwargs", "expected"), CASES, ids=[f"{c[0]}#{i}" for i, c in enumerate(CASES)])
+def test_each_role_gets_exactly_its_access(client, org, role, name, kwargs, expected):
+    method = ACCESS[name][0]
+    login_as(client, org, role)
+    url = reverse(name, kwargs=kwargs(org))
+    response = getattr(client, method)(url)
+    want = expected[role]
+    if want == LOGIN:
+        assert response.status_code == 302 and reverse("login") in response["Location"], (role, url)
+    else:
+        assert response.status_code == want, (role, url, response.status_code)
+
+
+def test_admin_is_for_staff_only(client, org):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(org.s1.user)
+    assert client.get("/admin/").status_code == 302  # redirected to the admin login
+    client.force_login(org.admin)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_salary_is_shown_to_self_and_hr_but_not_to_the_evaluator(client, org):
+    url = reverse("orgchart:person", kwargs={"pk": org.s1.pk})
+    for user, visible in [(org.s1.user, True), (org.hr, True), (org.grp1_head.user, False), (org.div1_head.user, False)]:
+        client.force_login(user)
+        body = client.get(url).content.decode()
+        assert ('id="salary"' in body) is visible, user
+        assert ("25,000" in body) is visible, user
+
+
+def test_search_does_not_reveal_units_of_other_departments(client, org):
+    client.force_login(org.s1.user)
+    body = client.get(reverse("orgchart:tree"), {"q": "กรม"}).content.decode()
+    assert "กรมทดสอบ" in body
+    assert "กรมอื่น" not in body
