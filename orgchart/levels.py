@@ -112,12 +112,26 @@ def resolve_level(
     A bare code needs a declared scheme, because M1 means อำนวยการ in OCSC documents and
     บริหาร in DPIS; Thai names need none.
     """
-    type_text, level_text, code = (type_text or "").strip(), (level_text or "").strip(), (code or "").strip()
+    type_text, level_text, code = (
+        (type_text or "").strip(),
+        (level_text or "").strip(),
+        (code or "").strip(),
+    )
     by_names = level_from_names(type_text, level_text) if type_text and level_text else None
     by_code = None
     if code:
         if scheme is None:
-            if by_names is None and code.upper() not in ("O1", "O2", "O3", "O4", "K1", "K2", "K3", "K4", "K5"):
+            if by_names is None and code.upper() not in (
+                "O1",
+                "O2",
+                "O3",
+                "O4",
+                "K1",
+                "K2",
+                "K3",
+                "K4",
+                "K5",
+            ):
                 raise LevelError(
                     f"รหัสระดับ '{code}' กำกวม (M1 เป็นอำนวยการในระบบ OCSC แต่เป็นบริหารในระบบ DPIS): "
                     "ระบุประเภทและระดับเป็นภาษาไทย หรือเลือกระบบรหัส"
@@ -127,9 +141,7 @@ def resolve_level(
         else:
             by_code = level_from_code(code, scheme)
     if by_names and by_code and by_names != by_code:
-        raise LevelError(
-            f"รหัสระดับ '{code}' ไม่ตรงกับ ประเภท{type_text} ระดับ{level_text}"
-        )
+        raise LevelError(f"รหัสระดับ '{code}' ไม่ตรงกับ ประเภท{type_text} ระดับ{level_text}")
     level = by_names or by_code
     if level:
         return type_of_level(level), level

@@ -80,20 +80,33 @@ class OrgUnit(MPTTModel):
         related_name="children",
     )
     ministry = models.ForeignKey(
-        Ministry, verbose_name=_("กระทรวง"), null=True, blank=True, on_delete=models.PROTECT,
+        Ministry,
+        verbose_name=_("กระทรวง"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="departments",
     )
     head = models.ForeignKey(
-        "Person", verbose_name=_("หัวหน้า"), null=True, blank=True, on_delete=models.SET_NULL,
+        "Person",
+        verbose_name=_("หัวหน้า"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="headed_units",
     )
     acting_head = models.ForeignKey(
-        "Person", verbose_name=_("รักษาราชการแทน"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="acting_units",
+        "Person",
+        verbose_name=_("รักษาราชการแทน"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="acting_units",
     )
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
     use_thai_digits = models.BooleanField(
-        _("ใช้เลขไทยในแบบฟอร์มที่พิมพ์"), default=False,
+        _("ใช้เลขไทยในแบบฟอร์มที่พิมพ์"),
+        default=False,
         help_text=_("ตั้งค่าที่หน่วยงานระดับกรม ใช้กับทุกหน่วยงานในสังกัด"),
     )
 
@@ -130,7 +143,10 @@ class Position(models.Model):
     """A numbered position (เลขที่ตำแหน่ง) in a unit; numbers are unique within a department."""
 
     department = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("ส่วนราชการ"),
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ส่วนราชการ"),
         editable=False,
     )
     number = models.CharField(_("เลขที่ตำแหน่ง"), max_length=32)
@@ -150,7 +166,9 @@ class Position(models.Model):
         verbose_name_plural = _("ตำแหน่ง")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "number"], name="position_number_unique_in_department"),
+            models.UniqueConstraint(
+                fields=["department", "number"], name="position_number_unique_in_department"
+            ),
             models.CheckConstraint(condition=~Q(number=""), name="position_number_not_blank"),
             models.CheckConstraint(
                 condition=(
@@ -188,21 +206,35 @@ class Person(models.Model):
         _("ประเภทบุคลากร"), max_length=32, choices=StaffType.choices, default=StaffType.CIVIL_SERVANT
     )
     on_probation = models.BooleanField(_("ทดลองปฏิบัติราชการ"), default=False)
-    salary = models.DecimalField(_("เงินเดือน"), max_digits=12, decimal_places=2, null=True, blank=True)
+    salary = models.DecimalField(
+        _("เงินเดือน"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     email = models.EmailField(_("อีเมล"), blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="person", verbose_name=_("บัญชีผู้ใช้"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("บัญชีผู้ใช้"),
     )
     position = models.OneToOneField(
-        Position, null=True, blank=True, on_delete=models.SET_NULL, related_name="holder",
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holder",
         verbose_name=_("ตำแหน่ง"),
     )
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="people"
     )
     evaluator_override = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("ผู้ประเมิน (กำหนดเอง)"),
         help_text=_("เว้นว่างเพื่อใช้หัวหน้าหน่วยงานตามโครงสร้าง"),
     )
@@ -213,7 +245,10 @@ class Person(models.Model):
         verbose_name_plural = _("บุคลากร")
         ordering = ["first_name", "last_name"]
         constraints = [
-            models.CheckConstraint(condition=Q(salary__isnull=True) | Q(salary__gte=0), name="person_salary_not_negative"),
+            models.CheckConstraint(
+                condition=Q(salary__isnull=True) | Q(salary__gte=0),
+                name="person_salary_not_negative",
+            ),
             models.CheckConstraint(
                 condition=~Q(evaluator_override=models.F("pk")), name="person_not_own_evaluator"
             ),
@@ -232,7 +267,9 @@ class Person(models.Model):
 class HrScope(models.Model):
     """An HR officer's reach: the subtree under one unit. A user may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hr_scopes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hr_scopes"
+    )
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="hr_scopes")
 
     class Meta:

@@ -50,7 +50,12 @@ def is_evaluator_chain_of(user, person):
 
 rules.add_perm("orgchart.view_unit", is_admin | in_department_of_unit | is_hr_for_unit)
 rules.add_perm("orgchart.change_unit", is_admin | is_hr_for_unit)
-rules.add_perm("orgchart.view_person", is_admin | is_self | is_hr_for_person | is_evaluator_chain_of)
+rules.add_perm(
+    "orgchart.view_person", is_admin | is_self | is_hr_for_person | is_evaluator_chain_of
+)
 rules.add_perm("orgchart.view_person_private", is_admin | is_self | is_hr_for_person)
 rules.add_perm("orgchart.change_person", is_admin | is_hr_for_person)
 rules.add_perm("orgchart.import_org", is_admin | is_hr)
+# Placing a unit under a parent (create or move): the parent must be in the HR scope; only an
+# administrator makes department roots (parent None).
+rules.add_perm("orgchart.place_unit_under", is_admin | is_hr_for_unit)

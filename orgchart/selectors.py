@@ -72,7 +72,13 @@ def roles_of(user) -> Roles:
 
 def _subtree_q(units: Iterable[OrgUnit], prefix: str = "") -> Q:
     conds = [
-        Q(**{f"{prefix}tree_id": u.tree_id, f"{prefix}lft__gte": u.lft, f"{prefix}rght__lte": u.rght})
+        Q(
+            **{
+                f"{prefix}tree_id": u.tree_id,
+                f"{prefix}lft__gte": u.lft,
+                f"{prefix}rght__lte": u.rght,
+            }
+        )
         for u in units
     ]
     return reduce(or_, conds) if conds else Q(pk__in=[])
@@ -288,7 +294,9 @@ def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
         | Q(code=query)
         | Q(positions__number=query)
     )
-    return list(qs.select_related("head", "acting_head").distinct().order_by("tree_id", "lft")[:limit])
+    return list(
+        qs.select_related("head", "acting_head").distinct().order_by("tree_id", "lft")[:limit]
+    )
 
 
 def breadcrumbs_for(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:

@@ -80,8 +80,13 @@ def unit_create(
             ministry=ministry,
         )
         unit.save()
-        audit(actor=by, action="unit.create", obj=unit, summary=f"{code} {name}",
-              changes={"parent": parent.code if parent else None})
+        audit(
+            actor=by,
+            action="unit.create",
+            obj=unit,
+            summary=f"{code} {name}",
+            changes={"parent": parent.code if parent else None},
+        )
     return unit
 
 
@@ -94,7 +99,11 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
         old_parent_id = unit.parent_id
         if target is not None and (
             target.pk == unit.pk
-            or (target.tree_id == unit.tree_id and unit.lft <= target.lft and target.rght <= unit.rght)
+            or (
+                target.tree_id == unit.tree_id
+                and unit.lft <= target.lft
+                and target.rght <= unit.rght
+            )
         ):
             raise DomainError(
                 f"ย้าย '{unit.name}' ไปอยู่ใต้ '{target.name}' ไม่ได้ เพราะจะเกิดวงวนในโครงสร้าง",
@@ -124,15 +133,29 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
                     field="parent",
                 )
             moved.update(department=new_root)
-        audit(actor=by, action="unit.move", obj=unit, summary=unit.code,
-              changes={"parent": [old_parent_id, target.pk if target else None]})
+        audit(
+            actor=by,
+            action="unit.move",
+            obj=unit,
+            summary=unit.code,
+            changes={"parent": [old_parent_id, target.pk if target else None]},
+        )
     return unit
 
 
 @transaction.atomic
 def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
     """Change a unit's non-structural fields (names, kind, heads, active, Thai digits)."""
-    allowed = {"name", "short_name", "kind", "head", "acting_head", "is_active", "use_thai_digits", "code"}
+    allowed = {
+        "name",
+        "short_name",
+        "kind",
+        "head",
+        "acting_head",
+        "is_active",
+        "use_thai_digits",
+        "code",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unit_update cannot change {sorted(unknown)}")
@@ -170,12 +193,35 @@ def _plain(value):
 @transaction.atomic
 def person_set_evaluator(*, person: Person, evaluator: Person | None, by=None) -> Person:
     """HR override of a person's evaluator (None returns to the org chart's default)."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if evaluator is not None and evaluator.pk == person.pk:
-        raise DomainError("บุคลากรเป็นผู้ประเมินของตนเองไม่ได้", field="evaluator_override")
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    if evaluator is not None:
+        if evaluator.pk == person.pk:
+            raise DomainError("บุคลากรเป็นผู้ประเมินของตนเองไม่ได้", field="evaluator_override")
+        if not evaluator.is_active:
+            raise DomainError("ผู้ประเมินต้องเป็นบุคลากรที่ยังปฏิบัติงานอยู่", field="evaluator_override")
+        if evaluator.unit.tree_id != person.unit.tree_id:
+            raise DomainError("ผู้ประเมินต้องอยู่ในส่วนราชการเดียวกัน", field="evaluator_override")
     old = person.evaluator_override_id
     person.evaluator_override = evaluator
     person.save(update_fields=["evaluator_override"])
-    audit(actor=by, action="person.set_evaluator", obj=person, summary=person.staff_code,
-          changes={"evaluator_override": [old, evaluator.pk if evaluator else None]})
+    audit(
+        actor=by,
+        action="person.set_evaluator",
+        obj=person,
+        summary=person.staff_code,
+        changes={"evaluator_override": [old, evaluator.pk if evaluator else None]},
+    )
     return person
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def unit_change(*, unit: OrgUnit, by=None, new_parent=_UNSET, **fields) -> OrgUnit:
+    """One HR edit of a unit: field changes and an optional move, all or nothing."""
+    if fields:
+        unit = unit_update(unit=unit, by=by, **fields)
+    if new_parent is not _UNSET:
+        unit = unit_move(unit=unit, new_parent=new_parent, by=by)
+    return unit

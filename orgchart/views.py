@@ -1,12 +1,16 @@
 """Org chart pages: tree, unit, person. Thin: scope, check, call a selector, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from common.errors import DomainError
 from common.views import get_scoped_or_404, require_perm
-from orgchart import selectors
+from orgchart import selectors, services
+from orgchart.edit_forms import EvaluatorOverrideForm, UnitEditForm
 
 PEOPLE_PER_PAGE = 50
 
@@ -60,7 +64,9 @@ def unit_detail(request, pk: int):
     require_perm(request.user, "orgchart.view_unit", unit)
     crumbs = selectors.breadcrumbs_for([unit])[unit.pk][:-1]
     people = Paginator(
-        unit.people.filter(is_active=True).select_related("position").order_by("position__number", "pk"),
+        unit.people.filter(is_active=True)
+        .select_related("position")
+        .order_by("position__number", "pk"),
         PEOPLE_PER_PAGE,
     ).get_page(request.GET.get("page"))
     visible_people = set(
@@ -101,5 +107,80 @@ def person_detail(request, pk: int):
             "higher": chain[1] if len(chain) > 1 else None,
             "team": selectors.people_evaluated_by(person),
             "show_private": request.user.has_perm("orgchart.view_person_private", person),
+            "can_change": request.user.has_perm("orgchart.change_person", person),
         },
     )
+
+
+_FORM_FIELD = {
+    "head": "head_code",
+    "acting_head": "acting_head_code",
+    "parent": "parent_code",
+    "code": None,
+    "name": "name",
+    "evaluator_override": "evaluator_code",
+}
+
+
+def _show_domain_error(form, exc: DomainError) -> None:
+    field = _FORM_FIELD.get(exc.field or "", None)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk: int):
+    unit = get_scoped_or_404(
+        selectors.units_visible_to(request.user).select_related("parent", "head", "acting_head"),
+        pk=pk,
+    )
+    require_perm(request.user, "orgchart.change_unit", unit)
+    form = UnitEditForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_parent = data.pop("parent_code")
+        fields = {
+            "name": data["name"],
+            "short_name": data["short_name"],
+            "kind": data["kind"],
+            "head": data["head_code"],
+            "acting_head": data["acting_head_code"],
+            "is_active": data["is_active"],
+        }
+        if "use_thai_digits" in data:
+            fields["use_thai_digits"] = data["use_thai_digits"]
+        moving = (new_parent.pk if new_parent else None) != unit.parent_id
+        if moving and not request.user.has_perm("orgchart.place_unit_under", new_parent):
+            form.add_error("parent_code", _("ท่านไม่มีสิทธิ์ย้ายหน่วยงานไปไว้ใต้หน่วยงานนี้"))
+        else:
+            try:
+                kwargs = {"new_parent": new_parent} if moving else {}
+                services.unit_change(unit=unit, by=request.user, **fields, **kwargs)
+            except DomainError as exc:
+                _show_domain_error(form, exc)
+            else:
+                messages.success(request, _("บันทึกหน่วยงานแล้ว"))
+                return redirect("orgchart:unit", pk=unit.pk)
+    return render(request, "orgchart/unit_edit.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_evaluator(request, pk: int):
+    person = get_scoped_or_404(
+        selectors.people_visible_to(request.user).select_related("unit", "evaluator_override"),
+        pk=pk,
+    )
+    require_perm(request.user, "orgchart.change_person", person)
+    form = EvaluatorOverrideForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_set_evaluator(
+                person=person, evaluator=form.cleaned_data["evaluator_code"], by=request.user
+            )
+        except DomainError as exc:
+            _show_domain_error(form, exc)
+        else:
+            messages.success(request, _("บันทึกผู้ประเมินแล้ว"))
+            return redirect("orgchart:person", pk=person.pk)
+    return render(request, "orgchart/person_evaluator.html", {"person": person, "form": form})

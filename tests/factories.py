@@ -13,19 +13,40 @@ from orgchart.models import HrScope, Ministry, OrgUnit, Person, Position
 PASSWORD = "pw-for-tests-1"
 
 
-def make_person(unit: OrgUnit, code: str, first: str, *, level="K1", title="นักวิเคราะห์นโยบายและแผน",
-                ptype="knowledge", username: str | None = None, salary="25000.00", number=None) -> Person:
+def make_person(
+    unit: OrgUnit,
+    code: str,
+    first: str,
+    *,
+    level="K1",
+    title="นักวิเคราะห์นโยบายและแผน",
+    ptype="knowledge",
+    username: str | None = None,
+    salary="25000.00",
+    number=None,
+) -> Person:
     root = unit.get_root()
     position = Position.objects.create(
-        department=root, number=number or f"P{code}", title=title, position_type=ptype, level=level,
+        department=root,
+        number=number or f"P{code}",
+        title=title,
+        position_type=ptype,
+        level=level,
         unit=unit,
     )
     user = None
     if username:
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     return Person.objects.create(
-        staff_code=code, title="นาย", first_name=first, last_name="ทดสอบ", unit=unit,
-        position=position, user=user, salary=Decimal(salary), email=f"{code}@example.go.th",
+        staff_code=code,
+        title="นาย",
+        first_name=first,
+        last_name="ทดสอบ",
+        unit=unit,
+        position=position,
+        user=user,
+        salary=Decimal(salary),
+        email=f"{code}@example.go.th",
     )
 
 
@@ -43,21 +64,53 @@ def build_org() -> SimpleNamespace:
     ministry = Ministry.objects.create(code="M01", name="กระทรวงทดสอบ")
     o.dept = services.unit_create(code="DEPT", name="กรมทดสอบ", ministry=ministry, kind="กรม")
     o.div1 = services.unit_create(code="DEPT-01", name="กองแผนงาน", parent=o.dept, kind="กอง")
-    o.grp1 = services.unit_create(code="DEPT-01-1", name="กลุ่มงานยุทธศาสตร์", parent=o.div1, kind="กลุ่มงาน")
-    o.grp2 = services.unit_create(code="DEPT-01-2", name="กลุ่มงานงบประมาณ", parent=o.div1, kind="กลุ่มงาน")
+    o.grp1 = services.unit_create(
+        code="DEPT-01-1", name="กลุ่มงานยุทธศาสตร์", parent=o.div1, kind="กลุ่มงาน"
+    )
+    o.grp2 = services.unit_create(
+        code="DEPT-01-2", name="กลุ่มงานงบประมาณ", parent=o.div1, kind="กลุ่มงาน"
+    )
     o.div2 = services.unit_create(code="DEPT-02", name="กองการเจ้าหน้าที่", parent=o.dept, kind="กอง")
     o.other = services.unit_create(code="OTHER", name="กรมอื่น", ministry=ministry, kind="กรม")
 
-    o.director = make_person(o.dept, "0001", "อธิบดี", level="S2", ptype="executive", title="อธิบดี", username="director")
-    o.div1_head = make_person(o.div1, "0002", "ผอ.กองแผน", level="M1", ptype="managerial", title="ผู้อำนวยการกอง", username="div1_head")
+    o.director = make_person(
+        o.dept, "0001", "อธิบดี", level="S2", ptype="executive", title="อธิบดี", username="director"
+    )
+    o.div1_head = make_person(
+        o.div1,
+        "0002",
+        "ผอ.กองแผน",
+        level="M1",
+        ptype="managerial",
+        title="ผู้อำนวยการกอง",
+        username="div1_head",
+    )
     o.grp1_head = make_person(o.grp1, "0003", "หัวหน้ากลุ่ม", level="K3", username="grp1_head")
     o.s1 = make_person(o.grp1, "0004", "สมชาย", username="s1")
-    o.s2 = make_person(o.grp1, "0005", "สมหญิง", level="O2", ptype="general", title="เจ้าพนักงานธุรการ", username="s2")
+    o.s2 = make_person(
+        o.grp1, "0005", "สมหญิง", level="O2", ptype="general", title="เจ้าพนักงานธุรการ", username="s2"
+    )
     o.s3 = make_person(o.grp2, "0006", "สมศักดิ์", username="s3")
-    o.div2_head = make_person(o.div2, "0007", "ผอ.กองการเจ้าหน้าที่", level="M1", ptype="managerial", title="ผู้อำนวยการกอง", username="div2_head")
+    o.div2_head = make_person(
+        o.div2,
+        "0007",
+        "ผอ.กองการเจ้าหน้าที่",
+        level="M1",
+        ptype="managerial",
+        title="ผู้อำนวยการกอง",
+        username="div2_head",
+    )
     o.div2_acting = make_person(o.div2, "0008", "รักษาการ", level="K3", username="div2_acting")
     o.s4 = make_person(o.div2, "0009", "สมปอง", username="s4")
-    o.other_head = make_person(o.other, "0010", "อธิบดีอื่น", level="S2", ptype="executive", title="อธิบดี", username="other_head")
+    o.other_head = make_person(
+        o.other,
+        "0010",
+        "อธิบดีอื่น",
+        level="S2",
+        ptype="executive",
+        title="อธิบดี",
+        username="other_head",
+    )
     o.o1 = make_person(o.other, "0011", "คนนอก", username="o1")
 
     services.unit_update(unit=o.dept, head=o.director)

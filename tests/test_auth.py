@@ -20,12 +20,18 @@ def test_wrong_password_gives_a_thai_message(client, org):
 
 def test_password_guessing_is_locked_out_after_five_failures(client, org, settings):
     for _ in range(5):
-        client.post(reverse("login"), {"username": "s1", "password": "guess"}, REMOTE_ADDR="10.9.9.9")
-    response = client.post(reverse("login"), {"username": "s1", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+        client.post(
+            reverse("login"), {"username": "s1", "password": "guess"}, REMOTE_ADDR="10.9.9.9"
+        )
+    response = client.post(
+        reverse("login"), {"username": "s1", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
     assert response.status_code == 429
     assert "ระงับการเข้าสู่ระบบชั่วคราว" in response.content.decode()
     # Another account from the same address is not punished for it.
-    ok = client.post(reverse("login"), {"username": "s2", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    ok = client.post(
+        reverse("login"), {"username": "s2", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
     assert ok.status_code == 302
 
 

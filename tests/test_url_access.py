@@ -9,7 +9,17 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["anonymous", "staff", "other_staff", "outsider", "evaluator", "higher", "hr_other", "hr", "admin"]
+ROLES = [
+    "anonymous",
+    "staff",
+    "other_staff",
+    "outsider",
+    "evaluator",
+    "higher",
+    "hr_other",
+    "hr",
+    "admin",
+]
 
 
 def login_as(client, org, role):
@@ -53,6 +63,23 @@ ACCESS = {
         row(OK, other_staff=NOT_FOUND, outsider=NOT_FOUND, hr_other=NOT_FOUND),
     ),
     "orgchart:import": ("get", lambda o: {}, row(FORBIDDEN, hr=OK, hr_other=OK, admin=OK)),
+    "orgchart:unit_edit": (
+        "get",
+        lambda o: {"pk": o.grp1.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, hr=OK, admin=OK),
+    ),
+    "orgchart:person_evaluator": (
+        "get",
+        lambda o: {"pk": o.s1.pk},
+        row(
+            FORBIDDEN,
+            other_staff=NOT_FOUND,
+            outsider=NOT_FOUND,
+            hr_other=NOT_FOUND,
+            hr=OK,
+            admin=OK,
+        ),
+    ),
 }
 
 # Extra cases for the same URLs: another object, so that ids cannot be guessed across scopes.
@@ -60,9 +87,28 @@ EXTRA = [
     ("orgchart:unit", lambda o: {"pk": o.other.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
     ("orgchart:person", lambda o: {"pk": o.o1.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
     ("orgchart:person", lambda o: {"pk": o.s4.pk}, row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK)),
-    ("orgchart:person", lambda o: {"pk": o.grp1_head.pk}, row(NOT_FOUND, evaluator=OK, higher=OK, hr=OK, admin=OK)),
+    (
+        "orgchart:person",
+        lambda o: {"pk": o.grp1_head.pk},
+        row(NOT_FOUND, evaluator=OK, higher=OK, hr=OK, admin=OK),
+    ),
     ("orgchart:person", lambda o: {"pk": 999999}, row(NOT_FOUND)),
     ("orgchart:unit", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+    (
+        "orgchart:unit_edit",
+        lambda o: {"pk": o.div2.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
+    ),
+    (
+        "orgchart:unit_edit",
+        lambda o: {"pk": o.other.pk},
+        row(NOT_FOUND, outsider=FORBIDDEN, admin=OK),
+    ),
+    (
+        "orgchart:person_evaluator",
+        lambda o: {"pk": o.s4.pk},
+        row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
+    ),
 ]
 
 
@@ -87,7 +133,9 @@ CASES = [(name, ACCESS[name][1], ACCESS[name][2]) for name in ACCESS] + EXTRA
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("name", "kwargs", "expected"), CASES, ids=[f"{c[0]}#{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("name", "kwargs", "expected"), CASES, ids=[f"{c[0]}#{i}" for i, c in enumerate(CASES)]
+)
 def test_each_role_gets_exactly_its_access(client, org, role, name, kwargs, expected):
     method = ACCESS[name][0]
     login_as(client, org, role)
@@ -110,7 +158,12 @@ def test_admin_is_for_staff_only(client, org):
 
 def test_salary_is_shown_to_self_and_hr_but_not_to_the_evaluator(client, org):
     url = reverse("orgchart:person", kwargs={"pk": org.s1.pk})
-    for user, visible in [(org.s1.user, True), (org.hr, True), (org.grp1_head.user, False), (org.div1_head.user, False)]:
+    for user, visible in [
+        (org.s1.user, True),
+        (org.hr, True),
+        (org.grp1_head.user, False),
+        (org.div1_head.user, False),
+    ]:
         client.force_login(user)
         body = client.get(url).content.decode()
         assert ('id="salary"' in body) is visible, user

@@ -11,8 +11,14 @@ def test_dpis_and_ocsc_codes_map_to_the_same_level():
 
 
 def test_thai_names_resolve_without_a_scheme():
-    assert levels.resolve_level(type_text="วิชาการ", level_text="ชำนาญการพิเศษ") == ("knowledge", "K3")
-    assert levels.resolve_level(type_text="ประเภทอำนวยการ", level_text="ระดับสูง") == ("managerial", "M2")
+    assert levels.resolve_level(type_text="วิชาการ", level_text="ชำนาญการพิเศษ") == (
+        "knowledge",
+        "K3",
+    )
+    assert levels.resolve_level(type_text="ประเภทอำนวยการ", level_text="ระดับสูง") == (
+        "managerial",
+        "M2",
+    )
 
 
 def test_a_bare_m1_without_a_scheme_is_ambiguous():
@@ -29,7 +35,9 @@ def test_code_that_contradicts_the_thai_names_is_refused():
         levels.resolve_level(type_text="อำนวยการ", level_text="ต้น", code="M1", scheme=levels.DPIS)
 
 
-@pytest.mark.parametrize(("code", "scheme"), [("X9", "ocsc"), ("D1", "ocsc"), ("S1", "dpis"), ("K1", "hr")])
+@pytest.mark.parametrize(
+    ("code", "scheme"), [("X9", "ocsc"), ("D1", "ocsc"), ("S1", "dpis"), ("K1", "hr")]
+)
 def test_bad_level_codes_are_refused(code, scheme):
     with pytest.raises(levels.LevelError):
         levels.level_from_code(code, scheme)

@@ -34,7 +34,9 @@ def measure(client, org):
         "search": count_queries(client, reverse("orgchart:tree"), q="กลุ่มงาน"),
         "children": count_queries(client, reverse("orgchart:children", kwargs={"pk": org.div1.pk})),
         "unit": count_queries(client, reverse("orgchart:unit", kwargs={"pk": org.grp1.pk})),
-        "person": count_queries(client, reverse("orgchart:person", kwargs={"pk": org.grp1_head.pk})),
+        "person": count_queries(
+            client, reverse("orgchart:person", kwargs={"pk": org.grp1_head.pk})
+        ),
         "home": count_queries(client, reverse("home")),
     }
 

@@ -52,13 +52,21 @@ def test_move_keeps_the_subtree_and_the_tree_consistent(org):
 
 def test_moving_a_subtree_to_another_department_rehomes_its_positions(org):
     services.unit_move(unit=org.grp1, new_parent=org.other)
-    assert set(Position.objects.filter(unit=org.grp1).values_list("department", flat=True)) == {org.other.pk}
+    assert set(Position.objects.filter(unit=org.grp1).values_list("department", flat=True)) == {
+        org.other.pk
+    }
     assert_tree_equals_its_rebuild()
 
 
 def test_moving_into_a_department_with_the_same_position_number_is_refused(org):
-    Position.objects.create(department=org.other, number=org.s1.position.number, title="ซ้ำ",
-                            position_type="knowledge", level="K1", unit=org.other)
+    Position.objects.create(
+        department=org.other,
+        number=org.s1.position.number,
+        title="ซ้ำ",
+        position_type="knowledge",
+        level="K1",
+        unit=org.other,
+    )
     with pytest.raises(DomainError, match="เลขที่ตำแหน่งซ้ำ"):
         services.unit_move(unit=org.grp1, new_parent=org.other)
     org.grp1.refresh_from_db()
