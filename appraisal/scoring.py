@@ -1,4 +1,4 @@
-"""Scoring arithmetic of the official appraisal form (DOMAIN §5), in Decimal, usable without the app."""
+"""Scoring arithmetic of the appraisal form (DOMAIN §5), in Decimal, usable outside the app."""
 
 from __future__ import annotations
 
@@ -87,15 +87,10 @@ def _error(en: str, th: str) -> ValueError:
 def _dec(value: object, what: str) -> Decimal:
     """Decimal from int, str or Decimal; floats are refused so binary fractions never get in."""
     # bool is an int subclass; True as a weight or level is always a caller's slip.
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise TypeError(
             f"{what}: pass int, str or Decimal, not {type(value).__name__} / "
             f"{what}: ใช้ int, str หรือ Decimal เท่านั้น ห้ามใช้ {type(value).__name__}"
-        )
-    if not isinstance(value, int | str | Decimal):
-        raise TypeError(
-            f"{what}: pass int, str or Decimal, not {type(value).__name__} / "
-            f"{what}: ใช้ int, str หรือ Decimal เท่านั้น"
         )
     try:
         result = Decimal(str(value).strip())
@@ -146,7 +141,9 @@ def _pairs(items: Iterable[Sequence[object]], what_th: str) -> list[tuple[object
     rows = []
     for row in items:
         if len(row) != 2:
-            raise _error(f"each item must be a pair, got {row!r}", f"แต่ละรายการต้องมี 2 ค่า (ได้ {row!r})")
+            raise _error(
+                f"each item must be a pair, got {row!r}", f"แต่ละรายการต้องมี 2 ค่า (ได้ {row!r})"
+            )
         rows.append((row[0], row[1]))
     if not rows:
         raise _error("the list of items is empty", f"ไม่มีรายการ{what_th}")
@@ -155,8 +152,12 @@ def _pairs(items: Iterable[Sequence[object]], what_th: str) -> list[tuple[object
 
 def round2(x: object) -> Decimal:
     """The one rounding for display and band decisions: half up to 2 decimal places."""
+    value = _dec(x, "value")
     with localcontext(prec=PRECISION):
-        return _dec(x, "value").quantize(_CENTS, rounding=ROUND_HALF_UP)
+        try:
+            return value.quantize(_CENTS, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise _error(f"{value} is too large to show", f"{value} มีค่ามากเกินกว่าจะแสดงได้") from None
 
 
 def achievement(items: Iterable[Sequence[object]], weight: object) -> Achievement:
@@ -256,10 +257,16 @@ def validate_bands(bands: Iterable[Sequence[object]]) -> tuple[tuple[str, Decima
     rows = []
     for row in bands:
         if len(row) != 2:
-            raise _error(f"each band must be (code, lower_bound), got {row!r}", f"ช่วงระดับผลการประเมินต้องเป็น (รหัส, ค่าต่ำสุด) (ได้ {row!r})")
+            raise _error(
+                f"each band must be (code, lower_bound), got {row!r}",
+                f"ช่วงระดับผลการประเมินต้องเป็น (รหัส, ค่าต่ำสุด) (ได้ {row!r})",
+            )
         code, bound = row
         if not isinstance(code, str) or not code:
-            raise _error(f"band code must be a non-empty string, got {code!r}", f"รหัสระดับต้องเป็นข้อความ (ได้ {code!r})")
+            raise _error(
+                f"band code must be a non-empty string, got {code!r}",
+                f"รหัสระดับต้องเป็นข้อความ (ได้ {code!r})",
+            )
         rows.append((code, _dec(bound, f"lower bound of band {code}")))
     if len(rows) < 3:
         raise _error(
@@ -310,7 +317,9 @@ def band(total: object, bands: Iterable[Sequence[object]] = DEFAULT_BANDS) -> st
     table = validate_bands(bands)
     exact = _dec(total, "total")
     if not _ZERO <= exact <= _HUNDRED:
-        raise _error(f"total must be from 0 to 100, got {exact}", f"คะแนนรวมต้องอยู่ระหว่าง 0–100 (ได้ {exact})")
+        raise _error(
+            f"total must be from 0 to 100, got {exact}", f"คะแนนรวมต้องอยู่ระหว่าง 0–100 (ได้ {exact})"
+        )
     shown = round2(exact)
     for code, bound in table:
         if shown >= bound:

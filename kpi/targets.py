@@ -158,13 +158,14 @@ def suggest_target(
             f"แบบที่ 1: ผลงานย้อนหลัง {len(values)} ปีมีแนวโน้มดีขึ้น "
             f"ใช้ผลงานปีล่าสุด ({fmt_number(latest)}) เป็นค่าเป้าหมายระดับ 3"
         )
-        return TargetSuggestion(_demanding(latest, places, way), Pattern.IMPROVING_TREND, trend, reason)
+        return TargetSuggestion(
+            _demanding(latest, places, way), Pattern.IMPROVING_TREND, trend, reason
+        )
     mean = _mean(values)
     shape = "ขึ้นลงไม่แน่นอน" if trend is Trend.FLUCTUATING else "มีแนวโน้มด้อยลง"
     x = _demanding(mean, places, way)
     reason = (
-        f"แบบที่ 2: ผลงานย้อนหลัง {len(values)} ปี{shape} "
-        f"ใช้ค่าเฉลี่ย ({fmt_number(x)}) เป็นค่าเป้าหมายระดับ 3"
+        f"แบบที่ 2: ผลงานย้อนหลัง {len(values)} ปี{shape} ใช้ค่าเฉลี่ย ({fmt_number(x)}) เป็นค่าเป้าหมายระดับ 3"
     )
     return TargetSuggestion(x, Pattern.AVERAGE, trend, reason)
 
@@ -189,7 +190,9 @@ def suggest_thresholds(
     x = to_decimal(level3, "level-3 target")
     s = to_decimal(step, "step")
     if s <= 0:
-        raise error(f"step must be greater than 0, got {s}", f"ช่วงห่างของแต่ละระดับต้องมากกว่า 0 (ได้ {s})")
+        raise error(
+            f"step must be greater than 0, got {s}", f"ช่วงห่างของแต่ละระดับต้องมากกว่า 0 (ได้ {s})"
+        )
     sign = 1 if way is Direction.HIGHER_IS_BETTER else -1
     with localcontext(prec=_PRECISION):
         values = tuple(x + sign * (level - _TARGET_LEVEL) * s for level in range(1, MAX_LEVEL + 1))
