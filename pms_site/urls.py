@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("org/", include("orgchart.urls")),
+    path("kpi/", include("kpi.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("admin/", admin.site.urls),
 ]

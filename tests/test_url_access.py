@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.kpi.conftest import make_kpi
+
 ROLES = [
     "anonymous",
     "staff",
@@ -80,6 +82,32 @@ ACCESS = {
             admin=OK,
         ),
     ),
+    "kpi:index": ("get", lambda o: {}, row(REDIRECT)),
+    "kpi:unit": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:os_matrix": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:cascade_tree": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:create": (
+        "get",
+        lambda o: {"pk": o.div1.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    "kpi:detail": ("get", lambda o: {"pk": o.kpi.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:edit": (
+        "get",
+        lambda o: {"pk": o.kpi.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    "kpi:cascade": (
+        "get",
+        lambda o: {"pk": o.kpi.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    "kpi:targets": ("get", lambda o: {"pk": o.kpi.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:record_result": (
+        "post",
+        lambda o: {"pk": o.kpi.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=REDIRECT, hr=REDIRECT, admin=REDIRECT),
+    ),
 }
 
 # Extra cases for the same URLs: another object, so that ids cannot be guessed across scopes.
@@ -109,6 +137,49 @@ EXTRA = [
         lambda o: {"pk": o.s4.pk},
         row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
     ),
+    ("kpi:unit", lambda o: {"pk": o.other.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
+    (
+        "kpi:create",
+        lambda o: {"pk": o.div2.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
+    ),
+    ("kpi:detail", lambda o: {"pk": o.other_kpi.pk}, row(NOT_FOUND, outsider=OK, admin=OK)),
+]
+# POSTs to pages whose GET any reader may open: only editors may write.
+POSTS = [
+    (
+        "kpi:os_matrix",
+        lambda o: {"pk": o.div1.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    ("kpi:targets", lambda o: {"pk": o.kpi.pk}, row(OK, outsider=NOT_FOUND)),
+    (
+        "kpi:edit",
+        lambda o: {"pk": o.kpi.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    (
+        "kpi:cascade",
+        lambda o: {"pk": o.kpi.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
+    ),
+    (
+        "orgchart:unit_edit",
+        lambda o: {"pk": o.grp1.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, hr=OK, admin=OK),
+    ),
+    (
+        "orgchart:person_evaluator",
+        lambda o: {"pk": o.s1.pk},
+        row(
+            FORBIDDEN,
+            other_staff=NOT_FOUND,
+            outsider=NOT_FOUND,
+            hr_other=NOT_FOUND,
+            hr=OK,
+            admin=OK,
+        ),
+    ),
 ]
 
 
@@ -129,15 +200,28 @@ def test_every_url_has_an_access_rule():
     assert missing == [], f"URLs without a row in ACCESS: {missing}"
 
 
-CASES = [(name, ACCESS[name][1], ACCESS[name][2]) for name in ACCESS] + EXTRA
+CASES = (
+    [(name, ACCESS[name][0], ACCESS[name][1], ACCESS[name][2]) for name in ACCESS]
+    + [(name, ACCESS[name][0], kw, exp) for name, kw, exp in EXTRA]
+    + [(name, "post", kw, exp) for name, kw, exp in POSTS]
+)
+
+
+@pytest.fixture
+def world(org):
+    org.kpi = make_kpi(org.div1, code="1")
+    org.other_kpi = make_kpi(org.other, code="X")
+    return org
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    ("name", "kwargs", "expected"), CASES, ids=[f"{c[0]}#{i}" for i, c in enumerate(CASES)]
+    ("name", "method", "kwargs", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}#{i}" for i, c in enumerate(CASES)],
 )
-def test_each_role_gets_exactly_its_access(client, org, role, name, kwargs, expected):
-    method = ACCESS[name][0]
+def test_each_role_gets_exactly_its_access(client, world, role, name, method, kwargs, expected):
+    org = world
     login_as(client, org, role)
     url = reverse(name, kwargs=kwargs(org))
     response = getattr(client, method)(url)

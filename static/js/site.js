@@ -25,3 +25,6 @@ document.body && document.body.addEventListener("htmx:afterSwap", function (even
     }
   }
 });
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+});
