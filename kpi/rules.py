@@ -61,3 +61,5 @@ rules.add_perm("kpi.edit_unit_kpis", can_edit_kpi_unit)
 rules.add_perm("kpi.view_kpi", is_admin | kpi_in_my_department)
 rules.add_perm("kpi.change_kpi", kpi_unit_editable)
 rules.add_perm("kpi.record_result", kpi_unit_editable | records_kpi)
+# Delegation is the head's (or HR's) to give; a delegate cannot appoint more delegates.
+rules.add_perm("kpi.delegate_unit_kpis", is_admin | is_hr_for_unit | heads_unit)

@@ -520,3 +520,20 @@ def kpi_result_record(
         changes={"actual": _plain(actual), "steps_done": steps_done, "level": level},
     )
     return result
+
+
+@transaction.atomic
+def kpi_delegate_set(*, unit: OrgUnit, person: Person, active: bool, by) -> None:
+    """Let a member of the unit edit its KPIs (or withdraw it)."""
+    from kpi.models import KpiDelegate
+
+    if active:
+        if person.unit.tree_id != unit.tree_id:
+            raise DomainError("ผู้ได้รับมอบหมายต้องอยู่ในส่วนราชการเดียวกัน", field="staff_code")
+        _obj, created = KpiDelegate.objects.get_or_create(unit=unit, person=person)
+        if created:
+            audit(actor=by, action="kpi.delegate_add", obj=unit, summary=person.staff_code)
+    else:
+        deleted, _n = KpiDelegate.objects.filter(unit=unit, person=person).delete()
+        if deleted:
+            audit(actor=by, action="kpi.delegate_remove", obj=unit, summary=person.staff_code)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/new/", views.create, name="create"),
     path("units/<int:pk>/os-matrix/", views.os_matrix, name="os_matrix"),
     path("units/<int:pk>/cascade/", views.cascade_tree, name="cascade_tree"),
+    path("units/<int:pk>/delegates/", views.delegates, name="delegates"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/cascade/", views.cascade, name="cascade"),

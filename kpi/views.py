@@ -215,7 +215,9 @@ def _person_code(code: str, tree_id: int, field: str):
         return None
     person = Person.objects.filter(staff_code=code, unit__tree_id=tree_id, is_active=True).first()
     if person is None:
-        label = _("ผู้กำกับดูแล") if field == "supervisor" else _("ผู้จัดเก็บข้อมูล")
+        label = {"supervisor": _("ผู้กำกับดูแล"), "collector": _("ผู้จัดเก็บข้อมูล")}.get(
+            field, _("รหัสบุคลากร")
+        )
         raise DomainError(
             _("%(label)s: ไม่พบบุคลากรรหัส %(code)s") % {"label": label, "code": code}, field=field
         )
@@ -351,6 +353,39 @@ def target_helper(request, pk: int):
             "problem": problem,
             "can_edit": can_edit,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegates(request, pk: int):
+    unit = _unit(request, pk)
+    can_change = request.user.has_perm("kpi.delegate_unit_kpis", unit)
+    if request.method == "POST":
+        require_perm(request.user, "kpi.delegate_unit_kpis", unit)
+        try:
+            person = _person_code(request.POST.get("staff_code", ""), unit.tree_id, "delegate")
+            if person is None:
+                raise DomainError(_("ต้องระบุรหัสบุคลากร"), field="staff_code")
+            services.kpi_delegate_set(
+                unit=unit,
+                person=person,
+                active=request.POST.get("action") != "remove",
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("บันทึกผู้ได้รับมอบหมายแล้ว"))
+        return redirect("kpi:delegates", pk=unit.pk)
+    people = [
+        d.person
+        for d in unit.kpi_delegates.select_related("person__position").order_by(
+            "person__first_name"
+        )
+    ]
+    return render(
+        request, "kpi/delegates.html", {"unit": unit, "people": people, "can_change": can_change}
     )
 
 

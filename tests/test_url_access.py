@@ -103,6 +103,7 @@ ACCESS = {
         row(FORBIDDEN, outsider=NOT_FOUND, higher=OK, hr=OK, admin=OK),
     ),
     "kpi:targets": ("get", lambda o: {"pk": o.kpi.pk}, row(OK, outsider=NOT_FOUND)),
+    "kpi:delegates": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
     "kpi:record_result": (
         "post",
         lambda o: {"pk": o.kpi.pk},
@@ -147,6 +148,11 @@ EXTRA = [
 ]
 # POSTs to pages whose GET any reader may open: only editors may write.
 POSTS = [
+    (
+        "kpi:delegates",
+        lambda o: {"pk": o.div1.pk},
+        row(FORBIDDEN, outsider=NOT_FOUND, higher=REDIRECT, hr=REDIRECT, admin=REDIRECT),
+    ),
     (
         "kpi:os_matrix",
         lambda o: {"pk": o.div1.pk},

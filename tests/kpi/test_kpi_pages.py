@@ -217,3 +217,23 @@ def test_the_target_helper_suggests_and_applies_thresholds(client, org):
         Decimal("87"),
         Decimal("92"),
     ]
+
+
+def test_a_head_delegates_kpi_editing_and_the_delegate_can_edit_but_not_delegate(client, org):
+    client.force_login(org.div1_head.user)
+    url = reverse("kpi:delegates", kwargs={"pk": org.div1.pk})
+    assert client.post(url, {"staff_code": "0004", "action": "add"}).status_code == 302
+    client.force_login(org.s1.user)
+    assert client.get(reverse("kpi:create", kwargs={"pk": org.div1.pk})).status_code == 200
+    assert client.post(url, {"staff_code": "0005", "action": "add"}).status_code == 403
+    client.force_login(org.div1_head.user)
+    client.post(url, {"staff_code": "0004", "action": "remove"})
+    client.force_login(org.s1.user)
+    assert client.get(reverse("kpi:create", kwargs={"pk": org.div1.pk})).status_code == 403
+
+
+def test_delegating_to_an_unknown_code_says_so(client, org):
+    client.force_login(org.div1_head.user)
+    url = reverse("kpi:delegates", kwargs={"pk": org.div1.pk})
+    body = client.post(url, {"staff_code": "nope", "action": "add"}, follow=True).content.decode()
+    assert "ไม่พบบุคลากรรหัส nope" in body
