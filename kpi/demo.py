@@ -1,0 +1,429 @@
+"""Demo KPIs: organisation KPIs from real Thai KPI sets, cascaded down every unit with OS matrices.
+
+Bulk inserts level by level so that it keeps up with `seed_demo --staff 300000`; the values
+it writes obey the same rules the services enforce (thresholds in the KPI's direction, split
+shares that reach the parent's target, one owner per KPI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpi import criteria, targets
+from kpi.models import (
+    CascadeMethod,
+    Kpi,
+    KpiAssignment,
+    KpiLevel,
+    KpiResult,
+    Measurement,
+    OsRole,
+    Source,
+)
+from orgchart.models import OrgUnit, Person
+
+D = Decimal
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    unit: str
+    target: Decimal
+    step: Decimal
+    direction: str = criteria.HIGHER_IS_BETTER.value
+    splittable: bool = False  # a count that adds up across units
+    baseline: tuple = ()
+    stage: str = "outcome"
+    source_note: str = ""
+
+
+# Organisation KPIs, named and targeted as in real provincial health KPI sets (shared/realdata).
+ORG_KPIS = [
+    Spec(
+        "อัตราส่วนการตายมารดาไทยต่อการเกิดมีชีพแสนคน",
+        "ต่อการเกิดมีชีพแสนคน",
+        D("17"),
+        D("2"),
+        criteria.LOWER_IS_BETTER.value,
+        baseline=(D("22"), D("19"), D("18")),
+    ),
+    Spec(
+        "ร้อยละของเด็กอายุ 0-5 ปี มีพัฒนาการสมวัย",
+        "ร้อยละ",
+        D("86"),
+        D("2"),
+        baseline=(D("82.4"), D("84.1"), D("85.3")),
+    ),
+    Spec(
+        "ร้อยละการตรวจติดตามยืนยันวินิจฉัยกลุ่มสงสัยป่วยโรคเบาหวาน",
+        "ร้อยละ",
+        D("70"),
+        D("5"),
+        baseline=(D("61"), D("68"), D("66")),
+    ),
+    Spec(
+        "อัตราการฆ่าตัวตายสำเร็จต่อประชากรแสนคน",
+        "ต่อประชากรแสนคน",
+        D("7.8"),
+        D("0.5"),
+        criteria.LOWER_IS_BETTER.value,
+        baseline=(D("8.6"), D("8.1"), D("7.9")),
+    ),
+    Spec(
+        "ร้อยละของโรงพยาบาลที่ใช้ยาอย่างสมเหตุผล (RDU)",
+        "ร้อยละ",
+        D("50"),
+        D("5"),
+        stage="process",
+        baseline=(D("38"), D("44"), D("47")),
+    ),
+    Spec(
+        "จำนวนร้านอาหารที่ผ่านเกณฑ์มาตรฐาน SAN",
+        "แห่ง",
+        D("120"),
+        D("10"),
+        splittable=True,
+        stage="output",
+        baseline=(D("90"), D("104"), D("112")),
+    ),
+    Spec(
+        "จำนวนผู้ป่วยเบาหวานที่เข้าเรียนในโรงเรียนเบาหวาน",
+        "คน",
+        D("600"),
+        D("50"),
+        splittable=True,
+        stage="output",
+        baseline=(D("420"), D("480"), D("530")),
+    ),
+    Spec(
+        "ร้อยละของคลินิกหมอครอบครัวที่เปิดดำเนินการในพื้นที่ (Primary Care Cluster)",
+        "ร้อยละ",
+        D("36"),
+        D("3"),
+        baseline=(D("24"), D("30"), D("33")),
+    ),
+]
+# KPIs every unit has from its own duties (หน้าที่ความรับผิดชอบหลัก).
+DUTY_KPIS = [
+    Spec(
+        "ร้อยละของการเบิกจ่ายงบประมาณตามแผน",
+        "ร้อยละ",
+        D("95"),
+        D("2"),
+        stage="process",
+        baseline=(D("91"), D("93"), D("96")),
+    ),
+    Spec(
+        "ร้อยละความพึงพอใจของผู้รับบริการ", "ร้อยละ", D("85"), D("5"), baseline=(D("80"), D("83"), D("84"))
+    ),
+    Spec(
+        "ร้อยละของเรื่องร้องเรียนที่ได้รับการแก้ไขภายในกำหนด",
+        "ร้อยละ",
+        D("90"),
+        D("5"),
+        stage="process",
+        baseline=(D("78"), D("85"), D("88")),
+    ),
+    Spec(
+        "จำนวนครั้งที่ระบบสารสนเทศหยุดให้บริการ",
+        "ครั้ง",
+        D("4"),
+        D("1"),
+        criteria.LOWER_IS_BETTER.value,
+        stage="process",
+        baseline=(D("9"), D("7"), D("5")),
+    ),
+]
+PARTIAL_ASPECTS = [
+    "ร้อยละของหน่วยบริการที่ได้รับการนิเทศติดตาม",
+    "ร้อยละของข้อมูลที่บันทึกครบถ้วนทันเวลา",
+    "จำนวนครั้งของการประชุมชี้แจงแนวทางแก่ภาคีเครือข่าย",
+    "ร้อยละของกลุ่มเป้าหมายที่ได้รับการคัดกรอง",
+]
+MILESTONE_STEPS = [
+    "แต่งตั้งคณะทำงานจัดทำแผน",
+    "วิเคราะห์สถานการณ์และจัดทำร่างแผน",
+    "ผู้บริหารให้ความเห็นชอบแผน",
+    "ถ่ายทอดแผนสู่หน่วยงานในสังกัด",
+    "ติดตามและรายงานผลตามแผนครบทุกไตรมาส",
+]
+
+
+def _thresholds(spec: Spec, target: Decimal | None = None) -> dict:
+    step = spec.step
+    if target is not None and target != spec.target:
+        # A split share keeps the parent's proportions: the step shrinks with the target.
+        step = max(D("0.01"), (spec.step * target / spec.target).quantize(D("0.01")))
+    values = targets.suggest_thresholds(
+        target if target is not None else spec.target, step, spec.direction, minimum=0
+    )
+    return {f"threshold_{i}": v for i, v in enumerate(values, start=1)}
+
+
+def _weights(n: int) -> list[Decimal]:
+    """n weights that total exactly 100 (whole numbers)."""
+    base = 100 // n
+    out = [D(base)] * n
+    out[0] += 100 - base * n
+    return out
+
+
+def _spec_fields(spec: Spec, target: Decimal | None = None) -> dict:
+    baseline = spec.baseline or (None, None, None)
+    return {
+        "name": spec.name,
+        "unit_of_measure": spec.unit,
+        "direction": spec.direction,
+        "measurement": Measurement.QUANTITATIVE,
+        "stage": spec.stage,
+        "timing": "lagging" if spec.stage == "outcome" else "leading",
+        "baseline_1": baseline[0],
+        "baseline_2": baseline[1],
+        "baseline_3": baseline[2],
+        "data_source": "ระบบคลังข้อมูลสุขภาพ (HDC) และรายงานของหน่วยงาน",
+        "collection_method": "ดึงข้อมูลจากระบบและตรวจสอบความครบถ้วนทุกเดือน",
+        "formula": f"ผลการดำเนินงานตามนิยาม หน่วยนับ {spec.unit}",
+        "frequency": "quarterly",
+        **_thresholds(spec, target),
+    }
+
+
+def _milestone_fields() -> dict:
+    return {
+        "name": "ระดับความสำเร็จของการจัดทำแผนปฏิบัติราชการประจำปี",
+        "unit_of_measure": "ระดับ",
+        "measurement": Measurement.MILESTONE,
+        "stage": "process",
+        "timing": "leading",
+        **{f"criteria_{i}": text for i, text in enumerate(MILESTONE_STEPS, start=1)},
+        "frequency": "semiannual",
+        "data_source": "รายงานการประชุมและหนังสือสั่งการ",
+    }
+
+
+def seed_kpis(
+    *,
+    fiscal_year: int,
+    seed: int = 1,
+    roots: list[OrgUnit] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """Organisation KPIs for each department root, cascaded to every unit and leaf person."""
+    rng = random.Random(seed * 7919 + fiscal_year)
+    roots = (
+        roots
+        if roots is not None
+        else list(OrgUnit.objects.filter(parent__isnull=True).order_by("code"))
+    )
+    tree_ids = [r.tree_id for r in roots]
+    units = list(
+        OrgUnit.objects.filter(tree_id__in=tree_ids, is_active=True)
+        .only("id", "parent_id", "tree_id", "code", "name", "head_id", "acting_head_id")
+        .order_by("tree_id", "lft")
+    )
+    children = defaultdict(list)
+    for u in units:
+        if u.parent_id:
+            children[u.parent_id].append(u)
+    leaves = [u.pk for u in units if not children[u.pk]]
+    people = defaultdict(list)
+    for pid, uid in (
+        Person.objects.filter(unit_id__in=leaves, is_active=True)
+        .order_by("pk")
+        .values_list("id", "unit_id")
+    ):
+        people[uid].append(pid)
+
+    counts = defaultdict(int)
+    specs: dict[int, Spec | None] = {}  # kpi pk -> the spec it came from (None: milestone)
+
+    # Level 0: organisation KPIs.
+    org_rows = []
+    for root in roots:
+        chosen = rng.sample(ORG_KPIS, 5)
+        for i, (spec, weight) in enumerate(
+            zip(chosen, [D(25), D(25), D(20), D(15), D(15)], strict=True), start=1
+        ):
+            org_rows.append(
+                (
+                    Kpi(
+                        fiscal_year=fiscal_year,
+                        level=KpiLevel.ORGANISATION,
+                        unit=root,
+                        code=str(i),
+                        weight=weight,
+                        source=Source.STRATEGY,
+                        **_spec_fields(spec),
+                    ),
+                    spec,
+                )
+            )
+    Kpi.objects.bulk_create([k for k, _s in org_rows], batch_size=2000)
+    for k, spec in org_rows:
+        specs[k.pk] = spec
+    counts["organisation"] += len(org_rows)
+    frontier: list[tuple[OrgUnit, list[Kpi]]] = []
+    by_root = defaultdict(list)
+    for k, _s in org_rows:
+        by_root[k.unit_id].append(k)
+    frontier = [(root, by_root[root.pk]) for root in roots]
+
+    while frontier:
+        new_rows: list[tuple[Kpi, Spec | None]] = []
+        cells: list[KpiAssignment] = []
+        received = defaultdict(list)  # unit pk or ("p", person pk) -> [(Kpi, spec)]
+        for unit, kpis in frontier:
+            kids = children[unit.pk]
+            cols = (
+                [("u", c, c.pk) for c in kids]
+                if kids
+                else [("p", pid, unit.pk) for pid in people[unit.pk]]
+            )
+            if not cols:
+                continue
+            offset = rng.randrange(len(cols))
+            for i, parent in enumerate(kpis):
+                spec = specs.get(parent.pk)
+                owner = cols[(offset + i) % len(cols)]
+                supporters = [cols[(offset + i + j) % len(cols)] for j in (1, 2) if len(cols) > j]
+                for kind, role in [(owner, OsRole.OWNER)] + [
+                    (s, OsRole.SUPPORTER) for s in supporters
+                ]:
+                    cells.append(
+                        KpiAssignment(
+                            kpi=parent,
+                            role=role,
+                            unit=kind[1] if kind[0] == "u" else None,
+                            person_id=kind[1] if kind[0] == "p" else None,
+                        )
+                    )
+                if spec is not None and spec.splittable and supporters and parent.threshold_3:
+                    share_owner = D(math.ceil(parent.threshold_3 * D("0.6")))
+                    share_sup = D(math.ceil(parent.threshold_3 - share_owner))
+                    for col, share in ((owner, share_owner), (supporters[0], share_sup)):
+                        received[_key(col)].append(
+                            (_child(parent, col, CascadeMethod.SPLIT, spec, share), spec)
+                        )
+                elif spec is None or rng.random() < 0.75:
+                    received[_key(owner)].append(
+                        (_child(parent, owner, CascadeMethod.DIRECT, spec), spec)
+                    )
+                else:
+                    aspect = rng.choice(PARTIAL_ASPECTS)
+                    received[_key(owner)].append(
+                        (
+                            _child(parent, owner, CascadeMethod.PARTIAL, spec, name=aspect),
+                            None
+                            if spec is None
+                            else Spec(aspect, "ร้อยละ", D("80"), D("5"), stage="process"),
+                        )
+                    )
+        next_frontier = []
+        for key, rows in received.items():
+            is_person = isinstance(key, tuple)
+            if not is_person:
+                duty = DUTY_KPIS[rng.randrange(len(DUTY_KPIS))]
+                rows.append(
+                    (
+                        Kpi(
+                            fiscal_year=fiscal_year,
+                            level=KpiLevel.UNIT,
+                            unit_id=key,
+                            source=Source.JOB_DESCRIPTION,
+                            **_spec_fields(duty),
+                        ),
+                        duty,
+                    )
+                )
+                if rng.random() < 0.3:
+                    rows.append(
+                        (
+                            Kpi(
+                                fiscal_year=fiscal_year,
+                                level=KpiLevel.UNIT,
+                                unit_id=key,
+                                source=Source.STRATEGY,
+                                **_milestone_fields(),
+                            ),
+                            None,
+                        )
+                    )
+            for (kpi, _s), weight in zip(rows, _weights(len(rows)), strict=True):
+                kpi.weight = weight
+            for n, (kpi, _s) in enumerate(rows, start=1):
+                kpi.code = kpi.code or f"{n}"
+            new_rows.extend(rows)
+        Kpi.objects.bulk_create([k for k, _s in new_rows], batch_size=2000)
+        KpiAssignment.objects.bulk_create(cells, batch_size=5000)
+        counts["assignments"] += len(cells)
+        unit_lists = defaultdict(list)
+        for kpi, spec in new_rows:
+            specs[kpi.pk] = spec
+            counts[kpi.level] += 1
+            if kpi.level == KpiLevel.UNIT:
+                unit_lists[kpi.unit_id].append(kpi)
+        by_pk = {u.pk: u for u in units}
+        next_frontier = [(by_pk[uid], lst) for uid, lst in unit_lists.items()]
+        frontier = next_frontier
+
+    counts["results"] = _results(roots, fiscal_year, today)
+    return dict(counts)
+
+
+def _key(col):
+    kind, value, _unit_id = col
+    return value.pk if kind == "u" else ("p", value)
+
+
+def _child(
+    parent: Kpi, col, method: str, spec: Spec | None, share: Decimal | None = None, name: str = ""
+) -> Kpi:
+    kind, value, unit_id = col
+    if spec is None:
+        fields = _milestone_fields()
+    elif method == CascadeMethod.PARTIAL:
+        fields = _spec_fields(Spec(name, "ร้อยละ", D("80"), D("5"), stage="process"))
+    else:
+        fields = _spec_fields(spec, share)
+    fields["source"] = Source.CASCADE
+    common = {"fiscal_year": parent.fiscal_year, "parent": parent, "cascade_method": method}
+    if kind == "u":
+        return Kpi(level=KpiLevel.UNIT, unit=value, **common, **fields)
+    return Kpi(level=KpiLevel.PERSON, unit_id=unit_id, person_id=value, **common, **fields)
+
+
+def _results(roots: list[OrgUnit], fiscal_year: int, today: dt.date | None) -> int:
+    """One early result per organisation KPI, dated within the year and not in the future."""
+    from common.thai import fiscal_year_dates
+
+    start, _end = fiscal_year_dates(fiscal_year)
+    day = start + dt.timedelta(days=30)
+    if today is not None and day > today:
+        return 0
+    rows = []
+    for kpi in Kpi.objects.filter(
+        unit__in=roots, fiscal_year=fiscal_year, level=KpiLevel.ORGANISATION
+    ):
+        if kpi.measurement != Measurement.QUANTITATIVE or kpi.baseline_3 is None:
+            continue
+        actual = kpi.baseline_3
+        level = criteria.level_for(
+            actual, measurement=kpi.measurement, direction=kpi.direction, thresholds=kpi.thresholds
+        )
+        rows.append(
+            KpiResult(
+                kpi=kpi,
+                period_end=day,
+                actual=actual,
+                level=level,
+                evidence="ผลเบื้องต้นเดือนแรกของปีงบประมาณ จากระบบ HDC",
+            )
+        )
+    KpiResult.objects.bulk_create(rows)
+    return len(rows)
