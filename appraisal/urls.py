@@ -1,6 +1,4 @@
-from django.urls import path
 
-from appraisal import views
 
 app_name = "appraisal"
 

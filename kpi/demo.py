@@ -390,7 +390,10 @@ def _child(
     elif method == CascadeMethod.PARTIAL:
         fields = _spec_fields(Spec(name, "ร้อยละ", D("80"), D("5"), stage="process"))
     else:
-        fields = _spec_fields(spec, share)
+        # Direct copies the parent's own target; split takes the share.
+        fields = _spec_fields(spec, share if share is not None else parent.threshold_3)
+        if method == CascadeMethod.SPLIT:
+            fields.update(baseline_1=None, baseline_2=None, baseline_3=None)
     fields["source"] = Source.CASCADE
     common = {"fiscal_year": parent.fiscal_year, "parent": parent, "cascade_method": method}
     if kind == "u":

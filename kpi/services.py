@@ -445,6 +445,8 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         base = {f: getattr(parent, f) for f in COPIED_FIELDS}
         if method == CascadeMethod.SPLIT:
             base.update(_scaled_thresholds(parent, child.target))
+            # The parent's history is not the child's: the unit records its own baseline.
+            base.update(baseline_1=None, baseline_2=None, baseline_3=None)
         elif method == CascadeMethod.PARTIAL:
             base = {
                 "name": child.name.strip(),

@@ -261,6 +261,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        # Thai official style writes the title joined to the first name (นายสมชาย, ว่าที่ร้อยตรีสมชาย).
         return f"{self.title}{self.first_name} {self.last_name}"
 
 

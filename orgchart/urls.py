@@ -18,3 +18,9 @@ from orgchart import import_views  # noqa: E402
 urlpatterns += [
     path("import/", import_views.import_upload, name="import"),
 ]
+urlpatterns += [
+    path("import/preview/", import_views.import_preview, name="import_preview"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("import/result/", import_views.import_result, name="import_result"),
+]

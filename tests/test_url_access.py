@@ -82,6 +82,18 @@ ACCESS = {
             admin=OK,
         ),
     ),
+    "orgchart:import_preview": ("get", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    "orgchart:import_confirm": (
+        "get",
+        lambda o: {},
+        row(FORBIDDEN, hr=NOT_ALLOWED, hr_other=NOT_ALLOWED, admin=NOT_ALLOWED),
+    ),
+    "orgchart:import_cancel": (
+        "get",
+        lambda o: {},
+        row(FORBIDDEN, hr=NOT_ALLOWED, hr_other=NOT_ALLOWED, admin=NOT_ALLOWED),
+    ),
+    "orgchart:import_result": ("get", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
     "kpi:index": ("get", lambda o: {}, row(REDIRECT)),
     "kpi:unit": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
     "kpi:os_matrix": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
@@ -148,6 +160,9 @@ EXTRA = [
 ]
 # POSTs to pages whose GET any reader may open: only editors may write.
 POSTS = [
+    ("orgchart:import_confirm", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    ("orgchart:import_cancel", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    ("orgchart:import", lambda o: {}, row(FORBIDDEN, hr=OK, hr_other=OK, admin=OK)),
     (
         "kpi:delegates",
         lambda o: {"pk": o.div1.pk},

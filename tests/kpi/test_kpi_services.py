@@ -123,6 +123,7 @@ def test_split_targets_scale_the_thresholds_and_may_exceed_the_parent(kpis):
     )
     assert a.threshold_3 == Decimal("60") and a.threshold_5 == Decimal("84.0000")
     assert b.threshold_3 == Decimal("50") and b.threshold_1 == Decimal("30.0000")
+    assert a.baseline == [None, None, None]  # the parent's history is not the child's
 
 
 def test_partial_cascade_creates_named_child_kpis_for_people(kpis):
