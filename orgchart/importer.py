@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from orgchart import levels
 from orgchart.models import Ministry, OrgUnit, Person, Position, StaffType
@@ -763,32 +763,32 @@ class ImportPlan:
 
 
 _FIELD_LABELS = {
-    "name": _lazy("ชื่อ"),
-    "short_name": _lazy("ชื่อย่อ"),
-    "kind": _lazy("ประเภทหน่วยงาน"),
-    "ministry": _lazy("กระทรวง"),
-    "parent": _lazy("หน่วยงานต้นสังกัด"),
-    "head": _lazy("หัวหน้า"),
-    "acting_head": _lazy("รักษาราชการแทน"),
-    "title": _lazy("คำนำหน้า"),
-    "management_title": _lazy("ตำแหน่งทางการบริหาร"),
-    "line_of_work": _lazy("สายงาน"),
-    "line_code": _lazy("รหัสสายงาน"),
-    "position_type": _lazy("ประเภทตำแหน่ง"),
-    "level": _lazy("ระดับ"),
-    "unit": _lazy("หน่วยงาน"),
-    "first_name": _lazy("ชื่อ"),
-    "last_name": _lazy("นามสกุล"),
-    "staff_type": _lazy("ประเภทบุคลากร"),
-    "on_probation": _lazy("ทดลองปฏิบัติราชการ"),
-    "salary": _lazy("เงินเดือน"),
-    "email": _lazy("อีเมล"),
-    "position": _lazy("ตำแหน่ง"),
-    "user": _lazy("ชื่อผู้ใช้"),
+    "name": gettext_lazy("ชื่อ"),
+    "short_name": gettext_lazy("ชื่อย่อ"),
+    "kind": gettext_lazy("ประเภทหน่วยงาน"),
+    "ministry": gettext_lazy("กระทรวง"),
+    "parent": gettext_lazy("หน่วยงานต้นสังกัด"),
+    "head": gettext_lazy("หัวหน้า"),
+    "acting_head": gettext_lazy("รักษาราชการแทน"),
+    "title": gettext_lazy("คำนำหน้า"),
+    "management_title": gettext_lazy("ตำแหน่งทางการบริหาร"),
+    "line_of_work": gettext_lazy("สายงาน"),
+    "line_code": gettext_lazy("รหัสสายงาน"),
+    "position_type": gettext_lazy("ประเภทตำแหน่ง"),
+    "level": gettext_lazy("ระดับ"),
+    "unit": gettext_lazy("หน่วยงาน"),
+    "first_name": gettext_lazy("ชื่อ"),
+    "last_name": gettext_lazy("นามสกุล"),
+    "staff_type": gettext_lazy("ประเภทบุคลากร"),
+    "on_probation": gettext_lazy("ทดลองปฏิบัติราชการ"),
+    "salary": gettext_lazy("เงินเดือน"),
+    "email": gettext_lazy("อีเมล"),
+    "position": gettext_lazy("ตำแหน่ง"),
+    "user": gettext_lazy("ชื่อผู้ใช้"),
 }
 
 
-_POSITION_LABELS = {"title": _lazy("ชื่อตำแหน่ง")}
+_POSITION_LABELS = {"title": gettext_lazy("ชื่อตำแหน่ง")}
 
 
 def _label(name: str, kind: str = "") -> str:
