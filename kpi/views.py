@@ -77,6 +77,7 @@ def unit_list(request, pk: int):
             "weight_total": sum((k.weight or Decimal(0) for k in kpis), Decimal(0)),
             "warnings": selectors.unit_warnings(unit=unit, fiscal_year=year, kpis=kpis),
             "can_edit": request.user.has_perm("kpi.edit_unit_kpis", unit),
+            "subunits": OrgUnit.objects.filter(parent=unit, is_active=True).order_by("code"),
         },
     )
 

@@ -48,10 +48,20 @@ def is_evaluator_chain_of(user, person):
     return any(p.pk == me.pk for p in evaluator_chain(person, depth=2))
 
 
+@rules.predicate
+def evaluates_me(user, person):
+    """The person is my evaluator or my higher supervisor."""
+    me = roles_of(user).person
+    if person is None or me is None:
+        return False
+    return any(p.pk == person.pk for p in evaluator_chain(me, depth=2))
+
+
 rules.add_perm("orgchart.view_unit", is_admin | in_department_of_unit | is_hr_for_unit)
 rules.add_perm("orgchart.change_unit", is_admin | is_hr_for_unit)
 rules.add_perm(
-    "orgchart.view_person", is_admin | is_self | is_hr_for_person | is_evaluator_chain_of
+    "orgchart.view_person",
+    is_admin | is_self | is_hr_for_person | is_evaluator_chain_of | evaluates_me,
 )
 rules.add_perm("orgchart.view_person_private", is_admin | is_self | is_hr_for_person)
 rules.add_perm("orgchart.change_person", is_admin | is_hr_for_person)

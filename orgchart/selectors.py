@@ -9,7 +9,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from orgchart.models import HrScope, OrgUnit, Person
+from orgchart.models import HrScope, OrgUnit, Person, Position
 
 ANCESTOR_CHUNK = 200
 
@@ -113,7 +113,9 @@ def people_visible_to(user) -> QuerySet[Person]:
         direct = roles.evaluatee_ids()
         # A higher supervisor also sees the people their direct evaluatees evaluate.
         second = {p.pk for team in evaluatees_of(direct).values() for p in team}
-        cond |= Q(pk=roles.person.pk) | Q(pk__in=direct | second)
+        # ... and a person sees who evaluates them (evaluator and higher supervisor).
+        chain = {p.pk for p in evaluator_chain(roles.person, depth=2)}
+        cond |= Q(pk=roles.person.pk) | Q(pk__in=direct | second | chain)
     if roles.hr_scopes:
         cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
     return qs.filter(cond)
@@ -288,15 +290,16 @@ def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
     query = (query or "").strip()
     if not query:
         return []
+    # A subquery for position numbers: joining positions would multiply every matching unit by
+    # its positions and make the DISTINCT sort spill to disk at ministry scale.
+    by_position = Position.objects.filter(number=query).values("unit_id")
     qs = units_visible_to(user).filter(
         Q(name__icontains=query)
         | Q(short_name__icontains=query)
         | Q(code=query)
-        | Q(positions__number=query)
+        | Q(pk__in=by_position)
     )
-    return list(
-        qs.select_related("head", "acting_head").distinct().order_by("tree_id", "lft")[:limit]
-    )
+    return list(qs.select_related("head", "acting_head").order_by("tree_id", "lft")[:limit])
 
 
 def breadcrumbs_for(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:

@@ -82,7 +82,11 @@ ACCESS = {
             admin=OK,
         ),
     ),
-    "orgchart:import_preview": ("get", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    "orgchart:import_preview": (
+        "get",
+        lambda o: {},
+        row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT),
+    ),
     "orgchart:import_confirm": (
         "get",
         lambda o: {},
@@ -93,7 +97,11 @@ ACCESS = {
         lambda o: {},
         row(FORBIDDEN, hr=NOT_ALLOWED, hr_other=NOT_ALLOWED, admin=NOT_ALLOWED),
     ),
-    "orgchart:import_result": ("get", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    "orgchart:import_result": (
+        "get",
+        lambda o: {},
+        row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT),
+    ),
     "kpi:index": ("get", lambda o: {}, row(REDIRECT)),
     "kpi:unit": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
     "kpi:os_matrix": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),
@@ -131,7 +139,8 @@ EXTRA = [
     (
         "orgchart:person",
         lambda o: {"pk": o.grp1_head.pk},
-        row(NOT_FOUND, evaluator=OK, higher=OK, hr=OK, admin=OK),
+        # s1 and s2 are evaluated by grp1_head: they may see who evaluates them.
+        row(NOT_FOUND, staff=OK, other_staff=OK, evaluator=OK, higher=OK, hr=OK, admin=OK),
     ),
     ("orgchart:person", lambda o: {"pk": 999999}, row(NOT_FOUND)),
     ("orgchart:unit", lambda o: {"pk": 999999}, row(NOT_FOUND)),
@@ -160,8 +169,16 @@ EXTRA = [
 ]
 # POSTs to pages whose GET any reader may open: only editors may write.
 POSTS = [
-    ("orgchart:import_confirm", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
-    ("orgchart:import_cancel", lambda o: {}, row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT)),
+    (
+        "orgchart:import_confirm",
+        lambda o: {},
+        row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT),
+    ),
+    (
+        "orgchart:import_cancel",
+        lambda o: {},
+        row(FORBIDDEN, hr=REDIRECT, hr_other=REDIRECT, admin=REDIRECT),
+    ),
     ("orgchart:import", lambda o: {}, row(FORBIDDEN, hr=OK, hr_other=OK, admin=OK)),
     (
         "kpi:delegates",

@@ -1,0 +1,83 @@
+"""`manage.py seed_demo`: load the deterministic demo organisation and its KPIs (development only).
+
+It lives in the appraisal app because it seeds every layer (org chart, KPIs, later rounds),
+and dependencies point appraisal -> kpi -> orgchart.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from kpi.demo import seed_kpis
+from kpi.selectors import current_fiscal_year
+from orgchart import demo
+from orgchart.models import OrgUnit, Person
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
+        "person and the demo accounts, all with the password 'demo'. Same --seed, same data."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--staff",
+            type=int,
+            default=demo.DEFAULT_STAFF,
+            help=f"number of people (default {demo.DEFAULT_STAFF}, at least {demo.MIN_STAFF})",
+        )
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the org chart already has units (used by `make run`)",
+        )
+
+    def handle(self, *args, staff, seed, if_empty, **options):
+        # Every account it creates has the password "demo": never on a production database.
+        if not (settings.DEBUG or getattr(settings, "TESTING", False)):
+            raise CommandError(
+                "seed_demo creates accounts with the password 'demo'; run it with DEBUG=1."
+            )
+        start = time.perf_counter()
+        if if_empty and OrgUnit.objects.exists():
+            self.stdout.write(
+                f"The org chart already has {OrgUnit.objects.count():,} units and "
+                f"{Person.objects.count():,} people: nothing seeded."
+            )
+        else:
+            try:
+                result = demo.seed_demo(staff=staff, seed=seed)
+            except demo.DemoError as exc:
+                raise CommandError(str(exc)) from exc
+            org_seconds = time.perf_counter() - start
+            year = current_fiscal_year()
+            with transaction.atomic():
+                kpis = seed_kpis(fiscal_year=year, seed=seed)
+            self.stdout.write(
+                f"Seeded the demo ministry (seed {seed}) in {time.perf_counter() - start:.1f} s: "
+                f"{result.departments} departments, {result.units:,} units, "
+                f"{result.people:,} people, {result.users:,} user accounts "
+                f"(org chart {org_seconds:.1f} s); KPIs of fiscal year {year}: "
+                f"{kpis.get('organisation', 0):,} organisation, {kpis.get('unit', 0):,} unit, "
+                f"{kpis.get('person', 0):,} personal, {kpis.get('assignments', 0):,} OS matrix cells."
+            )
+        self._accounts()
+
+    def _accounts(self):
+        rows = demo.demo_accounts()
+        if not rows:
+            self.stdout.write("No demo accounts in this database.")
+            return
+        self.stdout.write(f"Demo accounts (password: {demo.PASSWORD})")
+        width = max(len(username) for username, _ in rows) + 1
+        for username, who in rows:
+            self.stdout.write(f"  {username.ljust(width)} {who}".rstrip())
+        if Person.objects.filter(user__username="u000001").exists():
+            self.stdout.write(
+                "  Everyone else signs in as u + their staff code (u000001, u000002, ...), "
+                "same password."
+            )
