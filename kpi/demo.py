@@ -324,23 +324,26 @@ def seed_kpis(
                             else Spec(aspect, "ร้อยละ", D("80"), D("5"), stage="process"),
                         )
                     )
+        # Every sub-unit has KPIs of its own duties, whether or not it owns a cascaded one.
+        for unit, _kpis in frontier:
+            for child in children[unit.pk]:
+                received.setdefault(child.pk, [])
         next_frontier = []
         for key, rows in received.items():
             is_person = isinstance(key, tuple)
             if not is_person:
-                duty = DUTY_KPIS[rng.randrange(len(DUTY_KPIS))]
-                rows.append(
-                    (
-                        Kpi(
-                            fiscal_year=fiscal_year,
-                            level=KpiLevel.UNIT,
-                            unit_id=key,
-                            source=Source.JOB_DESCRIPTION,
-                            **_spec_fields(duty),
-                        ),
-                        duty,
+                # Duty KPIs bring each unit to at least three (the soft range is 3–10).
+                names = {kpi.name for kpi, _s in rows}
+                fresh = [d for d in DUTY_KPIS if d.name not in names]
+                for duty in rng.sample(fresh, min(len(fresh), max(1, 3 - len(rows)))):
+                    unit_kpi = Kpi(
+                        fiscal_year=fiscal_year,
+                        level=KpiLevel.UNIT,
+                        unit_id=key,
+                        source=Source.JOB_DESCRIPTION,
+                        **_spec_fields(duty),
                     )
-                )
+                    rows.append((unit_kpi, duty))
                 if rng.random() < 0.3:
                     rows.append(
                         (

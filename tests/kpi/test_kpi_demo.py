@@ -25,6 +25,14 @@ def test_demo_kpis_cascade_from_the_organisation_to_people_and_obey_the_rules(or
         assert "owner_missing" not in [w.code for w in warnings if unit == org.dept]
         assert "split_below_parent" not in [w.code for w in warnings]
     assert Kpi.objects.filter(level=KpiLevel.PERSON, person__unit=org.grp1).exists()
+    # No unit has the same KPI twice.
+    for unit in (org.dept, org.div1, org.div2, org.grp1, org.grp2):
+        names = list(
+            Kpi.objects.filter(unit=unit, level__in=["organisation", "unit"]).values_list(
+                "name", flat=True
+            )
+        )
+        assert len(names) == len(set(names)), unit
     # A direct cascade carries the parent's own target, not the organisation's.
     for kpi in Kpi.objects.filter(cascade_method="direct").select_related("parent"):
         assert kpi.threshold_3 == kpi.parent.threshold_3
