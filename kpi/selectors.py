@@ -153,36 +153,41 @@ class CascadeNode:
             yield from child.walk()
 
 
+IN_CHUNK = 2000
+
+
 def cascade_forest(*, unit: OrgUnit, fiscal_year: int) -> list[CascadeNode]:
-    """The unit's KPIs and everything cascaded from them, across all levels (two queries)."""
-    kpis = list(
-        Kpi.objects.filter(
-            fiscal_year=fiscal_year,
-            unit__tree_id=unit.tree_id,
-            unit__lft__gte=unit.lft,
-            unit__rght__lte=unit.rght,
-        )
-        .select_related("unit", "person")
-        .order_by("code", "pk")
-    )
+    """The unit's KPIs and everything cascaded from them, level by level.
+
+    One query per cascade level (and per 2,000 KPIs of a level), plus one for the O/S cells:
+    the cost follows the depth of the cascade, never the size of the department.
+    """
+    base = Kpi.objects.select_related("unit", "person").order_by("code", "pk")
+    roots = list(base.filter(unit=unit, fiscal_year=fiscal_year).exclude(level=KpiLevel.PERSON))
+    kpis = list(roots)
+    frontier = [k.pk for k in roots]
+    while frontier:
+        found = []
+        for i in range(0, len(frontier), IN_CHUNK):
+            found += list(base.filter(parent_id__in=frontier[i : i + IN_CHUNK]))
+        kpis += found
+        frontier = [k.pk for k in found]
     nodes = {k.pk: CascadeNode(kpi=k) for k in kpis}
-    for a in KpiAssignment.objects.filter(kpi__in=[k.pk for k in kpis]).select_related(
-        "unit", "person"
-    ):
-        who = a.unit or a.person
-        (nodes[a.kpi_id].owners if a.role == OsRole.OWNER else nodes[a.kpi_id].supporters).append(
-            who
-        )
-    roots = []
+    ids = list(nodes)
+    for i in range(0, max(len(ids), 1), IN_CHUNK):
+        for a in KpiAssignment.objects.filter(kpi_id__in=ids[i : i + IN_CHUNK]).select_related(
+            "unit", "person"
+        ):
+            who = a.unit or a.person
+            node = nodes[a.kpi_id]
+            (node.owners if a.role == OsRole.OWNER else node.supporters).append(who)
     for k in kpis:
-        node = nodes[k.pk]
         if k.parent_id in nodes:
-            nodes[k.parent_id].children.append(node)
-        elif k.unit_id == unit.pk and k.level != KpiLevel.PERSON:
-            roots.append(node)
-    for root in roots:
+            nodes[k.parent_id].children.append(nodes[k.pk])
+    forest = [nodes[k.pk] for k in roots]
+    for root in forest:
         _annotate(root, 0)
-    return roots
+    return forest
 
 
 def _annotate(node: CascadeNode, depth: int) -> None:
