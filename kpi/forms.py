@@ -5,42 +5,10 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kpi.models import CascadeMethod, Kpi
+from kpi.models import KPI_TEMPLATE_FIELDS, CascadeMethod, Kpi
 from orgchart.models import Person
 
-KPI_FIELDS = [
-    "code",
-    "name",
-    "unit_of_measure",
-    "weight",
-    "source",
-    "description",
-    "formula",
-    "measurement",
-    "hybrid_steps",
-    "direction",
-    "stage",
-    "timing",
-    "threshold_1",
-    "threshold_2",
-    "threshold_3",
-    "threshold_4",
-    "threshold_5",
-    "criteria_1",
-    "criteria_2",
-    "criteria_3",
-    "criteria_4",
-    "criteria_5",
-    "conditions",
-    "baseline_1",
-    "baseline_2",
-    "baseline_3",
-    "data_source",
-    "collection_method",
-    "frequency",
-    "supervisor_phone",
-    "collector_phone",
-]
+KPI_FIELDS = KPI_TEMPLATE_FIELDS
 
 
 class StaffCodeField(forms.CharField):

@@ -63,6 +63,16 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", _("รายปี")
 
 
+# The fields of the KPI template sheet that people edit, in the order the form shows them.
+KPI_TEMPLATE_FIELDS = [
+    "code", "name", "unit_of_measure", "weight", "source", "description", "formula",
+    "measurement", "hybrid_steps", "direction", "stage", "timing",
+    "threshold_1", "threshold_2", "threshold_3", "threshold_4", "threshold_5",
+    "criteria_1", "criteria_2", "criteria_3", "criteria_4", "criteria_5", "conditions",
+    "baseline_1", "baseline_2", "baseline_3", "data_source", "collection_method", "frequency",
+    "supervisor_phone", "collector_phone",
+]  # fmt: skip
+
 THRESHOLD = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
 
 

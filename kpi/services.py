@@ -14,6 +14,7 @@ from common.models import audit
 from kpi import cascade as cascade_rules
 from kpi import criteria
 from kpi.models import (
+    KPI_TEMPLATE_FIELDS,
     CascadeMethod,
     Kpi,
     KpiAssignment,
@@ -25,41 +26,8 @@ from kpi.models import (
 )
 from orgchart.models import OrgUnit, Person
 
-EDITABLE_FIELDS = {
-    "code",
-    "name",
-    "unit_of_measure",
-    "weight",
-    "description",
-    "formula",
-    "measurement",
-    "hybrid_steps",
-    "direction",
-    "stage",
-    "timing",
-    "threshold_1",
-    "threshold_2",
-    "threshold_3",
-    "threshold_4",
-    "threshold_5",
-    "criteria_1",
-    "criteria_2",
-    "criteria_3",
-    "criteria_4",
-    "criteria_5",
-    "conditions",
-    "baseline_1",
-    "baseline_2",
-    "baseline_3",
-    "data_source",
-    "collection_method",
-    "frequency",
-    "supervisor",
-    "supervisor_phone",
-    "collector",
-    "collector_phone",
-    "source",
-}
+# The form's fields (the KPI template, in its order) plus the people picked by staff code.
+EDITABLE_FIELDS = set(KPI_TEMPLATE_FIELDS) | {"supervisor", "collector"}
 # What a direct cascade copies: the same KPI with the same targets.
 COPIED_FIELDS = EDITABLE_FIELDS - {
     "code",
