@@ -437,9 +437,6 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
             cascade_method=method,
             **base,
         )
-        role = OsRole.OWNER if not KpiAssignment.objects.filter(kpi=parent).exists() else None
-        if role:
-            pass  # the OS matrix of the parent is edited on its own page
         created.append(kpi)
     audit(
         actor=by,

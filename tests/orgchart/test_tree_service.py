@@ -106,6 +106,7 @@ def test_concurrent_creates_and_moves_leave_the_tree_equal_to_its_rebuild():
     for i in range(8):
         services.unit_create(code=f"R{i:02d}", name=f"กอง {i}", parent=root)
     errors: list[BaseException] = []
+    refused: list[int] = []
     barrier = threading.Barrier(6)
 
     def worker(n: int) -> None:
@@ -124,7 +125,7 @@ def test_concurrent_creates_and_moves_leave_the_tree_equal_to_its_rebuild():
                     try:
                         services.unit_move(unit=unit, new_parent=target)
                     except DomainError:
-                        pass  # a cycle refused is a correct outcome
+                        refused.append(n)  # a cycle refused is a correct outcome
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
             errors.append(exc)
         finally:
