@@ -23,6 +23,13 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
 
+def plain(value):
+    """A value as the audit trail's JSON keeps it: objects by pk, primitives as they are, else str."""
+    if hasattr(value, "pk"):
+        return value.pk
+    return value if isinstance(value, str | int | bool | type(None)) else str(value)
+
+
 def audit(*, actor, action: str, obj=None, object_type: str = "", summary: str = "", changes=None):
     """Record one audit event; call inside the service's transaction."""
     return AuditEvent.objects.create(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpi.models import KPI_TEMPLATE_FIELDS, CascadeMethod, Kpi
-from orgchart.models import Person
+from orgchart.edit_forms import staff_code_field
 
 KPI_FIELDS = KPI_TEMPLATE_FIELDS
 
@@ -18,16 +18,6 @@ class StaffCodeField(forms.CharField):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-
-
-def person_by_code(code: str, *, tree_id: int):
-    code = (code or "").strip()
-    if not code:
-        return None
-    person = Person.objects.filter(staff_code=code, unit__tree_id=tree_id, is_active=True).first()
-    if person is None:
-        raise forms.ValidationError(_("ไม่พบบุคลากรรหัส %(code)s ในส่วนราชการนี้"), params={"code": code})
-    return person
 
 
 class KpiForm(forms.ModelForm):
@@ -117,10 +107,10 @@ class KpiForm(forms.ModelForm):
         )
 
     def clean_supervisor_code(self):
-        return person_by_code(self.cleaned_data.get("supervisor_code"), tree_id=self.tree_id)
+        return staff_code_field(self.cleaned_data.get("supervisor_code"), tree_id=self.tree_id)
 
     def clean_collector_code(self):
-        return person_by_code(self.cleaned_data.get("collector_code"), tree_id=self.tree_id)
+        return staff_code_field(self.cleaned_data.get("collector_code"), tree_id=self.tree_id)
 
     def _post_clean(self):
         # Model-level validation is the service's job (it raises DomainError with a Thai message);

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ConflictError, DomainError
-from common.models import audit
+from common.models import audit, plain
 from kpi import cascade as cascade_rules
 from kpi import criteria
 from kpi.models import (
@@ -218,7 +218,7 @@ def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -
     for key, value in fields.items():
         old = getattr(current, key)
         if old != value:
-            changes[key] = [_plain(old), _plain(value)]
+            changes[key] = [plain(old), plain(value)]
             setattr(current, key, value)
     if not changes:
         return current
@@ -228,14 +228,6 @@ def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -
     current.save()
     audit(actor=by, action="kpi.update", obj=current, summary=current.name[:200], changes=changes)
     return current
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 @transaction.atomic
@@ -484,7 +476,7 @@ def kpi_result_record(
         action="kpi.result",
         obj=kpi,
         summary=f"{period_end}: {actual} → ระดับ {level}",
-        changes={"actual": _plain(actual), "steps_done": steps_done, "level": level},
+        changes={"actual": plain(actual), "steps_done": steps_done, "level": level},
     )
     return result
 

@@ -16,8 +16,8 @@ from common.views import get_scoped_or_404, require_perm
 from kpi import selectors, services, targets
 from kpi.forms import CascadeForm, KpiForm, ResultForm, TargetHelperForm
 from kpi.models import CascadeMethod, KpiLevel
-from orgchart.models import OrgUnit, Person
-from orgchart.selectors import roles_of, units_visible_to
+from orgchart.models import OrgUnit
+from orgchart.selectors import person_by_staff_code, roles_of, units_visible_to
 
 
 def _unit(request, pk) -> OrgUnit:
@@ -211,18 +211,14 @@ def os_matrix(request, pk: int):
 
 
 def _person_code(code: str, tree_id: int, field: str):
-    code = (code or "").strip()
-    if not code:
-        return None
-    person = Person.objects.filter(staff_code=code, unit__tree_id=tree_id, is_active=True).first()
-    if person is None:
-        label = {"supervisor": _("ผู้กำกับดูแล"), "collector": _("ผู้จัดเก็บข้อมูล")}.get(
-            field, _("รหัสบุคลากร")
-        )
+    """A person by staff code, the message saying which column of the matrix was wrong."""
+    try:
+        return person_by_staff_code(code, tree_id=tree_id, field=field)
+    except DomainError as exc:
+        label = {"supervisor": _("ผู้กำกับดูแล"), "collector": _("ผู้จัดเก็บข้อมูล")}.get(field)
         raise DomainError(
-            _("%(label)s: ไม่พบบุคลากรรหัส %(code)s") % {"label": label, "code": code}, field=field
-        )
-    return person
+            f"{label}: {exc.message}" if label else exc.message, field=field
+        ) from None
 
 
 @login_required

@@ -5,19 +5,17 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import DomainError
 from orgchart.models import OrgUnit, Person
+from orgchart.selectors import person_by_staff_code
 
 
-def _person_by_code(code: str, *, tree_id: int, field: str):
-    code = (code or "").strip()
-    if not code:
-        return None
-    person = Person.objects.filter(staff_code=code, unit__tree_id=tree_id, is_active=True).first()
-    if person is None:
-        raise forms.ValidationError(
-            _("ไม่พบบุคลากรรหัส %(code)s ในส่วนราชการนี้"), params={"code": code}, code=field
-        )
-    return person
+def staff_code_field(code: str, *, tree_id: int, field: str = "staff_code"):
+    """Clean a staff-code field into a Person (or None), with the selector's Thai message."""
+    try:
+        return person_by_staff_code(code, tree_id=tree_id, field=field)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.message, code=field) from None
 
 
 class UnitEditForm(forms.Form):
@@ -68,12 +66,12 @@ class UnitEditForm(forms.Form):
         return parent
 
     def clean_head_code(self):
-        return _person_by_code(
+        return staff_code_field(
             self.cleaned_data.get("head_code"), tree_id=self.unit.tree_id, field="head"
         )
 
     def clean_acting_head_code(self):
-        return _person_by_code(
+        return staff_code_field(
             self.cleaned_data.get("acting_head_code"),
             tree_id=self.unit.tree_id,
             field="acting_head",
@@ -103,7 +101,7 @@ class EvaluatorOverrideForm(forms.Form):
         self.helper.add_input(Submit("save", _("บันทึกผู้ประเมิน")))
 
     def clean_evaluator_code(self):
-        return _person_by_code(
+        return staff_code_field(
             self.cleaned_data.get("evaluator_code"),
             tree_id=self.person.unit.tree_id,
             field="evaluator",

@@ -8,7 +8,9 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
+from common.errors import DomainError
 from orgchart.models import HrScope, OrgUnit, Person, Position
 
 ANCESTOR_CHUNK = 200
@@ -119,6 +121,22 @@ def people_visible_to(user) -> QuerySet[Person]:
     if roles.hr_scopes:
         cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
     return qs.filter(cond)
+
+
+def person_by_staff_code(code: str, *, tree_id: int, field: str = "staff_code") -> Person | None:
+    """The active person with this staff code in one department; None for a blank code.
+
+    Forms and views pick people by รหัสบุคลากร rather than from a list of thousands.
+    """
+    code = (code or "").strip()
+    if not code:
+        return None
+    person = Person.objects.filter(staff_code=code, unit__tree_id=tree_id, is_active=True).first()
+    if person is None:
+        raise DomainError(
+            gettext("ไม่พบบุคลากรรหัส %(code)s ในส่วนราชการนี้") % {"code": code}, field=field
+        )
+    return person
 
 
 # --- evaluators --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from common.errors import DomainError
-from common.models import audit
+from common.models import audit, plain
 from orgchart.models import Ministry, OrgUnit, Person, Position
 
 TREE_LOCK_KEY = 1
@@ -175,19 +175,13 @@ def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
     for key, value in fields.items():
         old = getattr(unit, key)
         if old != value:
-            changes[key] = [_plain(old), _plain(value)]
+            changes[key] = [plain(old), plain(value)]
             setattr(unit, key, value)
     if changes:
         # Only the named fields are written, so tree fields are never touched here.
         unit.save(update_fields=list(changes))
         audit(actor=by, action="unit.update", obj=unit, summary=unit.code, changes=changes)
     return unit
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    return value if isinstance(value, (str, int, bool, type(None))) else str(value)
 
 
 @transaction.atomic
