@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format bench-org clean-db
+.PHONY: run test fuzz venv lint format bench-org bench-pdf clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,10 +20,20 @@ venv: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+	@# The background worker (unit report jobs) runs beside the server and stops with it;
+	@# without its autoreloader, whose child would outlive the kill (restart after code changes).
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Random hostile input, many more cases than `make test` draws (which repeats the same ones).
+FUZZ_CASES ?= 200
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=explore FUZZ_CASES=$(FUZZ_CASES) E2E=0 \
+	  $(BIN)/python -m pytest -p no:cacheprovider tests/robustness tests/orgchart/test_import_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +46,10 @@ format: $(STAMP)
 # Seed timings and page query counts at a given size (PostgreSQL via DATABASE_URL).
 bench-org: $(STAMP)
 	$(BIN)/python scripts/bench_org.py $(if $(STAFF),--staff $(STAFF),)
+
+# PDF timings: a 500-person unit (embedded SQLite scratch file, or DATABASE_URL).
+bench-pdf: $(STAMP)
+	$(BIN)/python scripts/bench_pdf.py $(if $(PEOPLE),--people $(PEOPLE),)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

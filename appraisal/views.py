@@ -1,9 +1,13 @@
-"""Appraisal pages; for now the home page that tells each role what to do next."""
+"""The home page: what each role has to do next in the current round."""
+
+from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from appraisal import selectors as appraisal_selectors
+from appraisal.models import State
 from common import thai
 from orgchart import selectors
 
@@ -13,12 +17,35 @@ def home(request):
     roles = selectors.roles_of(request.user)
     person = roles.person
     today = timezone.localdate()
+    my_forms = appraisal_selectors.my_forms(person)
+    team = appraisal_selectors.team_forms(person) if person else []
+    team_states = Counter(f.state for f in team)
+    reviews = appraisal_selectors.review_forms(person) if person else []
+    rounds = (
+        list(
+            appraisal_selectors.rounds_visible_to(request.user).order_by("-fiscal_year", "-number")[
+                :6
+            ]
+        )
+        if roles.is_hr or roles.is_admin
+        else []
+    )
     context = {
         "today": today,
         "current_round": thai.round_of(today),
         "person": person,
-        "evaluator": selectors.evaluator_of(person) if person else None,
-        "team": selectors.people_evaluated_by(person) if person else [],
+        "my_form": my_forms[0] if my_forms else None,
+        "evaluator": my_forms[0].evaluator
+        if my_forms
+        else (selectors.evaluator_of(person) if person else None),
+        "team": team,
+        "team_states": [(State(s).label, n) for s in State.values if (n := team_states.get(s))],
+        "to_approve": team_states.get(State.SUBMITTED, 0),
+        "to_score": team_states.get(State.AGREED, 0),
+        "reviews": reviews,
+        "rounds": rounds,
+        # A committee member (often not HR) reaches the distribution of the rounds they sit on.
+        "committee_rounds": list(appraisal_selectors.committee_rounds(request.user)),
         "hr_scopes": roles.hr_scopes,
         "is_admin": roles.is_admin,
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from common.errors import ConflictError, DomainError
@@ -45,6 +45,32 @@ def _thai(exc: ValueError) -> str:
     """The Thai half of a rules-module message ('English / ไทย')."""
     text = str(exc)
     return text.split(" / ", 1)[1] if " / " in text else text
+
+
+def _check_values(fields: Mapping) -> None:
+    """Refuse values no page can send but a caller can: non-finite numbers and NUL characters
+    (PostgreSQL refuses NUL in text; a NaN cannot be compared or scored)."""
+    for key, value in fields.items():
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise DomainError("ต้องเป็นตัวเลขที่มีค่าจำกัด", field=key)
+        if isinstance(value, str) and "\x00" in value:
+            raise DomainError("ข้อความมีอักขระที่ไม่อนุญาต", field=key)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            try:
+                model_field = Kpi._meta.get_field(key)
+            except Exception:  # noqa: BLE001 - not a model field: nothing to bound
+                continue
+            if isinstance(model_field, models.DecimalField):
+                whole = model_field.max_digits - model_field.decimal_places
+                if abs(Decimal(value)) >= Decimal(10) ** whole:
+                    raise DomainError(f"{model_field.verbose_name}: ตัวเลขมีค่ามากเกินไป", field=key)
+    if "weight" in fields and fields["weight"] is not None:
+        try:
+            weight = Decimal(str(fields["weight"]))
+        except (InvalidOperation, ValueError):
+            raise DomainError("น้ำหนักต้องเป็นตัวเลข", field="weight") from None
+        if not weight.is_finite() or not Decimal(0) < weight <= Decimal(100):
+            raise DomainError("น้ำหนักต้องมากกว่า 0 และไม่เกิน 100", field="weight")
 
 
 def check_criteria(kpi: Kpi) -> None:
@@ -171,6 +197,7 @@ def kpi_create(
         raise TypeError(f"kpi_create cannot set {sorted(unknown)}")
     _check_fiscal_year(fiscal_year)
     _check_owner_fields(level=level, unit=unit, person=person)
+    _check_values(fields)
     if not (fields.get("name") or "").strip():
         raise DomainError("ต้องระบุชื่อตัวชี้วัด", field="name")
     if parent is not None and parent.fiscal_year != fiscal_year:
@@ -212,6 +239,7 @@ def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -
             "มีผู้อื่นบันทึกตัวชี้วัดนี้ก่อนท่าน กรุณาเปิดหน้าใหม่เพื่อดูข้อมูลล่าสุดแล้วแก้ไขอีกครั้ง",
             code="conflict",
         )
+    _check_values(fields)
     if "name" in fields and not (fields["name"] or "").strip():
         raise DomainError("ต้องระบุชื่อตัวชี้วัด", field="name")
     changes = {}

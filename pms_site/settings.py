@@ -61,10 +61,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "simple_history",
     "common",
     "orgchart",
     "kpi",
     "appraisal",
+    "django_tasks",
+    "django_tasks_db",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +223,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Background work (django.tasks API through django-tasks): large unit reports are built by
+# `manage.py db_worker`; tests run tasks at once, in the test's process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    }
 }
 
 # Tree writes take a PostgreSQL advisory lock; this key space is reserved for them.

@@ -19,5 +19,6 @@ urlpatterns = [
     path("org/", include("orgchart.urls")),
     path("kpi/", include("kpi.urls")),
     path("appraisal/", include("appraisal.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

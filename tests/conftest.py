@@ -1,7 +1,17 @@
+import os
+
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import build_org
+
+# `make test` (and CI) draws the same examples on every run, so that a result can be repeated
+# and a change is not refused for an example nobody drew before; `make fuzz` explores new ones
+# at random, many more of them (FUZZ_CASES), and is how new failures are found.
+hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture
@@ -24,3 +34,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -237,3 +237,17 @@ def test_delegating_to_an_unknown_code_says_so(client, org):
     url = reverse("kpi:delegates", kwargs={"pk": org.div1.pk})
     body = client.post(url, {"staff_code": "nope", "action": "add"}, follow=True).content.decode()
     assert "ไม่พบบุคลากรรหัส nope" in body
+
+
+def test_the_kpi_pages_link_to_their_pdfs(client, org):
+    """The unit's tabs print the OS matrix and cascade; a KPI's page prints its template sheet."""
+    kpi = make_kpi(org.div1, code="K001")
+    client.force_login(org.div1_head.user)
+    pdf = reverse("reports:unit_kpis", args=[org.div1.pk])
+    for name in ("kpi:unit", "kpi:os_matrix", "kpi:cascade_tree"):
+        page = client.get(reverse(name, args=[org.div1.pk]), {"year": YEAR}).content.decode()
+        assert f"{pdf}?year={YEAR}" in page, name
+    page = client.get(reverse("kpi:detail", args=[kpi.pk])).content.decode()
+    assert reverse("reports:kpi_sheet", args=[kpi.pk]) in page
+    response = client.get(reverse("reports:kpi_sheet", args=[kpi.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

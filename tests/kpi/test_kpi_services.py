@@ -209,3 +209,17 @@ def test_warnings_panel_reports_weights_targets_owners_and_splits(kpis):
     assert "target_easier_than_last_year" in codes  # count: target 100, last year 110
     assert codes.count("owner_missing") == 3
     assert "unlinked_kpi" in codes
+
+
+@pytest.mark.parametrize("weight", [Decimal("70932666.31"), Decimal("0"), Decimal("100.01")])
+def test_a_child_weight_out_of_range_is_a_thai_message_not_a_database_error(kpis, weight):
+    # Found by the fuzzing on PostgreSQL: a huge weight overflowed numeric(5,2) (a 500).
+    with pytest.raises(DomainError) as exc:
+        services.kpi_cascade(
+            parent=kpis.pct,
+            method=CascadeMethod.DIRECT,
+            children=[services.CascadeChild(unit=kpis.grp1, weight=weight)],
+            by=kpis.div1_head.user,
+        )
+    assert exc.value.field == "weight"
+    assert not Kpi.objects.filter(parent=kpis.pct).exists()

@@ -745,9 +745,8 @@ def test_numeric_codes_in_an_xlsx_warn_that_leading_zeros_may_be_lost():
 
 
 @pytest.mark.django_db
-def test_a_2000_unit_file_imports_well_under_a_minute():
-    import time
-
+def test_a_2000_unit_file_five_levels_deep_imports_whole():
+    # Speed is for the benchmarks (make bench-org); a timed assertion fails on a loaded machine.
     header = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "รหัสหน่วยงานต้นสังกัด", "เลขที่ตำแหน่ง", "ตำแหน่ง",
               "ประเภทตำแหน่ง", "ระดับ", "รหัสบุคลากร", "คำนำหน้า", "ชื่อ", "นามสกุล", "บทบาทในหน่วยงาน"]  # fmt: skip
     rows = [["00001", "กรมขนาดใหญ่", "", "", "", "", "", "", "", "", "", ""]]
@@ -756,11 +755,8 @@ def test_a_2000_unit_file_imports_well_under_a_minute():
         rows.append([f"{i:05d}", f"หน่วยงานที่ {i}", parent, f"{i:05d}", "นักวิชาการ", "วิชาการ",
                      "ชำนาญการ", f"S{i:05d}", "นาย", f"ชื่อ{i}", "สกุล", "หัวหน้า"])  # fmt: skip
     data = csv_bytes(rows, header=header)
-    started = time.monotonic()
     plan = run_import(data)
-    elapsed = time.monotonic() - started
     assert plan.counts()["units"]["created"] == 2000
-    assert elapsed < 30, f"{elapsed:.1f}s"
     assert OrgUnit.objects.filter(head__isnull=False).count() == 1999
     assert_tree_equals_its_rebuild()
 

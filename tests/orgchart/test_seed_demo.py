@@ -27,7 +27,7 @@ def snapshot(plan: demo.DemoPlan):
 
 @pytest.fixture
 def seeded(db):
-    seed()
+    seed("--no-round")  # the round is tested in tests/appraisal/test_demo_round.py
 
 
 def test_the_same_seed_gives_the_same_organisation_and_another_seed_does_not():

@@ -1,6 +1,7 @@
-"""`manage.py seed_demo`: load the deterministic demo organisation and its KPIs (development only).
+"""`manage.py seed_demo`: load the deterministic demo organisation, its KPIs and the current
+appraisal round with forms in every state (development only).
 
-It lives in the appraisal app because it seeds every layer (org chart, KPIs, later rounds),
+It lives in the appraisal app because it seeds every layer (org chart, KPIs, rounds),
 and dependencies point appraisal -> kpi -> orgchart.
 """
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appraisal.demo import seed_rounds
+from appraisal.models import State
 from kpi.demo import seed_kpis
 from kpi.selectors import current_fiscal_year
 from orgchart import demo
@@ -19,7 +22,8 @@ from orgchart.models import OrgUnit, Person
 class Command(BaseCommand):
     help = (
         "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
-        "person and the demo accounts, all with the password 'demo'. Same --seed, same data."
+        "person and the demo accounts, all with the password 'demo', its KPIs, and the current "
+        "appraisal round with forms in every state. Same --seed, same data."
     )
 
     def add_arguments(self, parser):
@@ -31,12 +35,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed")
         parser.add_argument(
+            "--no-round",
+            action="store_true",
+            help="stop after the org chart and KPIs: no appraisal round (faster, for tests of "
+            "the org chart and for benchmarks)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when the org chart already has units (used by `make run`)",
         )
 
-    def handle(self, *args, staff, seed, if_empty, **options):
+    def handle(self, *args, staff, seed, if_empty, no_round, **options):
         # Every account it creates has the password "demo": never on a production database.
         if not (settings.DEBUG or getattr(settings, "TESTING", False)):
             raise CommandError(
@@ -57,13 +67,27 @@ class Command(BaseCommand):
             year = current_fiscal_year()
             with transaction.atomic():
                 kpis = seed_kpis(fiscal_year=year, seed=seed)
+            kpi_seconds = time.perf_counter() - start - org_seconds
+            summary = "no appraisal round (--no-round)."
+            if not no_round:
+                with transaction.atomic():
+                    rounds = seed_rounds(seed=seed)
+                round_seconds = time.perf_counter() - start - org_seconds - kpi_seconds
+                per_state = ", ".join(f"{s} {rounds.states.get(s, 0):,}" for s in State.values)
+                summary = (
+                    f"round {rounds.code} opened in {rounds.rounds} departments "
+                    f"({round_seconds:.1f} s, of which opening {rounds.open_seconds:.1f} s): "
+                    f"{rounds.forms:,} forms, {rounds.walked:,} walked through the services. "
+                    f"Forms per state: {per_state}."
+                )
             self.stdout.write(
                 f"Seeded the demo ministry (seed {seed}) in {time.perf_counter() - start:.1f} s: "
                 f"{result.departments} departments, {result.units:,} units, "
                 f"{result.people:,} people, {result.users:,} user accounts "
                 f"(org chart {org_seconds:.1f} s); KPIs of fiscal year {year}: "
                 f"{kpis.get('organisation', 0):,} organisation, {kpis.get('unit', 0):,} unit, "
-                f"{kpis.get('person', 0):,} personal, {kpis.get('assignments', 0):,} OS matrix cells."
+                f"{kpis.get('person', 0):,} personal, {kpis.get('assignments', 0):,} OS matrix cells "
+                f"({kpi_seconds:.1f} s); {summary}"
             )
         self._accounts()
 

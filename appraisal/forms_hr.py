@@ -1,0 +1,268 @@
+"""Forms of HR's round pages. Field checks only; weights, bands and phases are the services'."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appraisal import defaults
+from appraisal.models import CompetencyMethod, StaffGroup
+from common import thai
+from orgchart import levels
+from orgchart.edit_forms import staff_code_field
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+SETTING_FIELDS = ("weight_achievement", "weight_competency", "weight_other")
+BAND_FIELDS = ("very_good_from", "good_from", "fair_from")
+FIXED_FAIR_FROM = 60  # scoring.validate_bands: the lowest middle band starts at 60
+
+
+class BeDateField(forms.Field):
+    """A date typed as วว/ดด/ปปปป in the Buddhist Era (Thai digits accepted)."""
+
+    widget = forms.TextInput
+
+    default_error_messages = {
+        "invalid": _("กรุณากรอกวันที่ในรูป วว/ดด/ปปปป (พ.ศ.) เช่น 31/10/2569"),
+        "not_be": _("ปีต้องเป็นปีพุทธศักราช เช่น 2569"),
+        "no_such_day": _("ไม่มีวันที่นี้ในปฏิทิน"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric"})
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return f"{value.day}/{value.month}/{thai.be_year(value.year)}"
+        return value
+
+    def to_python(self, value):
+        text = (value or "").strip().translate(_THAI_DIGITS)
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", text)
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        day, month, year = (int(g) for g in match.groups())
+        if year < 2400:
+            raise forms.ValidationError(self.error_messages["not_be"], code="not_be")
+        try:
+            return dt.date(thai.ce_year(year), month, day)
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["no_such_day"], code="no_such_day"
+            ) from None
+
+
+class RoundCreateForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("ส่วนราชการ"), queryset=None, empty_label=None)
+    fiscal_year = forms.IntegerField(label=_("ปีงบประมาณ (พ.ศ.)"), min_value=2500, max_value=2700)
+    number = forms.TypedChoiceField(
+        label=_("รอบที่"),
+        choices=[(1, _("รอบที่ 1 (1 ต.ค. – 31 มี.ค.)")), (2, _("รอบที่ 2 (1 เม.ย. – 30 ก.ย.)"))],
+        coerce=int,
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("department", css_class="col-md-6"),
+                Column("fiscal_year", css_class="col-md-3"),
+                Column("number", css_class="col-md-3"),
+            )
+        )
+        self.helper.add_input(Submit("create", _("สร้างรอบการประเมิน")))
+
+
+class RoundSettingsForm(forms.Form):
+    """The round's own fields, one row of weights and bands per staff group, and the expected
+    levels per position level. Field names are the ones the service's errors name."""
+
+    competency_method = forms.ChoiceField(
+        label=_("วิธีประเมินสมรรถนะ"), choices=CompetencyMethod.choices
+    )
+    second_review = forms.BooleanField(
+        label=_("ให้ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็นด้วย"), required=False
+    )
+    agreement_deadline = BeDateField(label=_("กำหนดส่งข้อตกลง"))
+    evaluation_deadline = BeDateField(label=_("กำหนดประเมินผลเสร็จ"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rnd, setting_rows, expected_rows, readonly: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rnd = rnd
+        for name in ("competency_method", "second_review", "agreement_deadline"):
+            self.fields[name].initial = getattr(rnd, name)
+        self.fields["evaluation_deadline"].initial = rnd.evaluation_deadline
+        self.fields["version"].initial = rnd.version
+        if rnd.phase != "setup":
+            self.fields["competency_method"].disabled = True
+            self.fields["competency_method"].help_text = _(
+                "เปลี่ยนได้ก่อนเปิดรอบเท่านั้น แบบประเมินที่สร้างแล้วใช้วิธีเดิม"
+            )
+        by_group = {s.group: s for s in setting_rows}
+        self.groups = [g for g in StaffGroup.values if g in by_group]
+        for group in self.groups:
+            row = by_group[group]
+            for name in SETTING_FIELDS + BAND_FIELDS:
+                field = forms.DecimalField(
+                    max_digits=5,
+                    decimal_places=2,
+                    min_value=0,
+                    max_value=100,
+                    initial=getattr(row, name),
+                    label=row._meta.get_field(name).verbose_name,
+                )
+                field.widget.attrs.update(
+                    {"step": "0.01", "class": "form-control form-control-sm text-end"}
+                )
+                self.fields[f"{group}-{name}"] = field
+            fair = self.fields[f"{group}-fair_from"]
+            fair.initial = FIXED_FAIR_FROM
+            fair.widget.attrs["readonly"] = True
+        known = {e.level: e for e in expected_rows}
+        order = list(defaults.EXPECTED_LEVELS) + sorted(set(known) - set(defaults.EXPECTED_LEVELS))
+        self.levels = [lv for lv in order if lv in known]
+        for lv in self.levels:
+            row = known[lv]
+            core = forms.IntegerField(min_value=1, max_value=5, initial=row.core)
+            managerial = forms.IntegerField(
+                min_value=1, max_value=5, initial=row.managerial, required=False
+            )
+            for f in (core, managerial):
+                f.widget.attrs.update(
+                    {"class": "form-control form-control-sm text-end", "style": "max-width: 6rem"}
+                )
+            self.fields[f"expected-{lv}-core"] = core
+            self.fields[f"expected-{lv}-managerial"] = managerial
+        if readonly:
+            for f in self.fields.values():
+                f.disabled = True
+
+    # -- what the template walks ------------------------------------------------------------
+    def group_rows(self):
+        return [
+            {
+                "group": g,
+                "label": StaffGroup(g).label,
+                "weights": [self[f"{g}-{n}"] for n in SETTING_FIELDS],
+                "bands": [self[f"{g}-{n}"] for n in BAND_FIELDS],
+            }
+            for g in self.groups
+        ]
+
+    def level_rows(self):
+        return [
+            {
+                "level": lv,
+                "label": levels.level_label(lv) if lv in levels.LEVELS else _("ไม่มีระดับตำแหน่ง"),
+                "core": self[f"expected-{lv}-core"],
+                "managerial": self[f"expected-{lv}-managerial"],
+            }
+            for lv in self.levels
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "second_review": data["second_review"],
+            "agreement_deadline": data["agreement_deadline"],
+            "evaluation_deadline": data["evaluation_deadline"],
+        }
+        if not self.fields["competency_method"].disabled:
+            fields["competency_method"] = data["competency_method"]
+        return {
+            "expected_version": data.get("version") or self.rnd.version,
+            "fields": fields,
+            "settings_rows": {
+                g: {n: data[f"{g}-{n}"] for n in SETTING_FIELDS + BAND_FIELDS} for g in self.groups
+            },
+            "expected_levels": {
+                lv: (data[f"expected-{lv}-core"], data[f"expected-{lv}-managerial"])
+                for lv in self.levels
+            },
+        }
+
+
+class CompetencyAddForm(forms.Form):
+    name = forms.CharField(label=_("ชื่อสมรรถนะประจำสายงาน"), max_length=255)
+    line_of_work = forms.CharField(
+        label=_("สายงาน"),
+        max_length=255,
+        required=False,
+        help_text=_("เว้นว่างหากใช้กับทุกสายงาน"),
+    )
+    expected_level = forms.IntegerField(
+        label=_("ระดับที่คาดหวัง"),
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text=_("เว้นว่างเพื่อใช้ระดับเดียวกับสมรรถนะหลักของแต่ละระดับตำแหน่ง"),
+    )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        self.fields["line_of_work"].widget.attrs["list"] = "lines-of-work"
+
+
+class CommitteeAddForm(forms.Form):
+    staff_code = forms.CharField(label=_("รหัสบุคลากร"), max_length=32)
+
+
+class FormEvaluatorForm(forms.Form):
+    """This round's evaluator and higher supervisor of one form, by staff code."""
+
+    evaluator_code = forms.CharField(label=_("รหัสบุคลากรของผู้ประเมิน"), max_length=32)
+    higher_code = forms.CharField(
+        label=_("รหัสบุคลากรของผู้บังคับบัญชาเหนือขึ้นไป"),
+        max_length=32,
+        required=False,
+        help_text=_("เว้นว่างหากไม่มีผู้บังคับบัญชาเหนือขึ้นไปให้ความเห็น"),
+    )
+    reason = forms.CharField(
+        label=_("เหตุผลที่เปลี่ยน"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, form, **kwargs):
+        self.appraisal_form = form
+        kwargs.setdefault(
+            "initial",
+            {
+                "evaluator_code": form.evaluator.staff_code if form.evaluator_id else "",
+                "higher_code": form.higher.staff_code if form.higher_id else "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("evaluator_code", css_class="col-md-6"),
+                Column("higher_code", css_class="col-md-6"),
+            ),
+            "reason",
+            "next",
+        )
+        self.helper.add_input(Submit("save", _("บันทึก")))
+
+    def _person(self, name: str, field: str):
+        return staff_code_field(
+            self.cleaned_data.get(name), tree_id=self.appraisal_form.unit.tree_id, field=field
+        )
+
+    def clean_evaluator_code(self):
+        return self._person("evaluator_code", "evaluator")
+
+    def clean_higher_code(self):
+        return self._person("higher_code", "higher")

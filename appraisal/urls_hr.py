@@ -1,0 +1,17 @@
+"""Appraisal URLs (hr pages), under rounds/ in the appraisal namespace."""
+
+from django.urls import path
+
+from appraisal import views_hr
+
+urlpatterns = [
+    path("", views_hr.rounds, name="rounds"),
+    path("<int:pk>/", views_hr.round_console, name="round_console"),
+    path("<int:pk>/settings/", views_hr.round_settings, name="round_settings"),
+    path("<int:pk>/phase/", views_hr.round_phase, name="round_phase"),
+    path("<int:pk>/remind/", views_hr.round_remind, name="round_remind"),
+    path("<int:pk>/release/", views_hr.round_release, name="round_release"),
+    path("<int:pk>/forms/", views_hr.round_forms, name="round_forms"),
+    path("<int:pk>/distribution/", views_hr.distribution, name="distribution"),
+    path("forms/<int:pk>/evaluator/", views_hr.form_evaluator, name="form_evaluator"),
+]

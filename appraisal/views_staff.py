@@ -1,0 +1,695 @@
+"""The appraisee's pages: my appraisal, the whole form, the agreement, check-ins, the journal
+and its evidence, self-assessment and acknowledgement.
+
+Thin: fetch the form through the user's scope (404 outside it), check the rule (403), call a
+service and show its Thai message on the field it names. Every score on these pages is shown
+only when services.can(user, "appraisal.view_score", form) says so.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appraisal import scoring, selectors, services
+from appraisal.forms_staff import (
+    AgreementFormSet,
+    CheckInForm,
+    JournalForm,
+    SelfAssessForm,
+    VersionForm,
+    agreement_initial,
+)
+from appraisal.models import (
+    PROGRESS_STATES,
+    AppraisalForm,
+    CheckInProgress,
+    FormEvent,
+    ItemKind,
+    JournalEntry,
+    State,
+    band_label,
+)
+from appraisal.services import can
+from appraisal.views_common import form_error, get_form
+from common.errors import ConflictError, DomainError
+from common.views import get_scoped_or_404
+from orgchart.models import OrgUnit
+from orgchart.selectors import roles_of
+
+EVENT_LABELS = {
+    "start": gettext_lazy("เริ่มจัดทำข้อตกลง"),
+    "submit": gettext_lazy("ส่งข้อตกลงให้ผู้ประเมิน"),
+    "return": gettext_lazy("ผู้ประเมินส่งข้อตกลงกลับให้แก้ไข"),
+    "approve": gettext_lazy("ผู้ประเมินอนุมัติข้อตกลง"),
+    "revise": gettext_lazy("ขอแก้ไขข้อตกลง"),
+    "checkin": gettext_lazy("บันทึกความก้าวหน้า"),
+    "journal": gettext_lazy("บันทึกเหตุการณ์"),
+    "coaching": gettext_lazy("บันทึกการให้คำปรึกษา"),
+    "self_assess": gettext_lazy("ประเมินตนเอง"),
+    "score": gettext_lazy("ผู้ประเมินยืนยันผลการประเมิน"),
+    "reopen_scoring": gettext_lazy("ผู้ประเมินเปิดแก้ไขผลการประเมิน"),
+    "acknowledge": gettext_lazy("ผู้รับการประเมินรับทราบผล"),
+    "refusal": gettext_lazy("บันทึกการไม่ลงนามรับทราบ (มีพยาน)"),
+    "higher_review": gettext_lazy("ผู้บังคับบัญชาเหนือขึ้นไปให้ความเห็น"),
+    "higher2_review": gettext_lazy("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็น"),
+    "release": gettext_lazy("ประกาศผลการประเมิน"),
+    "set_evaluator": gettext_lazy("เปลี่ยนผู้ประเมิน"),
+}
+# Events whose comment may hold a figure (a reviewer's revised total).
+SCORE_EVENTS = {"higher_review", "higher2_review"}
+AFTER_SCORING = PROGRESS_STATES[PROGRESS_STATES.index(State.SCORED) :]
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def optional_url(name: str, *args) -> str:
+    """A link to a page that may not be installed (the evaluator's team pages are built
+    alongside these): "" when the name does not resolve, and the template leaves it out."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _shown(value) -> Decimal | None:
+    return None if value is None else scoring.round2(value)
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise DomainError(_("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="conflict") from None
+
+
+def _events(form: AppraisalForm, *, show_score: bool = False) -> list[FormEvent]:
+    """The timeline; a reviewer's comment carries the revised total, so it is blanked for
+    whoever may not see the score yet."""
+    events = list(form.events.all())
+    for e in events:
+        e.label = EVENT_LABELS.get(e.action, e.action)
+        if e.action in SCORE_EVENTS and not show_score:
+            e.comment = ""
+    return events
+
+
+def _return_comment(form: AppraisalForm, events: list[FormEvent]) -> str:
+    if form.state != State.RETURNED:
+        return ""
+    returns = [e for e in events if e.action == "return"]
+    return returns[-1].comment if returns else ""
+
+
+def timeline(form: AppraisalForm, events: list[FormEvent]) -> list[dict]:
+    """Steps from ยังไม่เริ่ม to ประกาศผลแล้ว with the current one marked and the date each
+    step was reached (a returned agreement counts as the drafting step)."""
+    current = State.DRAFT if form.state == State.RETURNED else form.state
+    steps = [s for s in PROGRESS_STATES if s != State.HIGHER_REVIEWED or form.needs_second_review]
+    if current not in steps:
+        steps = list(PROGRESS_STATES)
+    reached = {State.NOT_STARTED: form.round.opened_at}
+    for e in events:
+        if e.action in ("acknowledge", "refusal"):
+            reached[State.ACKNOWLEDGED] = e.at
+        if e.from_state and e.to_state and e.to_state != e.from_state:
+            reached[State.DRAFT if e.to_state == State.RETURNED else e.to_state] = e.at
+    here = steps.index(current)
+    return [
+        {
+            "state": s,
+            "label": State(s).label,
+            "done": i < here,
+            "current": i == here,
+            "at": reached.get(s) if i <= here else None,
+        }
+        for i, s in enumerate(steps)
+    ]
+
+
+def next_step(user, form: AppraisalForm, events: list[FormEvent]) -> dict:
+    """The one thing the appraisee should do now (or what they are waiting for)."""
+    pk = form.pk
+    state = form.state
+    view = {"url": reverse("appraisal:form", args=[pk]), "button": _("ดูแบบประเมิน")}
+    if state in (State.NOT_STARTED, State.DRAFT) and can(user, "appraisal.edit_agreement", form):
+        return {
+            "title": _("จัดทำข้อตกลงการปฏิบัติราชการ"),
+            "text": _("กำหนดตัวชี้วัด น้ำหนัก (รวม 100) และเกณฑ์การประเมิน 5 ระดับ แล้วส่งให้ผู้ประเมินอนุมัติ"),
+            "url": reverse("appraisal:agreement", args=[pk]),
+            "button": _("จัดทำข้อตกลง") if state == State.NOT_STARTED else _("แก้ไขและส่งข้อตกลง"),
+            "icon": "pencil-square",
+        }
+    if state == State.RETURNED and can(user, "appraisal.edit_agreement", form):
+        return {
+            "title": _("ผู้ประเมินส่งข้อตกลงกลับให้แก้ไข"),
+            "text": _("แก้ไขตามความเห็นของผู้ประเมิน แล้วส่งข้อตกลงอีกครั้ง"),
+            "comment": _return_comment(form, events),
+            "url": reverse("appraisal:agreement", args=[pk]),
+            "button": _("แก้ไขข้อตกลง"),
+            "icon": "arrow-return-left",
+            "style": "warning",
+        }
+    if state == State.SUBMITTED:
+        return {
+            "title": _("รอผู้ประเมินอนุมัติข้อตกลง"),
+            "text": _("ส่งข้อตกลงให้ %(name)s แล้ว ไม่ต้องดำเนินการใดจนกว่าผู้ประเมินจะอนุมัติหรือส่งกลับ")
+            % {"name": form.evaluator.full_name if form.evaluator else _("ผู้ประเมิน")},
+            "icon": "hourglass-split",
+            "style": "info",
+            **view,
+        }
+    if state == State.AGREED and can(user, "appraisal.self_assess", form):
+        return {
+            "title": _("ประเมินตนเอง (ไม่บังคับ)"),
+            "text": _("ถึงช่วงประเมินผลแล้ว ท่านประเมินตนเองก่อนผู้ประเมินให้คะแนนได้"),
+            "url": reverse("appraisal:self_assess", args=[pk]),
+            "button": _("ประเมินตนเอง"),
+            "icon": "person-check",
+            "secondary": [
+                (reverse("appraisal:checkin", args=[pk]), _("บันทึกความก้าวหน้า")),
+                (reverse("appraisal:journal", args=[pk]), _("บันทึกเหตุการณ์/หลักฐาน")),
+            ],
+        }
+    if state == State.AGREED and can(user, "appraisal.record_checkin", form):
+        return {
+            "title": _("ติดตามความก้าวหน้าตามข้อตกลง"),
+            "text": _("บันทึกผลการดำเนินงานและระดับที่บรรลุของแต่ละตัวชี้วัดเป็นระยะ พร้อมหลักฐาน"),
+            "url": reverse("appraisal:checkin", args=[pk]),
+            "button": _("บันทึกความก้าวหน้า"),
+            "icon": "graph-up-arrow",
+            "secondary": [(reverse("appraisal:journal", args=[pk]), _("บันทึกเหตุการณ์/หลักฐาน"))],
+        }
+    if state == State.SCORED and can(user, "appraisal.acknowledge_form", form):
+        return {
+            "title": _("รับทราบผลการประเมิน"),
+            "text": _("ผู้ประเมินประเมินผลแล้ว กรุณาลงนามรับทราบผลการประเมิน"),
+            "url": reverse("appraisal:acknowledge", args=[pk]),
+            "button": _("รับทราบผลการประเมิน"),
+            "post": True,
+            "version": form.version,
+            "icon": "pen",
+        }
+    if state in (State.ACKNOWLEDGED, State.HIGHER_REVIEWED, State.REVIEWED):
+        return {
+            "title": _("รอการทบทวนและประกาศผล"),
+            "text": _("ผลการประเมินอยู่ระหว่างผู้บังคับบัญชาเหนือขึ้นไปและคณะกรรมการพิจารณา")
+            if state != State.REVIEWED
+            else _("ทบทวนผลแล้ว รอฝ่ายบริหารงานบุคคลประกาศผล"),
+            "icon": "hourglass-split",
+            "style": "info",
+            **view,
+        }
+    if state == State.RELEASED:
+        return {
+            "title": _("ประกาศผลการประเมินแล้ว"),
+            "text": _("ดูคะแนนและระดับผลการประเมินของท่าน"),
+            "url": reverse("appraisal:form", args=[pk]),
+            "button": _("ดูผลการประเมิน"),
+            "icon": "award",
+            "style": "success",
+        }
+    return {"title": form.get_state_display(), "text": "", "icon": "info-circle", **view}
+
+
+def _score(form: AppraisalForm) -> dict:
+    """Figures for display, rounded once (scoring.round2). Callers check view_score first."""
+    return {
+        "score_kpi": _shown(form.score_kpi),
+        "achievement": _shown(form.achievement_points),
+        "competency": _shown(form.competency_points),
+        "other": _shown(form.other_points),
+        "total": _shown(form.total),
+        "band": band_label(form.band),
+        "final_total": _shown(form.final_total),
+        "final_band": band_label(form.final_band),
+        "higher_total": _shown(form.higher_total),
+        "higher2_total": _shown(form.higher2_total),
+        "revised": form.final_total is not None and form.final_total != form.total,
+    }
+
+
+def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
+    """Buttons for what this user may do with the form now."""
+    pk, state = form.pk, form.state
+    out = []
+
+    def add(url, label, icon, style="outline-primary"):
+        if url:
+            out.append({"url": url, "label": label, "icon": icon, "style": style})
+
+    if can(user, "appraisal.edit_agreement", form) and form.agreement_editable:
+        add(reverse("appraisal:agreement", args=[pk]), _("แก้ไขข้อตกลง"), "pencil-square", "primary")
+    if can(user, "appraisal.approve_agreement", form) and state == State.SUBMITTED:
+        add(
+            optional_url("appraisal:agreement_review", pk),
+            _("พิจารณาข้อตกลง"),
+            "check2-square",
+            "primary",
+        )
+    before_scoring = state not in AFTER_SCORING
+    if can(user, "appraisal.record_checkin", form) and has_kpis and before_scoring:
+        add(reverse("appraisal:checkin", args=[pk]), _("บันทึกความก้าวหน้า"), "graph-up-arrow")
+    if can(user, "appraisal.add_journal", form):
+        add(reverse("appraisal:journal", args=[pk]), _("บันทึกเหตุการณ์"), "journal-plus")
+    if can(user, "appraisal.add_coaching", form):
+        add(optional_url("appraisal:coaching", pk), _("บันทึกการให้คำปรึกษา"), "chat-left-text")
+    if can(user, "appraisal.self_assess", form) and state == State.AGREED:
+        add(reverse("appraisal:self_assess", args=[pk]), _("ประเมินตนเอง"), "person-check")
+    if can(user, "appraisal.score_form", form) and state in (State.AGREED, State.SCORED):
+        add(optional_url("appraisal:score", pk), _("ประเมินผล"), "clipboard-check", "primary")
+    if can(user, "appraisal.record_refusal", form) and state == State.SCORED:
+        add(optional_url("appraisal:refusal", pk), _("บันทึกการไม่ลงนามรับทราบ"), "person-x")
+    if (can(user, "appraisal.higher_review", form) and state == State.ACKNOWLEDGED) or (
+        can(user, "appraisal.higher2_review", form) and state == State.HIGHER_REVIEWED
+    ):
+        add(
+            optional_url("appraisal:review", pk),
+            _("ให้ความเห็นต่อผลการประเมิน"),
+            "chat-square-quote",
+            "primary",
+        )
+    return out
+
+
+def _kpi_choices(form: AppraisalForm, rows) -> list[tuple[int, str]]:
+    """Unit KPIs of the appraisee's unit and their own personal KPIs in the round's fiscal year
+    (and whatever the rows already link to, so a saved link never fails validation)."""
+    from kpi.models import Kpi, KpiLevel
+
+    linked = {r.kpi_id for r in rows if r.kpi_id}
+    cond = (
+        (Q(unit_id=form.unit_id) & ~Q(level=KpiLevel.PERSON))
+        | Q(level=KpiLevel.PERSON, person_id=form.person_id)
+    ) & Q(fiscal_year=form.round.fiscal_year)
+    kpis = Kpi.objects.filter(cond | Q(pk__in=linked)).order_by("level", "code", "pk")
+    personal = _("บุคคล")
+    return [
+        (
+            k.pk,
+            (f"[{personal}] " if k.level == KpiLevel.PERSON else "")
+            + f"{k.code} {k.name}".strip()[:120],
+        )
+        for k in kpis.only("pk", "code", "name", "level")
+    ]
+
+
+def _formset_error(formset, kept, exc: DomainError, page_errors: list[str]) -> None:
+    """Put a service error naming `items-<i>-<field>` on that row's field; else at the top."""
+    m = re.fullmatch(r"items-(\d+)-(\w+)", exc.field or "")
+    if m and int(m[1]) < len(kept) and m[2] in kept[int(m[1])].fields:
+        kept[int(m[1])].add_error(m[2], exc.message)
+    else:
+        page_errors.append(exc.message)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my(request):
+    """การประเมินของฉัน: this round's form, where it stands, what to do next, past rounds."""
+    user = request.user
+    person = roles_of(user).person
+    if person is None:
+        return render(request, "appraisal/staff/my.html", {"person": None})
+    forms = selectors.my_forms(person)
+    department = OrgUnit.objects.filter(tree_id=person.unit.tree_id, parent__isnull=True).first()
+    rnd = selectors.current_round_of(department) if department else None
+    current = next((f for f in forms if rnd is not None and f.round_id == rnd.pk), None)
+    context = {"person": person, "round": rnd, "form": current}
+    if current is not None:
+        events = _events(current)
+        context.update(
+            steps=timeline(current, events),
+            step=next_step(user, current, events),
+            kpi_count=current.kpis.count(),
+            form_url=reverse("appraisal:form", args=[current.pk]),
+        )
+    context["past"] = [
+        {
+            "form": f,
+            "band": band_label(f.final_band)
+            if f.is_released and can(user, "appraisal.view_score", f)
+            else "",
+        }
+        for f in forms
+        if f is not current
+    ]
+    return render(request, "appraisal/staff/my.html", context)
+
+
+@login_required
+@require_GET
+def form_detail(request, pk: int):
+    """The whole form for anyone who may read it; scores only for those who may see them."""
+    form = get_form(request, pk)
+    user = request.user
+    kpis = list(form.kpis.select_related("kpi"))
+    show_score = can(user, "appraisal.view_score", form)
+    events = _events(form, show_score=show_score)
+    versions = list(form.agreement_versions.all())
+    _describe_versions(versions)
+    context = {
+        "form": form,
+        "kpis": kpis,
+        "weight_total": sum((r.weight for r in kpis), Decimal(0)),
+        "competencies": list(form.competencies.all()),
+        "events": events,
+        "steps": timeline(form, events),
+        "return_comment": _return_comment(form, events),
+        "versions": versions,
+        "checkins": list(
+            form.checkins.select_related("author").prefetch_related(
+                Prefetch("progress", queryset=CheckInProgress.objects.select_related("item"))
+            )
+        ),
+        "journal": list(form.journal.select_related("author")),
+        "coaching": list(form.coaching.select_related("author")),
+        "idp": list(form.idp.all()),
+        "show_score": show_score,
+        "score": _score(form) if show_score else None,
+        "can_evidence": can(user, "appraisal.view_evidence", form),
+        "actions": _actions(user, form, bool(kpis)),
+        "can_revise": can(user, "appraisal.revise_agreement", form) and form.state == State.AGREED,
+        "can_acknowledge": can(user, "appraisal.acknowledge_form", form)
+        and form.state == State.SCORED,
+    }
+    return render(request, "appraisal/staff/form.html", context)
+
+
+def _describe_versions(versions) -> None:
+    from kpi.models import Kpi
+
+    ids = {it.get("kpi_id") for v in versions for it in v.items if it.get("kpi_id")}
+    names = dict(Kpi.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    kinds = dict(ItemKind.choices)
+    for v in versions:
+        v.rows = [
+            {
+                **it,
+                "kind_label": kinds.get(it.get("kind"), it.get("kind")),
+                "kpi_name": names.get(it.get("kpi_id"), ""),
+            }
+            for it in v.items
+        ]
+        v.weight_total = sum((Decimal(str(it.get("weight", 0))) for it in v.items), Decimal(0))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement(request, pk: int):
+    """Edit the agreement's KPI rows (a formset plus two blank rows); read-only once sent."""
+    form = get_form(request, pk, "appraisal.edit_agreement")
+    rows = list(form.kpis.select_related("kpi"))
+    editable = form.agreement_editable
+    choices = _kpi_choices(form, rows) if editable else []
+    page_errors: list[str] = []
+    conflict = ""
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("ข้อตกลงนี้ส่งหรืออนุมัติแล้ว หากต้องการแก้ไขให้ขอแก้ไขข้อตกลงก่อน"))
+            return redirect("appraisal:agreement", pk=form.pk)
+        version_form = VersionForm(request.POST)
+        formset = AgreementFormSet(
+            request.POST, prefix="items", form_kwargs={"kpi_choices": choices}
+        )
+        if not version_form.is_valid():
+            page_errors.append(_("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"))
+        elif formset.is_valid():
+            kept = formset.kept_forms()
+            try:
+                services.agreement_save(
+                    actor=request.user,
+                    form=form,
+                    expected_version=version_form.cleaned_data["version"],
+                    items=[f.item() for f in kept],
+                )
+            except ConflictError as exc:
+                conflict = exc.message
+            except DomainError as exc:
+                _formset_error(formset, kept, exc, page_errors)
+            else:
+                messages.success(request, _("บันทึกข้อตกลงแล้ว"))
+                return redirect("appraisal:agreement", pk=form.pk)
+    else:
+        version_form = VersionForm(initial={"version": form.version})
+        formset = AgreementFormSet(
+            initial=agreement_initial(rows), prefix="items", form_kwargs={"kpi_choices": choices}
+        )
+    events = _events(form)
+    context = {
+        "form": form,
+        "rows": rows,
+        "editable": editable,
+        "version_form": version_form,
+        "formset": formset,
+        "page_errors": page_errors,
+        "conflict": conflict,
+        "weight_total": sum((r.weight for r in rows), Decimal(0)),
+        "warnings": services.agreement_warnings(rows),
+        "cascaded": services.cascaded_kpis(form) if editable else [],
+        "return_comment": _return_comment(form, events),
+        "can_revise": can(request.user, "appraisal.revise_agreement", form)
+        and form.state == State.AGREED,
+    }
+    return render(request, "appraisal/staff/agreement.html", context)
+
+
+@login_required
+@require_POST
+def agreement_pull(request, pk: int):
+    """Add the KPIs cascaded to the appraisee (kpi app) as agreement rows."""
+    form = get_form(request, pk, "appraisal.edit_agreement")
+    try:
+        n = services.agreement_pull_cascaded(
+            actor=request.user, form=form, expected_version=_posted_version(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if n:
+            messages.success(request, _("ดึงตัวชี้วัดที่ถ่ายทอดมาแล้ว %(n)s ตัว") % {"n": n})
+        else:
+            messages.info(request, _("ไม่มีตัวชี้วัดที่ถ่ายทอดมาใหม่"))
+    return redirect("appraisal:agreement", pk=form.pk)
+
+
+@login_required
+@require_POST
+def agreement_submit(request, pk: int):
+    """Send the saved agreement to the evaluator; saves nothing itself."""
+    form = get_form(request, pk, "appraisal.submit_agreement")
+    try:
+        services.agreement_submit(
+            actor=request.user, form=form, expected_version=_posted_version(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("appraisal:agreement", pk=form.pk)
+    messages.success(request, _("ส่งข้อตกลงให้ผู้ประเมินพิจารณาแล้ว"))
+    return redirect("appraisal:form", pk=form.pk)
+
+
+@login_required
+@require_POST
+def agreement_revise(request, pk: int):
+    """Reopen an approved agreement for change (appraisee or evaluator), with a reason."""
+    form = get_form(request, pk, "appraisal.revise_agreement")
+    back = (
+        "appraisal:agreement"
+        if can(request.user, "appraisal.edit_agreement", form)
+        else "appraisal:form"
+    )
+    try:
+        services.agreement_revise(
+            actor=request.user,
+            form=form,
+            expected_version=_posted_version(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back, pk=form.pk)
+    messages.success(request, _("เปิดข้อตกลงให้แก้ไขแล้ว เมื่อแก้ไขเสร็จต้องส่งให้ผู้ประเมินอนุมัติอีกครั้ง"))
+    return redirect(back, pk=form.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, pk: int):
+    """A progress check-in: date, summary, and per KPI the result, milestone and comment."""
+    form = get_form(request, pk, "appraisal.record_checkin")
+    items = list(form.kpis.all())
+    page = CheckInForm(request.POST if request.method == "POST" else None, items=items)
+    if request.method == "POST" and page.is_valid():
+        cd = page.cleaned_data
+        try:
+            services.checkin_record(
+                actor=request.user,
+                form=form,
+                on=cd["on"],
+                comment=cd.get("comment") or "",
+                progress=page.progress(),
+            )
+        except DomainError as exc:
+            form_error(page, exc)
+        else:
+            messages.success(request, _("บันทึกความก้าวหน้าแล้ว"))
+            return redirect(reverse("appraisal:form", args=[form.pk]) + "#checkins")
+    checkins = form.checkins.select_related("author").prefetch_related(
+        Prefetch("progress", queryset=CheckInProgress.objects.select_related("item"))
+    )
+    return render(
+        request,
+        "appraisal/staff/checkin.html",
+        {"form": form, "page": page, "items": items, "checkins": list(checkins[:5])},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal(request, pk: int):
+    """A work or behaviour event with optional evidence (checked by the service)."""
+    form = get_form(request, pk, "appraisal.add_journal")
+    if request.method == "POST":
+        page = JournalForm(request.POST, request.FILES)
+        if page.is_valid():
+            cd = page.cleaned_data
+            try:
+                services.journal_add(
+                    actor=request.user,
+                    form=form,
+                    kind=cd["kind"],
+                    on=cd["on"],
+                    description=cd["description"],
+                    upload=cd.get("evidence") or None,
+                )
+            except DomainError as exc:
+                form_error(page, exc)
+            else:
+                messages.success(request, _("บันทึกเหตุการณ์แล้ว"))
+                return redirect(reverse("appraisal:form", args=[form.pk]) + "#journal")
+    else:
+        page = JournalForm()
+    return render(
+        request,
+        "appraisal/staff/journal.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": list(form.journal.select_related("author")[:10]),
+            "can_evidence": can(request.user, "appraisal.view_evidence", form),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence(request, pk: int):
+    """Download a journal entry's evidence: private, never cached, never sniffed."""
+    entry = get_scoped_or_404(
+        JournalEntry.objects.select_related("form__round", "form__unit").filter(
+            form__in=selectors.forms_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if not can(request.user, "appraisal.view_evidence", entry.form):
+        raise PermissionDenied("appraisal.view_evidence")
+    if not entry.evidence:
+        raise Http404
+    try:
+        handle = entry.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=entry.evidence_name or "evidence",
+        content_type=entry.evidence_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assess(request, pk: int):
+    """The appraisee's optional self-assessment, while the agreement stands in evaluation."""
+    form = get_form(request, pk, "appraisal.self_assess")
+    items = list(form.kpis.all())
+    comps = list(form.competencies.all())
+    editable = form.state == State.AGREED
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("ประเมินตนเองได้หลังข้อตกลงอนุมัติและก่อนผู้ประเมินยืนยันผล"))
+            return redirect("appraisal:form", pk=form.pk)
+        page = SelfAssessForm(request.POST, items=items, competencies=comps)
+        if page.is_valid():
+            try:
+                services.self_assess_save(
+                    actor=request.user,
+                    form=form,
+                    expected_version=page.cleaned_data["version"],
+                    kpis=page.kpis(),
+                    competencies=page.competency_levels(),
+                    comment=page.cleaned_data.get("comment") or "",
+                )
+            except ConflictError as exc:
+                page.add_error(None, exc.message)
+            except DomainError as exc:
+                form_error(page, exc)
+            else:
+                messages.success(request, _("บันทึกการประเมินตนเองแล้ว"))
+                return redirect("appraisal:form", pk=form.pk)
+    else:
+        page = SelfAssessForm(
+            initial={"version": form.version, "comment": form.self_assessment},
+            items=items,
+            competencies=comps,
+        )
+    if not editable:
+        for field in page.fields.values():
+            field.disabled = True
+    last = {}
+    for p in CheckInProgress.objects.filter(item__form=form, milestone__isnull=False).order_by(
+        "checkin__on", "checkin__pk"
+    ):
+        last[p.item_id] = p.milestone
+    for it in items:
+        it.last_milestone = last.get(it.pk)
+    return render(
+        request,
+        "appraisal/staff/self_assess.html",
+        {"form": form, "page": page, "editable": editable},
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk: int):
+    """รับทราบผลการประเมิน (ส่วนที่ ๔) by the appraisee, against the version they read."""
+    form = get_form(request, pk, "appraisal.acknowledge_form")
+    try:
+        services.acknowledge(
+            actor=request.user, form=form, expected_version=_posted_version(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("ลงนามรับทราบผลการประเมินแล้ว"))
+    return redirect("appraisal:form", pk=form.pk)

@@ -1,0 +1,48 @@
+"""Reads for the report pages, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from appraisal.models import AppraisalRound
+from appraisal.selectors import rounds_visible_to
+from orgchart.models import OrgUnit
+from orgchart.selectors import _subtree_q, roles_of, units_hr_scoped
+from reports.models import ReportJob
+
+
+def report_units(user, rnd: AppraisalRound) -> QuerySet[OrgUnit]:
+    """Units of the round's department whose reports the user may print: their HR scope."""
+    return units_hr_scoped(user).filter(tree_id=rnd.department.tree_id)
+
+
+def report_rounds(user) -> QuerySet[AppraisalRound]:
+    """Rounds of the departments the user does HR for (all for an administrator)."""
+    roles = roles_of(user)
+    qs = rounds_visible_to(user)
+    if roles.is_admin:
+        return qs
+    return qs.filter(department__tree_id__in={s.tree_id for s in roles.hr_scopes})
+
+
+def default_report_unit(user, rnd: AppraisalRound) -> OrgUnit | None:
+    """The department when the user covers it, else the first of their scopes in it."""
+    roles = roles_of(user)
+    if roles.is_admin or roles.hr_covers(rnd.department):
+        return rnd.department
+    scopes = sorted(
+        (s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id), key=lambda s: s.lft
+    )
+    return scopes[0] if scopes else None
+
+
+def jobs_visible_to(user) -> QuerySet[ReportJob]:
+    """The user's own jobs and those of units in their HR scope; all for an administrator."""
+    roles = roles_of(user)
+    qs = ReportJob.objects.select_related("round__department", "unit", "owner")
+    if roles.is_admin:
+        return qs
+    cond = Q(owner=user) if user.is_authenticated else Q(pk__in=[])
+    if roles.hr_scopes:
+        cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
+    return qs.filter(cond)

@@ -1,0 +1,95 @@
+"""URL × role rows for the appraisal hr pages (merged into tests/test_url_access.py).
+
+The world (tests/appraisal/conftest.py: appraisal_world) has round 2570-1 in evaluation, with
+o.f1 (s1, agreed), o.f2 (s2, submitted), o.f3 (s3, scored), o.f4 (s4, not started), o.entry.
+Roles: staff=s1, other_staff=s2, outsider=o1, evaluator=grp1_head, higher=div1_head,
+hr_other=hr_div2, hr, admin.
+"""
+
+from tests.url_roles import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, row  # noqa: F401
+
+
+def _round(o):
+    return {"pk": o.round.pk}
+
+
+# HR anywhere in the department reads the round; other people of the department are refused
+# (403) and people of another department cannot tell that it exists (404).
+ROUND_READERS = row(FORBIDDEN, outsider=NOT_FOUND, hr_other=OK, hr=OK, admin=OK)
+
+ACCESS: dict = {
+    "appraisal:rounds": ("get", lambda o: {}, row(OK)),
+    "appraisal:round_settings": ("get", _round, ROUND_READERS),
+    "appraisal:round_console": ("get", _round, ROUND_READERS),
+    "appraisal:round_forms": ("get", _round, ROUND_READERS),
+    "appraisal:distribution": ("get", _round, ROUND_READERS),
+    # Phase changes: only HR of the whole department (an empty POST is refused with a message).
+    "appraisal:round_phase": (
+        "post",
+        _round,
+        row(FORBIDDEN, outsider=NOT_FOUND, hr=REDIRECT, admin=REDIRECT),
+    ),
+    # Reminders and release: any HR of the department, each within their own scope.
+    "appraisal:round_remind": (
+        "post",
+        _round,
+        row(FORBIDDEN, outsider=NOT_FOUND, hr_other=REDIRECT, hr=REDIRECT, admin=REDIRECT),
+    ),
+    "appraisal:round_release": (
+        "post",
+        _round,
+        row(FORBIDDEN, outsider=NOT_FOUND, hr_other=REDIRECT, hr=REDIRECT, admin=REDIRECT),
+    ),
+    # s1's form: those who see it but are not its HR get 403; HR of div2 does not see it.
+    "appraisal:form_evaluator": (
+        "get",
+        lambda o: {"pk": o.f1.pk},
+        row(
+            FORBIDDEN,
+            other_staff=NOT_FOUND,
+            outsider=NOT_FOUND,
+            hr_other=NOT_FOUND,
+            hr=OK,
+            admin=OK,
+        ),
+    ),
+}
+
+EXTRA: list = [
+    # s4's form is in div2: its HR may change the chain; nobody else of the table sees it.
+    (
+        "appraisal:form_evaluator",
+        lambda o: {"pk": o.f4.pk},
+        row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
+    ),
+    ("appraisal:round_console", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+    ("appraisal:form_evaluator", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+]
+
+POSTS: list = [
+    # Creating a round needs a department to manage: an empty form comes back with errors.
+    ("appraisal:rounds", lambda o: {}, row(FORBIDDEN, hr=OK, admin=OK)),
+    # The settings are read by any HR of the department but changed only by HR of all of it.
+    (
+        "appraisal:round_settings",
+        _round,
+        row(FORBIDDEN, outsider=NOT_FOUND, hr=OK, admin=OK),
+    ),
+    (
+        "appraisal:form_evaluator",
+        lambda o: {"pk": o.f1.pk},
+        row(
+            FORBIDDEN,
+            other_staff=NOT_FOUND,
+            outsider=NOT_FOUND,
+            hr_other=NOT_FOUND,
+            hr=OK,
+            admin=OK,
+        ),
+    ),
+    (
+        "appraisal:form_evaluator",
+        lambda o: {"pk": o.f4.pk},
+        row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
+    ),
+]

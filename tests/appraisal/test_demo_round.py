@@ -1,0 +1,145 @@
+"""seed_demo opens the current round with forms in every state, through the real services,
+gives the demo accounts real work, and gives the same data for the same seed."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from appraisal.models import (
+    AppraisalForm,
+    AppraisalRound,
+    CheckIn,
+    CoachingNote,
+    FormEvent,
+    JournalEntry,
+    Phase,
+    State,
+)
+from common import thai
+from orgchart import demo as org_demo
+from orgchart.models import Person
+
+STAFF = "100"
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--staff", STAFF, *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """What a seed decides, keyed by staff code (primary keys and clocks may differ)."""
+    forms = AppraisalForm.objects.select_related("person", "evaluator").prefetch_related("kpis")
+    return {
+        f.person.staff_code: (
+            f.state,
+            f.evaluator.staff_code if f.evaluator else None,
+            str(f.total),
+            f.final_band,
+            str(f.higher_total),
+            tuple((k.name, str(k.weight), k.level) for k in f.kpis.all()),
+            f.refused,
+        )
+        for f in forms
+    }
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(Person.objects.get(user__username=username).user)
+    return client
+
+
+def url_or_none(name: str, **kwargs) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+@pytest.mark.django_db
+def test_seed_demo_walks_forms_to_every_state_and_gives_the_demo_accounts_work():
+    out = seed()
+    current = thai.round_of(timezone.localdate())
+    rounds = list(AppraisalRound.objects.all())
+    assert rounds and all(r.code == current.code for r in rounds)
+    assert all(r.phase == Phase.REVIEW for r in rounds)
+    states = set(AppraisalForm.objects.values_list("state", flat=True))
+    assert states == set(State.values)
+    assert "Forms per state: not_started" in out
+    # The walk went through the services: timelines, versions, history, evidence of each step.
+    released = AppraisalForm.objects.filter(state=State.RELEASED)
+    assert all(f.final_band and f.released_at for f in released)
+    assert FormEvent.objects.filter(action="return").exists()
+    assert FormEvent.objects.filter(action="refusal").exists()
+    assert AppraisalForm.objects.filter(higher_agrees=False, higher_total__isnull=False).exists()
+    assert JournalEntry.objects.filter(evidence="").exists()
+    assert CoachingNote.objects.exists()
+    for f in AppraisalForm.objects.exclude(
+        state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED]
+    ):
+        assert sum(k.weight for k in f.kpis.all()) == 100, f
+    # Most people have not started: only a sample is walked.
+    assert AppraisalForm.objects.filter(state=State.NOT_STARTED).count() > len(states)
+
+    # The demo accounts find real work (same seed: one run is costly enough).
+    staff = Person.objects.get(user__username=org_demo.STAFF_USERNAME)
+    mine = AppraisalForm.objects.get(person=staff)
+    assert mine.state == State.AGREED
+    assert CheckIn.objects.filter(form=mine).exists()
+    assert JournalEntry.objects.filter(form=mine).exists()
+
+    supervisor = Person.objects.get(user__username=org_demo.SUPERVISOR_USERNAME)
+    team = list(AppraisalForm.objects.filter(evaluator=supervisor))
+    team_states = {f.state for f in team}
+    assert State.SUBMITTED in team_states and State.AGREED in team_states
+    assert len(team_states) >= 4
+
+    hr = client_for(org_demo.HR_USERNAME)
+    rnd = AppraisalRound.objects.get(department__code=staff.unit.get_root().code)
+    console = hr.get(reverse("appraisal:round_console", args=[rnd.pk]))
+    assert console.status_code == 200
+    assert console.context["total"] == rnd.forms.count()
+    assert console.context["reviewed"] > 0
+    distribution = hr.get(reverse("appraisal:distribution", args=[rnd.pk]))
+    assert distribution.context["dept"]["total"] > 0 and distribution.context["names"]
+    assert rnd.committee.exists()
+
+    my_page = url_or_none("appraisal:form", pk=mine.pk)
+    if my_page:
+        assert client_for(org_demo.STAFF_USERNAME).get(my_page).status_code == 200
+    team_page = url_or_none("appraisal:team")
+    if team_page:
+        body = client_for(org_demo.SUPERVISOR_USERNAME).get(team_page).content.decode()
+        submitted = next(f for f in team if f.state == State.SUBMITTED)
+        assert submitted.person.full_name in body
+
+
+@pytest.mark.django_db(transaction=False)
+def test_seed_demo_is_deterministic_and_if_empty_leaves_it_alone():
+    with transaction.atomic():
+        seed()
+        first = snapshot()
+        transaction.set_rollback(True)
+    assert not AppraisalForm.objects.exists()
+    seed()
+    assert snapshot() == first
+    rounds = AppraisalRound.objects.count()
+    out = seed("--if-empty")
+    assert "nothing seeded" in out
+    assert AppraisalRound.objects.count() == rounds
+
+
+@pytest.mark.django_db
+def test_no_round_stops_after_the_org_chart_and_kpis():
+    out = seed("--no-round")
+    assert "no appraisal round" in out
+    assert Person.objects.exists() and not AppraisalRound.objects.exists()
