@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 
@@ -143,11 +144,9 @@ def distribution(rnd: AppraisalRound, units: list[OrgUnit] | None = None) -> dic
 def distribution_by_child(
     rnd: AppraisalRound, focus: OrgUnit, scope: list[OrgUnit] | None = None
 ) -> list[tuple[OrgUnit, dict]]:
-    """distribution() of each child unit of `focus` (its whole subtree), in one query for the
-    counts whatever the number of units. With a scope (HR of a subtree) a child counts only
+    """distribution()'s overall counts for each child unit of `focus` (its whole subtree), in
+    one query whatever the number of units. With a scope (HR of a subtree) a child counts only
     its forms inside the scope, and a child that does not meet the scope is left out."""
-    import bisect
-
     children = list(OrgUnit.objects.filter(parent=focus).order_by("tree_id", "lft"))
     if not children:
         return []
@@ -156,37 +155,18 @@ def distribution_by_child(
     if scope is not None:
         qs = qs.filter(_subtree_q(scope, prefix="unit__"))
     starts = [(c.tree_id, c.lft) for c in children]
-    per_child: dict[int, dict] = {
-        c.pk: {"overall": Counter(), "per_group": defaultdict(Counter), "total": 0}
-        for c in children
-    }
-    rows = (
-        qs.values("unit__tree_id", "unit__lft", "staff_group", "final_band")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts: list[Counter] = [Counter() for _ in children]
+    rows = qs.values("unit__tree_id", "unit__lft", "final_band").annotate(n=Count("id")).order_by()
     for row in rows:
+        # The children's subtrees are disjoint and ordered: the last one starting at or before
+        # the form's unit holds it.
         i = bisect.bisect_right(starts, (row["unit__tree_id"], row["unit__lft"])) - 1
-        child = children[i]  # the children's subtrees are disjoint and cover every row
-        d = per_child[child.pk]
-        d["overall"][row["final_band"]] += row["n"]
-        d["per_group"][row["staff_group"]][row["final_band"]] += row["n"]
-        d["total"] += row["n"]
-
-    def meets_scope(child: OrgUnit) -> bool:
-        return any(
-            s.tree_id == child.tree_id
-            and (
-                (s.lft <= child.lft and child.rght <= s.rght)
-                or (child.lft <= s.lft and s.rght <= child.rght)
-            )
-            for s in scope
-        )
-
+        counts[i][row["final_band"]] += row["n"]
     return [
-        (c, {**per_child[c.pk], "per_group": dict(per_child[c.pk]["per_group"])})
-        for c in children
-        if scope is None or meets_scope(c)
+        (c, {"overall": n, "total": sum(n.values())})
+        for c, n in zip(children, counts, strict=True)
+        if scope is None
+        or any(c.is_descendant_of(s, include_self=True) or s.is_descendant_of(c) for s in scope)
     ]
 
 

@@ -144,15 +144,15 @@ def scope_of(user, rnd: AppraisalRound) -> list[OrgUnit]:
         return [rnd.department]
     mine = list({s.pk: s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id}.values())
     # A scope inside another one adds nothing and would count its forms twice in the console.
-    return [s for s in mine if not any(o.pk != s.pk and _within(s, o) for o in mine)]
+    return [
+        s
+        for s in mine
+        if not any(o.pk != s.pk and s.is_descendant_of(o, include_self=True) for o in mine)
+    ]
 
 
 def _covered(scope: list[OrgUnit], unit: OrgUnit) -> bool:
-    return any(_within(unit, s) for s in scope)
-
-
-def _within(unit: OrgUnit, outer: OrgUnit) -> bool:
-    return outer.tree_id == unit.tree_id and outer.lft <= unit.lft and unit.rght <= outer.rght
+    return any(unit.is_descendant_of(s, include_self=True) for s in scope)
 
 
 def _unit_filter(request, rnd, scope):
@@ -393,11 +393,11 @@ def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
         kids = children.get(f.pk, [])
         per_kid = {k.pk: [0] * n for k in kids}
         for unit, counts, _total in rows:
-            if not _within(unit, f):
+            if not unit.is_descendant_of(f, include_self=True):
                 continue
             target = own if unit.pk == f.pk else None
             if target is None:
-                kid = next((k for k in kids if _within(unit, k)), None)
+                kid = next((k for k in kids if unit.is_descendant_of(k, include_self=True)), None)
                 target = per_kid[kid.pk] if kid else own
             for i, c in enumerate(counts):
                 target[i] += c
@@ -744,10 +744,9 @@ def form_evaluator(request, pk: int):
                 % {"n": form.person.full_name, "r": form.round.code},
             )
             target = data.get("next") or ""
-            # Only a path on this site: "328" or "//evil" would either not resolve or leave.
+            # Only a path on this site: a bare "328" passes the host check but is no URL.
             if not (
                 target.startswith("/")
-                and not target.startswith("//")
                 and url_has_allowed_host_and_scheme(
                     target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 )

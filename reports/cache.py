@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,8 +85,6 @@ def prune(*, unused_days: int, now: float | None = None) -> tuple[int, int]:
     """Delete cached PDFs not printed for `unused_days` days (a form that changed leaves its old
     file behind, never used again) and temporary files left by a killed writer (older than an
     hour). Returns (files deleted, bytes freed). A file still in use is simply rendered again."""
-    import time
-
     now = time.time() if now is None else now
     cutoff = now - unused_days * 86400
     deleted = freed = 0

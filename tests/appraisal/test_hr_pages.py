@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal import services
+from appraisal import services, services_round
 from appraisal.models import (
     PROGRESS_STATES,
+    AppraisalForm,
     AppraisalRound,
     CompetencyKind,
     FormEvent,
@@ -23,7 +27,9 @@ from appraisal.models import (
     State,
 )
 from common.models import AuditEvent
+from orgchart import services as org_services
 from tests.appraisal.conftest import YEAR, form_of, open_round
+from tests.factories import make_person
 
 
 def settings_url(rnd):
@@ -599,15 +605,6 @@ def test_send_reminders_command_refuses_a_malformed_round():
 def test_distribution_costs_the_same_queries_for_few_and_many_units_and_names(client, org):
     """Two child units and two top-band names against twelve units and every form in the top
     band: the same number of queries for HR, HR of a subtree and a committee member."""
-    from decimal import Decimal
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from appraisal.models import AppraisalForm, State
-    from orgchart import services as org_services
-    from tests.factories import make_person
-
     for i in range(10):
         unit = org_services.unit_create(
             code=f"DEPT-9{i:02d}", name=f"กองทดสอบ {i}", parent=org.dept
@@ -615,8 +612,6 @@ def test_distribution_costs_the_same_queries_for_few_and_many_units_and_names(cl
         for j in range(3):
             make_person(unit, f"9{i:02d}{j}", f"คนที่{i}{j}")
     rnd = open_round(org)
-    from appraisal import services_round
-
     services_round.round_committee_add(
         actor=org.hr, rnd=rnd, expected_version=None, staff_code=org.s2.staff_code
     )

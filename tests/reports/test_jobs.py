@@ -5,11 +5,15 @@ finished file is ever served."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,12 +90,6 @@ def test_cache_is_reused_when_nothing_changed_and_refreshed_when_a_level_changes
 def test_prune_keeps_what_is_printed_and_deletes_what_is_left_behind(released, tmp_path):
     """After a level changes the old PDF of that form is never used again: prune deletes it once
     it is older than --days, keeps the files the last book used, and removes stale .part files."""
-    import os
-    import time
-    from io import StringIO
-
-    from django.core.management import call_command
-
     o = released
     book.build_unit_book(o.round, o.dept, tmp_path / "a.pdf")
     before = set(cache.cache_dir().rglob("*.pdf"))
