@@ -33,7 +33,7 @@ test: $(STAMP)
 FUZZ_CASES ?= 200
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=explore FUZZ_CASES=$(FUZZ_CASES) E2E=0 \
-	  $(BIN)/python -m pytest -p no:cacheprovider tests/robustness tests/orgchart/test_import_fuzz.py
+	  $(BIN)/python -m pytest -p no:cacheprovider tests/robustness tests/orgchart/test_import_fuzz.py tests/orgchart/test_import_moves.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

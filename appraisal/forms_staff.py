@@ -12,8 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import FormCompetency, FormKpi, ItemKind, JournalKind
-from appraisal.services import CRITERIA, ItemInput, ProgressInput
+from appraisal.models import CRITERIA_FIELDS, FormCompetency, FormKpi, ItemKind, JournalKind
+from appraisal.services.agreements import ItemInput
+from appraisal.services.monitoring import ProgressInput
 
 LEVELS = [("", "–")] + [(str(i), str(i)) for i in range(6)]
 
@@ -120,12 +121,12 @@ class AgreementRowForm(ThaiForm):
         self.fields["kpi"].choices = [("", _("– ไม่เชื่อมโยง –")), *kpi_choices]
         self.fields["name"].error_messages["required"] = _("กรุณากรอกชื่อตัวชี้วัด")
         self.fields["weight"].error_messages["required"] = _("กรุณากรอกน้ำหนัก")
-        for f in CRITERIA:
+        for f in CRITERIA_FIELDS:
             self.fields[f].widget = forms.Textarea(attrs={"rows": 2})
 
     @property
     def criteria_fields(self):
-        return [self[f] for f in CRITERIA]
+        return [self[f] for f in CRITERIA_FIELDS]
 
     def item(self):
         cd = self.cleaned_data
@@ -135,7 +136,7 @@ class AgreementRowForm(ThaiForm):
             weight=cd["weight"],
             kind=cd["kind"],
             target=cd.get("target") or "",
-            criteria=[cd.get(f) or "" for f in CRITERIA],
+            criteria=[cd.get(f) or "" for f in CRITERIA_FIELDS],
             kpi_id=cd.get("kpi"),
         )
 
@@ -191,7 +192,7 @@ def agreement_initial(rows: list[FormKpi]) -> list[dict]:
             "weight": r.weight,
             "target": r.target,
             "kpi": r.kpi_id,
-            **{f: getattr(r, f) for f in CRITERIA},
+            **{f: getattr(r, f) for f in CRITERIA_FIELDS},
         }
         for r in rows
     ]
@@ -273,7 +274,7 @@ class JournalForm(ThaiForm):
 
 class SelfAssessForm(VersionForm):
     """Self level and note per KPI, self level per competency, overall comment. Field names
-    are those services.self_assess_save names in its errors."""
+    are those self_assessment_save names in its errors."""
 
     comment = forms.CharField(
         label=_("ความเห็นการประเมินตนเอง"), required=False, widget=forms.Textarea(attrs={"rows": 3})

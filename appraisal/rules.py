@@ -9,7 +9,7 @@ these permissions (403); the services check the transition permissions again.
 import rules
 
 from appraisal.models import Phase, State
-from orgchart.rules import is_admin
+from common.permissions import is_administrator
 from orgchart.selectors import roles_of
 
 
@@ -92,12 +92,12 @@ def on_committee(user, rnd):
 
 
 chain = is_evaluator | is_higher | is_higher2
-readers = is_admin | is_appraisee | chain | is_hr_for_form
+readers = is_administrator | is_appraisee | chain | is_hr_for_form
 
 rules.add_perm("appraisal.view_form", readers)
 # The appraisee sees the evaluator's figures only once HR has released them.
 rules.add_perm(
-    "appraisal.view_score", is_admin | chain | is_hr_for_form | (is_appraisee & is_released)
+    "appraisal.view_score", is_administrator | chain | is_hr_for_form | (is_appraisee & is_released)
 )
 rules.add_perm("appraisal.view_evidence", readers)
 rules.add_perm("appraisal.edit_agreement", is_appraisee & round_is_live)
@@ -113,10 +113,10 @@ rules.add_perm("appraisal.acknowledge_form", is_appraisee & round_is_live)
 rules.add_perm("appraisal.record_refusal", is_evaluator & round_is_live)
 rules.add_perm("appraisal.higher_review", is_higher & round_is_live)
 rules.add_perm("appraisal.higher2_review", is_higher2 & round_is_live)
-rules.add_perm("appraisal.release_form", (is_admin | is_hr_for_form) & round_in_review)
-rules.add_perm("appraisal.set_form_evaluator", (is_admin | is_hr_for_form) & round_is_live)
+rules.add_perm("appraisal.release_form", (is_administrator | is_hr_for_form) & round_in_review)
+rules.add_perm("appraisal.set_form_evaluator", (is_administrator | is_hr_for_form) & round_is_live)
 
 # Rounds
-rules.add_perm("appraisal.manage_round", is_admin | manages_department)
-rules.add_perm("appraisal.view_round", is_admin | hr_in_department)
-rules.add_perm("appraisal.view_distribution", is_admin | hr_in_department | on_committee)
+rules.add_perm("appraisal.manage_round", is_administrator | manages_department)
+rules.add_perm("appraisal.view_round", is_administrator | hr_in_department)
+rules.add_perm("appraisal.view_distribution", is_administrator | hr_in_department | on_committee)

@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import NamedTuple
 
 __all__ = [
-    "BAND_LABELS_EN",
     "BAND_LABELS_TH",
+    "BAR_SCALE",
     "DEFAULT_BANDS",
     "FAIR",
+    "FAIR_FROM",
     "GOOD",
     "IMPROVE",
     "OUTSTANDING",
+    "OUTSTANDING_FROM",
+    "RATING",
+    "RATIO",
     "VERY_GOOD",
     "Achievement",
+    "CompetencyRow",
+    "FormResult",
+    "KpiRow",
     "achievement",
     "band",
     "band_label",
+    "band_table",
     "bar_points",
     "competency_bar_scale",
     "competency_rating",
     "competency_ratio",
     "component_weights_valid",
+    "form_result",
     "round2",
+    "share_percent",
     "total",
     "validate_bands",
 ]
@@ -44,15 +55,31 @@ GOOD = "good"
 FAIR = "fair"
 IMPROVE = "improve"
 
-# Middle bands are an organisation setting per fiscal year, round and staff type; these
-# are the defaults of DOMAIN §5. Order: highest band first.
-DEFAULT_BANDS: tuple[tuple[str, Decimal], ...] = (
-    (OUTSTANDING, Decimal(90)),
-    (VERY_GOOD, Decimal(80)),
-    (GOOD, Decimal(70)),
-    (FAIR, Decimal(60)),
-    (IMPROVE, Decimal(0)),
-)
+# The competency methods (DOMAIN §5); appraisal.models.CompetencyMethod labels them.
+BAR_SCALE = "bar_scale"
+RATING = "rating"
+RATIO = "ratio"
+
+# The fixed ends of every band table (DOMAIN §5): ดีเด่น is 90–100 and ต้องปรับปรุง is everything
+# below 60. Only the middle bounds are the organisation's. Defined here and nowhere else.
+OUTSTANDING_FROM = Decimal(90)
+FAIR_FROM = Decimal(60)
+
+
+def band_table(
+    very_good_from: object, good_from: object, fair_from: object = FAIR_FROM
+) -> tuple[tuple[str, Decimal], ...]:
+    """The band table of a round or form from its middle bounds, highest band first (not yet
+    validated: validate_bands says whether the organisation's bounds are allowed)."""
+    return (
+        (OUTSTANDING, OUTSTANDING_FROM),
+        (VERY_GOOD, _dec(very_good_from, "very good from")),
+        (GOOD, _dec(good_from, "good from")),
+        (FAIR, _dec(fair_from, "fair from")),
+        (IMPROVE, _ZERO),
+    )
+
+
 BAND_LABELS_TH: dict[str, str] = {
     OUTSTANDING: "ดีเด่น",
     VERY_GOOD: "ดีมาก",
@@ -60,16 +87,6 @@ BAND_LABELS_TH: dict[str, str] = {
     FAIR: "พอใช้",
     IMPROVE: "ต้องปรับปรุง",
 }
-BAND_LABELS_EN: dict[str, str] = {
-    OUTSTANDING: "Outstanding",
-    VERY_GOOD: "Very good",
-    GOOD: "Good",
-    FAIR: "Fair",
-    IMPROVE: "Needs improvement",
-}
-# Fixed by DOMAIN: ดีเด่น is 90–100 and ต้องปรับปรุง is everything below 60.
-_TOP_BOUND = Decimal(90)
-_BOTTOM_OF_MIDDLE = Decimal(60)
 
 
 class Achievement(NamedTuple):
@@ -99,6 +116,10 @@ def _dec(value: object, what: str) -> Decimal:
     if not result.is_finite():
         raise _error(f"{what} must be a finite number", f"{what} ต้องเป็นตัวเลขที่มีค่าจำกัด")
     return result
+
+
+# The defaults of DOMAIN §5 (middle bands 80 / 70 / 60).
+DEFAULT_BANDS: tuple[tuple[str, Decimal], ...] = band_table(80, 70)
 
 
 def _whole(value: object, what: str, low: int, high: int) -> int:
@@ -283,7 +304,7 @@ def validate_bands(bands: Iterable[Sequence[object]]) -> tuple[tuple[str, Decima
                 f"ค่าต่ำสุดของระดับ {code} มีทศนิยมเกิน 2 ตำแหน่ง ({bound})",
             )
     top_code, top = rows[0]
-    if top_code != OUTSTANDING or top != _TOP_BOUND:
+    if top_code != OUTSTANDING or top != OUTSTANDING_FROM:
         raise _error(
             "the first band must be 'outstanding' (ดีเด่น) from 90",
             "ระดับแรกต้องเป็นดีเด่น เริ่มที่ 90 คะแนน",
@@ -297,13 +318,13 @@ def validate_bands(bands: Iterable[Sequence[object]]) -> tuple[tuple[str, Decima
     middle = rows[1:-1]
     previous = top
     for code, bound in middle:
-        if not _BOTTOM_OF_MIDDLE <= bound < previous:
+        if not FAIR_FROM <= bound < previous:
             raise _error(
                 f"band {code} must start below the band above it and at 60 or more, got {bound}",
                 f"ระดับ {code} ต้องเริ่มต่ำกว่าระดับที่อยู่เหนือขึ้นไปและไม่ต่ำกว่า 60 (ได้ {bound})",
             )
         previous = bound
-    if middle[-1][1] != _BOTTOM_OF_MIDDLE:
+    if middle[-1][1] != FAIR_FROM:
         raise _error(
             f"the lowest middle band must start at 60 so that only totals below 60 need "
             f"improvement, got {middle[-1][1]}",
@@ -333,3 +354,236 @@ def band_label(code: str) -> str:
         return BAND_LABELS_TH[code]
     except KeyError:
         raise _error(f"unknown band code {code!r}", f"ไม่รู้จักรหัสระดับ {code!r}") from None
+
+
+# --- the whole form ------------------------------------------------------------------------------
+
+
+class KpiRow(NamedTuple):
+    """One KPI row of the achievement form: the (ก) level (None while not scored), the (ข)
+    weight and the (ก)×(ข) product (None while not scored)."""
+
+    level: int | None
+    weight: Decimal
+    product: Decimal | None
+
+
+class CompetencyRow(NamedTuple):
+    """One competency row: the level shown (None while not rated), the expected level, and
+    what the method makes of it: bar-scale points, or the rating counted and its weight and
+    product (rating method), None where the method does not use it."""
+
+    actual: int | None
+    expected: int
+    points: int | None
+    rating: int | None
+    weight: Decimal | None
+    product: Decimal | None
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """Every figure a page, printed form or workbook shows of one form, exact (unrounded).
+
+    Missing levels count as 0 (a rating as 1) so that the total follows the evaluator while
+    they fill the page; `complete` says whether every level is entered and nothing is wrong,
+    `problems` says what is (in Thai). The figures are None where they cannot be worked out.
+    """
+
+    kpi_rows: tuple[KpiRow, ...]
+    kpi_weight_total: Decimal
+    score_kpi: Decimal | None
+    percent: Decimal | None
+    achievement: Decimal | None
+    competency_rows: tuple[CompetencyRow, ...]
+    bar_total: int
+    bar_max: int
+    rating_total: Decimal
+    rating_weight_total: Decimal
+    actual_total: int
+    expected_total: int
+    competency: Decimal | None
+    competency_percent: Decimal | None
+    other_percent: Decimal | None
+    other: Decimal | None
+    total: Decimal | None
+    band: str
+    complete: bool
+    problems: tuple[str, ...]
+    higher_total: Decimal | None = None
+    higher_band: str = ""
+    higher2_total: Decimal | None = None
+    higher2_band: str = ""
+    final_total: Decimal | None = None
+    final_band: str = ""
+
+    @property
+    def revised(self) -> bool:
+        """A reviewer's revised total replaced the evaluator's."""
+        return (
+            self.final_total is not None
+            and self.total is not None
+            and self.final_total != self.total
+        )
+
+
+def _thai_part(exc: ValueError) -> str:
+    text = str(exc)
+    return text.split(" / ", 1)[1] if " / " in text else text
+
+
+def _competency_rows(
+    competencies: Sequence[Sequence[object]], method: str
+) -> tuple[tuple[CompetencyRow, ...], dict]:
+    rows = []
+    sums = {"bar": 0, "rating": _ZERO, "weight": _ZERO, "actual": 0, "expected": 0}
+    for actual, expected, weight in competencies:
+        points = rating = product = row_weight = None
+        if method == RATING:
+            # A competency without a weight weighs 1.
+            row_weight = _dec(weight, "competency weight") if weight else Decimal(1)
+        if actual is not None:
+            if method == RATING:
+                # A rating below 1 counts as 1.
+                rating = max(_whole(actual, "competency rating", 0, _MAX_LEVEL), 1)
+                product = rating * row_weight
+                sums["rating"] += product
+                sums["weight"] += row_weight
+            elif method == RATIO:
+                sums["actual"] += int(actual)
+                sums["expected"] += int(expected)
+            else:
+                points = bar_points(actual, expected)
+                sums["bar"] += points
+        rows.append(CompetencyRow(actual, int(expected), points, rating, row_weight, product))
+    return tuple(rows), sums
+
+
+def form_result(
+    *,
+    kpis: Sequence[Sequence[object]],
+    competencies: Sequence[Sequence[object]],
+    method: str,
+    weight_achievement: object,
+    weight_competency: object,
+    weight_other: object = 0,
+    other_percent: object | None = None,
+    bands: Iterable[Sequence[object]] = DEFAULT_BANDS,
+    higher_total: object | None = None,
+    higher2_total: object | None = None,
+) -> FormResult:
+    """The one result of a form from plain values.
+
+    kpis: (level or None, weight) per KPI row; competencies: (actual or None, expected, weight
+    or None) per competency; method: BAR_SCALE, RATING or RATIO; the three component weights;
+    the other component's percent; the form's band table; the reviewers' revised totals (the
+    last one given wins: the level above's over the higher supervisor's over the evaluator's).
+    """
+    table = validate_bands(bands)
+    problems: list[str] = []
+    complete = True
+    with localcontext(prec=PRECISION):
+        kpi_rows = tuple(
+            KpiRow(
+                None if level is None else int(level),
+                _dec(w, "KPI weight"),
+                None if level is None else Decimal(int(level)) * _dec(w, "KPI weight"),
+            )
+            for level, w in kpis
+        )
+        kpi_weight_total = sum((r.weight for r in kpi_rows), _ZERO)
+        score = pct = ach = None
+        if kpi_rows:
+            complete = all(r.level is not None for r in kpi_rows)
+            try:
+                a = achievement([(r.level or 0, r.weight) for r in kpi_rows], weight_achievement)
+                score, pct, ach = a.score_kpi, a.percent, a.points
+            except ValueError as exc:
+                problems.append(_thai_part(exc))
+        else:
+            problems.append("ยังไม่มีตัวชี้วัด")
+        w_comp = _component_weight(weight_competency)
+        comp_rows: tuple[CompetencyRow, ...] = ()
+        sums = {"bar": 0, "rating": _ZERO, "weight": _ZERO, "actual": 0, "expected": 0}
+        comp = None
+        if competencies:
+            try:
+                comp_rows, sums = _competency_rows(competencies, method)
+                if any(r.actual is None for r in comp_rows):
+                    complete = False
+                if method == RATING:
+                    comp = competency_rating([(r.rating or 1, r.weight) for r in comp_rows], w_comp)
+                elif method == RATIO:
+                    comp = competency_ratio(
+                        [(r.actual or 0, r.expected) for r in comp_rows], w_comp
+                    )
+                else:
+                    comp = competency_bar_scale(
+                        [(r.actual or 0, r.expected) for r in comp_rows], w_comp
+                    )
+            except ValueError as exc:
+                problems.append(_thai_part(exc))
+        elif w_comp:
+            problems.append("ยังไม่มีรายการสมรรถนะ")
+        else:
+            comp = _ZERO
+        # (ก) of the summary table is the component out of 100: every method is linear in
+        # the component weight, so it is the points scaled back to 100.
+        comp_pct = comp * _HUNDRED / w_comp if comp is not None and w_comp else None
+        w_other = _component_weight(weight_other)
+        other = _ZERO
+        pct_other = None if other_percent is None else _dec(other_percent, "other percent")
+        if w_other:
+            if pct_other is None:
+                complete = False
+            other = (pct_other or _ZERO) * w_other / _HUNDRED
+        result_total = None
+        result_band = ""
+        if ach is not None and comp is not None:
+            result_total = total(ach, comp, other)
+            result_band = band(result_total, table)
+        revised = {}
+        for name, value in (("higher", higher_total), ("higher2", higher2_total)):
+            value = None if value is None else _dec(value, f"{name} total")
+            revised[name] = (value, band(value, table) if value is not None else "")
+        final = result_total
+        for name in ("higher", "higher2"):
+            if revised[name][0] is not None:
+                final = revised[name][0]
+        return FormResult(
+            kpi_rows=kpi_rows,
+            kpi_weight_total=kpi_weight_total,
+            score_kpi=score,
+            percent=pct,
+            achievement=ach,
+            competency_rows=comp_rows,
+            bar_total=sums["bar"],
+            bar_max=_BAR_MAX * len(comp_rows),
+            rating_total=sums["rating"],
+            rating_weight_total=sums["weight"],
+            actual_total=sums["actual"],
+            expected_total=sums["expected"],
+            competency=comp,
+            competency_percent=comp_pct,
+            other_percent=pct_other,
+            other=other,
+            total=result_total,
+            band=result_band,
+            complete=complete and not problems,
+            problems=tuple(problems),
+            higher_total=revised["higher"][0],
+            higher_band=revised["higher"][1],
+            higher2_total=revised["higher2"][0],
+            higher2_band=revised["higher2"][1],
+            final_total=final,
+            final_band=band(final, table) if final is not None else "",
+        )
+
+
+def share_percent(count: object, of: object) -> Decimal:
+    """count as a percent of `of` (a band's share of the scored forms), exact."""
+    n, whole = _dec(count, "count"), _dec(of, "total")
+    if whole <= 0:
+        raise _error("the total must be greater than 0", "จำนวนทั้งหมดต้องมากกว่า 0")
+    with localcontext(prec=PRECISION):
+        return n * _HUNDRED / whole

@@ -5,13 +5,34 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import PROGRESS_STATES, AppraisalForm, AppraisalRound, Phase, State
+from appraisal import scoring
+from appraisal.models import (
+    FORM_SCORE_EVENTS,
+    FORM_TIMELINE,
+    PROGRESS_STATES,
+    AppraisalForm,
+    AppraisalRound,
+    CheckInProgress,
+    FormCompetency,
+    FormKpi,
+    Phase,
+    State,
+)
 from common import thai
+from common.errors import DomainError
+from common.models import AuditEvent
+from common.permissions import can
 from orgchart.models import OrgUnit
-from orgchart.selectors import _subtree_q, roles_of
+from orgchart.selectors import roles_of, subtree_q
 
 SCORED_STATES = [
     State.SCORED,
@@ -35,7 +56,7 @@ def forms_visible_to(user) -> QuerySet[AppraisalForm]:
     if me is not None:
         cond |= Q(person=me) | Q(evaluator=me) | Q(higher=me) | Q(higher2=me)
     if roles.hr_scopes:
-        cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
+        cond |= subtree_q(roles.hr_scopes, prefix="unit__")
     return qs.filter(cond)
 
 
@@ -110,7 +131,7 @@ def progress_by_unit(rnd: AppraisalRound, units: list[OrgUnit] | None = None, *,
     order; one grouped query plus one for the units."""
     qs = AppraisalForm.objects.filter(round=rnd)
     if units is not None:
-        qs = qs.filter(_subtree_q(units, prefix="unit__"))
+        qs = qs.filter(subtree_q(units, prefix="unit__"))
     if state:
         qs = qs.filter(state=state)
     counts: dict[int, Counter] = defaultdict(Counter)
@@ -132,7 +153,7 @@ def distribution(rnd: AppraisalRound, units: list[OrgUnit] | None = None) -> dic
     # a result yet.
     qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
     if units is not None:
-        qs = qs.filter(_subtree_q(units, prefix="unit__"))
+        qs = qs.filter(subtree_q(units, prefix="unit__"))
     per_group: dict[str, Counter] = defaultdict(Counter)
     overall: Counter = Counter()
     for row in qs.values("staff_group", "final_band").annotate(n=Count("id")).order_by():
@@ -151,9 +172,9 @@ def distribution_by_child(
     if not children:
         return []
     qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
-    qs = qs.filter(_subtree_q(children, prefix="unit__"))
+    qs = qs.filter(subtree_q(children, prefix="unit__"))
     if scope is not None:
-        qs = qs.filter(_subtree_q(scope, prefix="unit__"))
+        qs = qs.filter(subtree_q(scope, prefix="unit__"))
     starts = [(c.tree_id, c.lft) for c in children]
     counts: list[Counter] = [Counter() for _ in children]
     rows = qs.values("unit__tree_id", "unit__lft", "final_band").annotate(n=Count("id")).order_by()
@@ -178,3 +199,302 @@ def committee_rounds(user):
         .select_related("department")
         .order_by("-fiscal_year", "-number", "department__name")
     )
+
+
+def round_scope(*, user, rnd: AppraisalRound, committee_sees_all: bool = False) -> list[OrgUnit]:
+    """The units this user covers in this round: [the department] for an administrator or HR
+    of the whole department (and, with committee_sees_all, a member of its committee), else
+    the user's HR scopes inside the department without the ones nested in another (empty when
+    they cover none of it). Every "which part of the round is mine" reads this."""
+    roles = roles_of(user)
+    if roles.is_admin or can(user, "appraisal.manage_round", rnd):
+        return [rnd.department]
+    if committee_sees_all and rnd.committee.filter(pk=user.pk).exists():
+        return [rnd.department]
+    mine = list({s.pk: s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id}.values())
+    # A scope inside another one adds nothing and would count its forms twice.
+    return sorted(
+        (
+            s
+            for s in mine
+            if not any(o.pk != s.pk and s.is_descendant_of(o, include_self=True) for o in mine)
+        ),
+        key=lambda s: s.lft,
+    )
+
+
+def round_forms(
+    *,
+    rnd: AppraisalRound,
+    units: list[OrgUnit],
+    only_unit: OrgUnit | None = None,
+    state: str = "",
+    who: str = "",
+) -> QuerySet[AppraisalForm]:
+    """The forms of a round in the units' subtrees (or of one unit only), in one state (draft
+    counts returned ones, as the console does) and matching a staff code or a name; in tree
+    order with the person, unit and evaluator loaded."""
+    qs = AppraisalForm.objects.filter(round=rnd).filter(subtree_q(units, prefix="unit__"))
+    if only_unit is not None:
+        qs = qs.filter(unit=only_unit)
+    if state == State.DRAFT:
+        qs = qs.filter(state__in=[State.DRAFT, State.RETURNED])
+    elif state:
+        qs = qs.filter(state=state)
+    if who:
+        qs = qs.filter(
+            Q(person__staff_code=who)
+            | Q(person__first_name__icontains=who)
+            | Q(person__last_name__icontains=who)
+        )
+    return qs.select_related("person", "unit", "evaluator").order_by(
+        "unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk"
+    )
+
+
+def top_rated(*, rnd: AppraisalRound, units: list[OrgUnit]) -> list[AppraisalForm]:
+    """The scored forms rated ดีเด่น or ดีมาก in the units' subtrees, highest total first."""
+    return list(
+        AppraisalForm.objects.filter(
+            round=rnd,
+            state__in=SCORED_STATES,
+            final_band__in=[scoring.OUTSTANDING, scoring.VERY_GOOD],
+        )
+        .filter(subtree_q(units, prefix="unit__"))
+        .select_related("person", "unit")
+        .order_by("-final_total", "person__first_name", "person__last_name")
+    )
+
+
+def overdue_agreements(*, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None):
+    """Forms whose agreement is not yet approved, with the person and evaluator loaded."""
+    qs = AppraisalForm.objects.filter(
+        round=rnd, state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED]
+    ).select_related("person", "evaluator")
+    if units is not None:
+        qs = qs.filter(subtree_q(units, prefix="unit__"))
+    return qs
+
+
+def cascaded_kpis(*, form: AppraisalForm):
+    """Personal KPIs cascaded to the appraisee for the round's fiscal year, not yet in the form."""
+    from kpi.models import Kpi, KpiLevel
+
+    have = set(form.kpis.exclude(kpi=None).values_list("kpi_id", flat=True))
+    return [
+        k
+        for k in Kpi.objects.filter(
+            fiscal_year=form.round.fiscal_year, level=KpiLevel.PERSON, person_id=form.person_id
+        ).order_by("code", "pk")
+        if k.pk not in have
+    ]
+
+
+# --- the figures of a form ---------------------------------------------------------------------
+
+
+def form_result(
+    *,
+    form: AppraisalForm,
+    kpis: Sequence[FormKpi] | None = None,
+    competencies: Sequence[FormCompetency] | None = None,
+) -> scoring.FormResult:
+    """The one result of a form (appraisal.scoring.form_result) from its rows as they are now;
+    pass the rows when they are already loaded. Everything that shows a figure reads this, or
+    the figures the services stored from it."""
+    kpis = list(form.kpis.all()) if kpis is None else kpis
+    competencies = list(form.competencies.all()) if competencies is None else competencies
+    return scoring.form_result(
+        kpis=[(r.level, r.weight) for r in kpis],
+        competencies=[(c.actual, c.expected, c.weight) for c in competencies],
+        method=form.competency_method,
+        weight_achievement=form.weight_achievement,
+        weight_competency=form.weight_competency,
+        weight_other=form.weight_other,
+        other_percent=form.other_percent,
+        bands=form.bands(),
+        higher_total=form.higher_total,
+        higher2_total=form.higher2_total,
+    )
+
+
+def last_milestones(*, form: AppraisalForm) -> dict[int, int]:
+    """The last milestone reached at a check-in, per KPI row of the form: one query."""
+    result: dict[int, int] = {}
+    rows = (
+        CheckInProgress.objects.filter(item__form=form, milestone__isnull=False)
+        .order_by("item_id", "checkin__on", "checkin__pk")
+        .values_list("item_id", "milestone")
+    )
+    for item_id, milestone in rows:
+        result[item_id] = milestone  # ordered oldest first: the last one stays
+    return result
+
+
+def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
+    """What the criteria say the row earns: from a linked quantitative KPI and a numeric
+    actual result, else the last milestone reached at a check-in (see last_milestones), else
+    the self-assessment."""
+    from kpi.services import level_of
+
+    if row.kpi_id and row.actual:
+        try:
+            value = Decimal(row.actual.replace(",", "").strip())
+        except (InvalidOperation, ValueError):
+            value = None
+        if value is not None and value.is_finite():
+            try:
+                return level_of(row.kpi, actual=value)
+            except DomainError:
+                pass
+    last = milestones.get(row.pk)
+    if last is not None:
+        return last
+    return row.self_level
+
+
+# --- what happened to a form (the audit trail) ---------------------------------------------------
+
+
+def form_events(*, form: AppraisalForm, kinds: Iterable[str] | None = None) -> list[AuditEvent]:
+    """The form's events in the audit trail, oldest first: the one place that says what
+    happened to it (its timeline and its history read this)."""
+    qs = AuditEvent.objects.filter(
+        object_type=AppraisalForm._meta.label_lower, object_id=str(form.pk)
+    ).select_related("actor")
+    if kinds is not None:
+        qs = qs.filter(kind__in=[str(k) for k in kinds])
+    return list(qs.order_by("at", "pk"))
+
+
+def form_timeline(*, form: AppraisalForm, show_score: bool) -> list[AuditEvent]:
+    """The form's timeline as its people read it: each step with who, when and the comment; a
+    reviewer's comment may carry a revised total, so it is left out for whoever may not see
+    the score yet. No figures (they are in the changes, which the timeline never shows)."""
+    events = form_events(form=form, kinds=FORM_TIMELINE)
+    for e in events:
+        e.comment = e.reason if (show_score or e.kind not in FORM_SCORE_EVENTS) else ""
+    return events
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One changed value in a form's history: when, who, what happened, to which row, the
+    field, old and new value, and why."""
+
+    at: object
+    who: str
+    what: str
+    subject: str
+    field: str
+    old: object
+    new: object
+    why: str
+
+
+HISTORY_FIELDS = {
+    "state": _("สถานะ"),
+    "actual": _("ผลการดำเนินงาน"),
+    "level": _("ระดับที่ได้"),
+    "level_reason": _("เหตุผลของระดับที่ให้"),
+    "self_level": _("ระดับที่ประเมินตนเอง"),
+    "self_note": _("คำอธิบายการประเมินตนเอง"),
+    "self_actual": _("ระดับที่ประเมินตนเอง"),
+    "note": _("พฤติกรรมที่พบ"),
+    "name": _("ชื่อตัวชี้วัด"),
+    "kind": _("ประเภท"),
+    "weight": _("น้ำหนัก"),
+    "target": _("ค่าเป้าหมาย"),
+    "removed": _("ลบรายการ"),
+    **{f"criteria_{i}": format_lazy("{} {}", _("เกณฑ์ระดับ"), i) for i in range(1, 6)},
+    "other_percent": _("คะแนนองค์ประกอบอื่น (ร้อยละ)"),
+    "evaluator_comment": _("ความเห็นของผู้ประเมิน"),
+    "idp": _("แผนพัฒนารายบุคคล"),
+    "total": _("คะแนนรวม"),
+    "band": _("ระดับผลการประเมิน"),
+    "agrees": _("เห็นด้วยกับผลการประเมิน"),
+    "higher_total": _("คะแนนที่ผู้บังคับบัญชาเหนือขึ้นไปเห็นควร"),
+    "higher2_total": _("คะแนนที่ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งเห็นควร"),
+    "final_total": _("คะแนนรวมหลังทบทวน"),
+    "evaluator": _("ผู้ประเมิน"),
+    "higher": _("ผู้บังคับบัญชาเหนือขึ้นไป"),
+}
+
+
+def form_history(*, form: AppraisalForm) -> list[HistoryRow]:
+    """Every value the form's events changed, newest first, competencies and KPI rows
+    included, each with who, when and why."""
+    rows: list[HistoryRow] = []
+    for e in reversed(form_events(form=form)):
+        who = e.actor_name or (e.actor.get_username() if e.actor else "")
+        flat: list[tuple[str, str, list]] = []
+        for key, value in e.changes.items():
+            if key in ("kpis", "competencies") and isinstance(value, dict):
+                for subject, fields in value.items():
+                    flat.extend((subject, f, pair) for f, pair in fields.items())
+            elif isinstance(value, list) and len(value) == 2:
+                flat.append(("", key, value))
+        if not flat:
+            rows.append(HistoryRow(e.at, who, e.label, "", "", None, None, e.reason))
+        for subject, field, (old, new) in flat:
+            rows.append(
+                HistoryRow(
+                    e.at,
+                    who,
+                    e.label,
+                    subject,
+                    str(HISTORY_FIELDS.get(field, field)),
+                    old,
+                    new,
+                    e.reason,
+                )
+            )
+    return rows
+
+
+def round_audit(
+    *, user, rnd: AppraisalRound, kind: str = "", who: str = ""
+) -> QuerySet[AuditEvent]:
+    """HR's audit view of a round: the round's own events and the events of every form in the
+    user's part of the round (round_scope), newest first; optionally of one kind, or of the
+    forms of people whose staff code or name matches `who`."""
+    forms = AppraisalForm.objects.filter(round=rnd).filter(
+        subtree_q(round_scope(user=user, rnd=rnd), prefix="unit__")
+    )
+    if who:
+        forms = forms.filter(
+            Q(person__staff_code=who)
+            | Q(person__first_name__icontains=who)
+            | Q(person__last_name__icontains=who)
+        )
+    form_ids = forms.annotate(key=Cast("pk", output_field=CharField())).values("key")
+    cond = Q(object_type=AppraisalForm._meta.label_lower, object_id__in=form_ids)
+    if not who:
+        cond |= Q(object_type=AppraisalRound._meta.label_lower, object_id=str(rnd.pk))
+    qs = AuditEvent.objects.filter(cond)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("actor").order_by("-at", "-pk")
+
+
+def evaluates_anyone(*, person) -> bool:
+    """Whether the person evaluates or reviews someone in a round that is not closed (the
+    navigation bar's ทีมของฉัน)."""
+    return (
+        AppraisalForm.objects.filter(Q(evaluator=person) | Q(higher=person) | Q(higher2=person))
+        .exclude(round__phase=Phase.CLOSED)
+        .exists()
+    )
+
+
+def checkin_progress(*, kpis: Sequence[FormKpi]) -> dict[int, list[CheckInProgress]]:
+    """Every check-in's progress on each KPI row, oldest first, with the check-in: one query."""
+    by_item: dict[int, list[CheckInProgress]] = defaultdict(list)
+    rows = (
+        CheckInProgress.objects.filter(item__in=[r.pk for r in kpis])
+        .select_related("checkin")
+        .order_by("checkin__on", "checkin__pk")
+    )
+    for p in rows:
+        by_item[p.item_id].append(p)
+    return by_item

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from appraisal import views_hr
+from appraisal import views_hr, views_results
 
 urlpatterns = [
     path("", views_hr.rounds, name="rounds"),
@@ -11,7 +11,8 @@ urlpatterns = [
     path("<int:pk>/phase/", views_hr.round_phase, name="round_phase"),
     path("<int:pk>/remind/", views_hr.round_remind, name="round_remind"),
     path("<int:pk>/release/", views_hr.round_release, name="round_release"),
-    path("<int:pk>/forms/", views_hr.round_forms, name="round_forms"),
-    path("<int:pk>/distribution/", views_hr.distribution, name="distribution"),
-    path("forms/<int:pk>/evaluator/", views_hr.form_evaluator, name="form_evaluator"),
+    path("<int:pk>/forms/", views_results.round_forms, name="round_forms"),
+    path("<int:pk>/distribution/", views_results.distribution, name="distribution"),
+    path("<int:pk>/audit/", views_results.round_audit, name="round_audit"),
+    path("forms/<int:pk>/evaluator/", views_results.form_evaluator, name="form_evaluator"),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from appraisal import views_monitoring as m
 from appraisal import views_staff as v
 
 urlpatterns = [
@@ -11,9 +12,9 @@ urlpatterns = [
     path("forms/<int:pk>/agreement/pull/", v.agreement_pull, name="agreement_pull"),
     path("forms/<int:pk>/agreement/submit/", v.agreement_submit, name="agreement_submit"),
     path("forms/<int:pk>/agreement/revise/", v.agreement_revise, name="agreement_revise"),
-    path("forms/<int:pk>/checkin/", v.checkin, name="checkin"),
-    path("forms/<int:pk>/journal/", v.journal, name="journal"),
-    path("evidence/<int:pk>/", v.evidence, name="evidence"),
+    path("forms/<int:pk>/checkin/", m.checkin, name="checkin"),
+    path("forms/<int:pk>/journal/", m.journal, name="journal"),
+    path("evidence/<int:pk>/", m.evidence, name="evidence"),
     path("forms/<int:pk>/self-assessment/", v.self_assess, name="self_assess"),
     path("forms/<int:pk>/acknowledge/", v.acknowledge, name="acknowledge"),
 ]

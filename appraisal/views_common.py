@@ -1,5 +1,5 @@
 """What every appraisal page shares: fetch a form or round through the user's scope (404
-outside it), then check the rule (403). Checks use the rule set itself (services.can), so an
+outside it), then check the rule (403). Checks use the rule set itself (can), so an
 administrator reads everything but never signs or scores as somebody else."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from appraisal import selectors
-from appraisal.services import can
 from common.errors import DomainError
+from common.permissions import can
 from common.views import get_scoped_or_404
 
 

@@ -1,6 +1,6 @@
 """HR's round pages: rounds and their creation, settings, the progress console with the phase
-actions, reminders and release, the forms of a round, the band distribution for the screening
-committee, and the change of one form's evaluator chain."""
+actions, reminders and release; and what the round's other HR pages share (views_results.py:
+the forms of a round, the distribution, one form's evaluator, the audit trail)."""
 
 from __future__ import annotations
 
@@ -10,42 +10,54 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal import scoring, selectors, services, services_round
+from appraisal import scoring, selectors
 from appraisal.forms_hr import (
     CommitteeAddForm,
     CompetencyAddForm,
-    FormEvaluatorForm,
     RoundCreateForm,
     RoundSettingsForm,
 )
 from appraisal.models import (
-    BAND_LABELS,
     PHASE_ORDER,
     PROGRESS_STATES,
     AppraisalForm,
     AppraisalRound,
     CompetencyKind,
     Phase,
-    StaffGroup,
     State,
 )
-from appraisal.services import can
-from appraisal.views_common import form_error, get_form, get_round
+from appraisal.selectors import round_scope
+from appraisal.services import round_phases
+from appraisal.services.reminders import reminders_send
+from appraisal.services.round_phases import (
+    round_advance,
+    round_close,
+    round_open,
+    round_reopen,
+)
+from appraisal.services.rounds import (
+    round_committee_add,
+    round_committee_remove,
+    round_competency_add,
+    round_competency_remove,
+    round_create,
+    round_update,
+)
+from appraisal.views_common import form_error, get_round
 from common import thai
 from common.errors import DomainError
+from common.permissions import can
 from orgchart.models import OrgUnit, Position
-from orgchart.selectors import _subtree_q, roles_of, unit_search
+from orgchart.selectors import roles_of, subtree_q, unit_search
 
 PER_PAGE = 50
 # Column heads of the console: short, with the state's full label as the tooltip.
@@ -79,31 +91,26 @@ BAND_COLOURS = {
     scoring.FAIR: "#ffc107",
     scoring.IMPROVE: "#dc3545",
 }
-# services.overdue_agreements' states, as the console folds them (RETURNED counts as DRAFT).
+# overdue_agreements' states, as the console folds them (RETURNED counts as DRAFT).
 NOT_YET_AGREED = (State.NOT_STARTED, State.DRAFT, State.SUBMITTED)
-# A unit whose share of a band differs from the department's by this many points is marked.
-NOTABLE_GAP = Decimal(10)
 
 
 # --- small helpers ---------------------------------------------------------------------------
 
 
 def form_url(form: AppraisalForm) -> str:
-    """The form page, built elsewhere; '' while it does not exist yet."""
-    try:
-        return reverse("appraisal:form", kwargs={"pk": form.pk})
-    except NoReverseMatch:
-        return ""
+    """The form page."""
+    return reverse("appraisal:form", kwargs={"pk": form.pk})
 
 
-def _int(value) -> int | None:
+def parse_int(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _percent(part: int, whole: int) -> Decimal:
+def percent_of(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal(0)
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -136,26 +143,11 @@ def _segments(counts: list[int]) -> list[dict]:
     ]
 
 
-def scope_of(user, rnd: AppraisalRound) -> list[OrgUnit]:
-    """The part of the round the user works on: the whole department for an administrator or
-    its HR, else their HR scopes inside it."""
-    roles = roles_of(user)
-    if roles.is_admin or can(user, "appraisal.manage_round", rnd):
-        return [rnd.department]
-    mine = list({s.pk: s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id}.values())
-    # A scope inside another one adds nothing and would count its forms twice in the console.
-    return [
-        s
-        for s in mine
-        if not any(o.pk != s.pk and s.is_descendant_of(o, include_self=True) for o in mine)
-    ]
-
-
-def _covered(scope: list[OrgUnit], unit: OrgUnit) -> bool:
+def covered(scope: list[OrgUnit], unit: OrgUnit) -> bool:
     return any(unit.is_descendant_of(s, include_self=True) for s in scope)
 
 
-def _unit_filter(request, rnd, scope):
+def unit_filter(request, rnd, scope):
     """The unit the page is narrowed to (None: the whole scope), from ?unit= or a search ?q=
     by code or name; and the search's candidates when it matched several."""
     q = (request.GET.get("q") or "").strip()
@@ -163,22 +155,22 @@ def _unit_filter(request, rnd, scope):
         matches = [
             u
             for u in unit_search(user=request.user, query=q, limit=50)
-            if u.tree_id == rnd.department.tree_id and _covered(scope, u)
+            if u.tree_id == rnd.department.tree_id and covered(scope, u)
         ]
         exact = [u for u in matches if u.code == q]
         if len(exact) == 1 or len(matches) == 1:
             return (exact or matches)[0], [], q
         return None, matches, q
-    pk = _int(request.GET.get("unit"))
+    pk = parse_int(request.GET.get("unit"))
     if pk is None:
         return None, [], ""
-    unit = OrgUnit.objects.filter(_subtree_q(scope), pk=pk).first()
+    unit = OrgUnit.objects.filter(subtree_q(scope), pk=pk).first()
     if unit is None:
         raise Http404
     return unit, [], ""
 
 
-def _unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
+def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
     """Units offered in the filter: the scope, one level below it, and around the chosen one."""
     parents = [s.pk for s in scope]
     if unit is not None:
@@ -186,14 +178,14 @@ def _unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
         if unit.parent_id:
             parents.append(unit.parent_id)
     cond = Q(pk__in=parents) | Q(parent_id__in=parents)
-    units = list(OrgUnit.objects.filter(cond).filter(_subtree_q(scope)).order_by("tree_id", "lft"))
+    units = list(OrgUnit.objects.filter(cond).filter(subtree_q(scope)).order_by("tree_id", "lft"))
     top = min((u.level for u in units), default=0)
     for u in units:
         u.indent = "· " * (u.level - top)
     return units
 
 
-def _querystring(request, **changes) -> str:
+def querystring(request, **changes) -> str:
     params = request.GET.copy()
     for key, value in changes.items():
         if value in (None, ""):
@@ -203,7 +195,7 @@ def _querystring(request, **changes) -> str:
     return params.urlencode()
 
 
-def _round_context(request, rnd: AppraisalRound, tab: str) -> dict:
+def round_context(request, rnd: AppraisalRound, tab: str) -> dict:
     user = request.user
     return {
         "rnd": rnd,
@@ -242,7 +234,7 @@ def rounds(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                rnd = services.round_create(
+                rnd = round_create(
                     actor=user,
                     department=data["department"],
                     fiscal_year=data["fiscal_year"],
@@ -276,7 +268,7 @@ def rounds(request):
             continue
         percent = total = None
         if can_view and rnd.phase != Phase.SETUP:
-            _rows, totals = selectors.progress_by_unit(rnd, scope_of(user, rnd))
+            _rows, totals = selectors.progress_by_unit(rnd, round_scope(user=user, rnd=rnd))
             percent, total = progress_percent(totals), sum(totals)
         rows.append({"rnd": rnd, "can_view": can_view, "percent": percent, "total": total})
     return render(request, "appraisal/hr/rounds.html", {"rows": rows, "form": form})
@@ -310,30 +302,30 @@ def round_settings(request, pk: int):
     comp_form = CompetencyAddForm(post if action == "competency_add" else None, lines=lines)
     member_form = CommitteeAddForm(post if action == "member_add" else None)
     if post is not None:
-        version = _int(post.get("version"))
+        version = parse_int(post.get("version"))
         target = {"save": form, "competency_add": comp_form, "member_add": member_form}.get(action)
         try:
             if action == "save" and form.is_valid():
-                services.round_update(actor=user, rnd=rnd, **form.service_kwargs())
+                round_update(actor=user, rnd=rnd, **form.service_kwargs())
                 messages.success(request, _("บันทึกการตั้งค่ารอบแล้ว"))
                 return redirect("appraisal:round_settings", pk=rnd.pk)
             if action == "competency_add" and comp_form.is_valid():
-                comp = services_round.round_competency_add(
+                comp = round_competency_add(
                     actor=user, rnd=rnd, expected_version=version, **comp_form.cleaned_data
                 )
                 messages.success(request, _("เพิ่มสมรรถนะ “%(n)s” แล้ว") % {"n": comp.name})
                 return _back_to_settings(rnd, "competencies")
             if action == "competency_remove":
-                services_round.round_competency_remove(
+                round_competency_remove(
                     actor=user,
                     rnd=rnd,
                     expected_version=version,
-                    competency_id=_int(post.get("competency")),
+                    competency_id=parse_int(post.get("competency")),
                 )
                 messages.success(request, _("ลบสมรรถนะแล้ว"))
                 return _back_to_settings(rnd, "competencies")
             if action == "member_add" and member_form.is_valid():
-                person = services_round.round_committee_add(
+                person = round_committee_add(
                     actor=user,
                     rnd=rnd,
                     expected_version=version,
@@ -344,8 +336,11 @@ def round_settings(request, pk: int):
                 )
                 return _back_to_settings(rnd, "committee")
             if action == "member_remove":
-                services_round.round_committee_remove(
-                    actor=user, rnd=rnd, expected_version=version, user_id=_int(post.get("user"))
+                round_committee_remove(
+                    actor=user,
+                    rnd=rnd,
+                    expected_version=version,
+                    user_id=parse_int(post.get("user")),
                 )
                 messages.success(request, _("นำออกจากคณะกรรมการแล้ว"))
                 return _back_to_settings(rnd, "committee")
@@ -360,7 +355,7 @@ def round_settings(request, pk: int):
         request,
         "appraisal/hr/settings.html",
         {
-            **_round_context(request, rnd, "settings"),
+            **round_context(request, rnd, "settings"),
             "form": form,
             "comp_form": comp_form,
             "member_form": member_form,
@@ -412,8 +407,8 @@ def round_console(request, pk: int):
     """ติดตามความก้าวหน้า: forms per unit and state, the phase actions, reminders and release."""
     rnd = get_round(request, pk)
     user = request.user
-    scope = scope_of(user, rnd)
-    unit, matches, q = _unit_filter(request, rnd, scope)
+    scope = round_scope(user=user, rnd=rnd)
+    unit, matches, q = unit_filter(request, rnd, scope)
     state = request.GET.get("state", "")
     if state not in PROGRESS_STATES:
         state = ""
@@ -443,7 +438,7 @@ def round_console(request, pk: int):
     _all_rows, scope_totals = selectors.progress_by_unit(rnd, scope)
     missing = (
         AppraisalForm.objects.filter(round=rnd, evaluator__isnull=True)
-        .filter(_subtree_q(scope, prefix="unit__"))
+        .filter(subtree_q(scope, prefix="unit__"))
         .select_related("person", "unit")
         .order_by("unit__tree_id", "unit__lft", "person__first_name")
     )
@@ -458,7 +453,7 @@ def round_console(request, pk: int):
         request,
         "appraisal/hr/console.html",
         {
-            **_round_context(request, rnd, "console"),
+            **round_context(request, rnd, "console"),
             "heads": [(s, PROGRESS_LABELS[s], State(s).label) for s in PROGRESS_STATES],
             "legend": [(PROGRESS_LABELS[s], PROGRESS_COLOURS[s]) for s in PROGRESS_STATES],
             "table": table,
@@ -472,7 +467,7 @@ def round_console(request, pk: int):
             "q": q,
             "state": state,
             "state_choices": [(s, PROGRESS_LABELS[s]) for s in PROGRESS_STATES],
-            "unit_choices": _unit_choices(scope, unit),
+            "unit_choices": unit_choices(scope, unit),
             "scope_total": sum(scope_totals),
             "overdue": sum(scope_totals[PROGRESS_STATES.index(s)] for s in NOT_YET_AGREED)
             if live
@@ -498,19 +493,19 @@ def round_phase(request, pk: int):
     if not can(user, "appraisal.manage_round", rnd):
         raise PermissionDenied("appraisal.manage_round")
     action = request.POST.get("action", "")
-    version = _int(request.POST.get("version"))
+    version = parse_int(request.POST.get("version"))
     try:
         if action == "open":
-            count = services.round_open(actor=user, rnd=rnd, expected_version=version)
+            count = round_open(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("เปิดรอบแล้ว สร้างแบบประเมิน %(n)s ฉบับ") % {"n": f"{count:,}"})
         elif action == "advance":
-            phase = services.round_advance(actor=user, rnd=rnd, expected_version=version)
+            phase = round_advance(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("เข้าสู่ขั้นตอน “%(p)s” แล้ว") % {"p": Phase(phase).label})
         elif action == "close":
-            services.round_close(actor=user, rnd=rnd, expected_version=version)
+            round_close(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("ปิดรอบแล้ว ข้อมูลของรอบนี้แก้ไขไม่ได้จนกว่าจะเปิดรอบใหม่"))
         elif action == "reopen":
-            services.round_reopen(actor=user, rnd=rnd, reason=request.POST.get("reason", ""))
+            round_reopen(actor=user, rnd=rnd, reason=request.POST.get("reason", ""))
             messages.success(request, _("เปิดรอบใหม่แล้ว (บันทึกเหตุผลไว้ในประวัติ)"))
         else:
             messages.error(request, _("ไม่รู้จักคำสั่งนี้"))
@@ -525,7 +520,7 @@ def round_remind(request, pk: int):
     """E-mail everyone in the user's scope whose agreement is not yet approved."""
     rnd = get_round(request, pk)
     try:
-        sent = services.send_reminders(actor=request.user, rnd=rnd)
+        sent = reminders_send(actor=request.user, rnd=rnd)
     except DomainError as exc:
         messages.error(request, exc.message)
     except (OSError, smtplib.SMTPException):
@@ -544,7 +539,7 @@ def round_release(request, pk: int):
     """ประกาศผล: release every reviewed form in the user's scope."""
     rnd = get_round(request, pk)
     try:
-        count = services.round_release(actor=request.user, rnd=rnd)
+        count = round_phases.round_release(actor=request.user, rnd=rnd)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -553,216 +548,3 @@ def round_release(request, pk: int):
         else:
             messages.info(request, _("ไม่มีแบบประเมินที่ทบทวนแล้วรอประกาศผล"))
     return redirect("appraisal:round_console", pk=rnd.pk)
-
-
-# --- the forms of a round --------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def round_forms(request, pk: int):
-    rnd = get_round(request, pk)
-    user = request.user
-    scope = scope_of(user, rnd)
-    unit, matches, q_unit = _unit_filter(request, rnd, scope)
-    exact = unit is not None and request.GET.get("exact") == "1"
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    who = (request.GET.get("who") or "").strip()
-    qs = AppraisalForm.objects.filter(round=rnd).filter(
-        _subtree_q([unit] if unit is not None else scope, prefix="unit__")
-    )
-    if exact:
-        qs = qs.filter(unit=unit)
-    if state == State.DRAFT:
-        qs = qs.filter(state__in=[State.DRAFT, State.RETURNED])  # as the console counts them
-    elif state:
-        qs = qs.filter(state=state)
-    if who:
-        qs = qs.filter(
-            Q(person__staff_code=who)
-            | Q(person__first_name__icontains=who)
-            | Q(person__last_name__icontains=who)
-        )
-    qs = qs.select_related("person", "unit", "evaluator").order_by(
-        "unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk"
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
-    for f in page:
-        f.url = form_url(f)
-        f.shown_total = scoring.round2(f.final_total) if f.final_total is not None else None
-        f.band_label = BAND_LABELS.get(f.final_band, "")
-        f.fixable = can_fix and f.state in (
-            State.NOT_STARTED,
-            State.DRAFT,
-            State.RETURNED,
-            State.SUBMITTED,
-            State.AGREED,
-        )
-    return render(
-        request,
-        "appraisal/hr/forms.html",
-        {
-            **_round_context(request, rnd, "forms"),
-            "page": page,
-            "unit": unit,
-            "exact": exact,
-            "matches": matches,
-            "q": q_unit,
-            "who": who,
-            "state": state,
-            "state_choices": State.choices,
-            "unit_choices": _unit_choices(scope, unit),
-            "pages_qs": _querystring(request, page=None),
-        },
-    )
-
-
-# --- distribution ----------------------------------------------------------------------------
-
-
-def _band_row(dist: dict, reference: dict | None = None) -> list[dict]:
-    total = dist["total"]
-    cells = []
-    for b in BANDS:
-        n = dist["overall"].get(b, 0)
-        pct = _percent(n, total)
-        cell = {
-            "band": b,
-            "label": BAND_LABELS[b],
-            "colour": BAND_COLOURS[b],
-            "count": n,
-            "percent": pct,
-        }
-        if reference is not None:
-            gap = pct - _percent(reference["overall"].get(b, 0), reference["total"])
-            cell["gap"] = gap
-            cell["notable"] = total > 0 and abs(gap) >= NOTABLE_GAP
-        cells.append(cell)
-    return cells
-
-
-@login_required
-@require_GET
-def distribution(request, pk: int):
-    """For the screening committee: bands of the department, of each unit against it, of each
-    staff group, and the names rated ดีเด่น and ดีมาก."""
-    rnd = get_round(request, pk, "appraisal.view_distribution")
-    user = request.user
-    # The committee, HR of the whole department and administrators see every unit and name;
-    # HR of a subtree sees the figures, unit rows and names of their subtree only (a small
-    # unit's row would otherwise reveal one person's band).
-    roles = roles_of(user)
-    scope = None
-    if not (
-        roles.is_admin
-        or can(user, "appraisal.manage_round", rnd)
-        or rnd.committee.filter(pk=user.pk).exists()
-    ):
-        scope = [s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id]
-    dept = selectors.distribution(rnd, scope)
-    pk_unit = _int(request.GET.get("unit"))
-    focus = rnd.department
-    if pk_unit is not None:
-        focus = OrgUnit.objects.filter(_subtree_q([rnd.department]), pk=pk_unit).first()
-        if focus is None:
-            raise Http404
-    unit_rows = [
-        {"unit": child, "total": d["total"], "cells": _band_row(d, dept) if d["total"] else []}
-        for child, d in selectors.distribution_by_child(rnd, focus, scope)
-    ]
-    groups = []
-    for g in StaffGroup:
-        counts = dept["per_group"].get(g.value)
-        if counts:
-            d = {"overall": counts, "total": sum(counts.values())}
-            groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
-    names = list(
-        AppraisalForm.objects.filter(
-            round=rnd,
-            state__in=selectors.SCORED_STATES,
-            final_band__in=[scoring.OUTSTANDING, scoring.VERY_GOOD],
-        )
-        .filter(_subtree_q(scope, prefix="unit__") if scope is not None else Q())
-        .select_related("person", "unit")
-        .order_by("-final_total", "person__first_name", "person__last_name")
-    )
-    for f in names:
-        f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
-        f.shown_total = scoring.round2(f.final_total)
-        f.band_label = BAND_LABELS[f.final_band]
-    return render(
-        request,
-        "appraisal/hr/distribution.html",
-        {
-            **_round_context(request, rnd, "distribution"),
-            "bands": [(b, BAND_LABELS[b]) for b in BANDS],
-            "dept": {"total": dept["total"], "cells": _band_row(dept)},
-            "focus": focus,
-            "unit_rows": unit_rows,
-            "groups": groups,
-            "names": names,
-            "notable_gap": NOTABLE_GAP,
-        },
-    )
-
-
-# --- one form's evaluator --------------------------------------------------------------------
-
-FIELD_OF = {"evaluator": "evaluator_code", "higher": "higher_code"}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def form_evaluator(request, pk: int):
-    """HR changes this round's evaluator and higher supervisor of one form, with a reason."""
-    form = get_form(request, pk, "appraisal.set_form_evaluator")
-    if request.method == "POST":
-        django_form = FormEvaluatorForm(request.POST, form=form)
-    else:
-        django_form = FormEvaluatorForm(form=form)
-        django_form.initial["next"] = request.GET.get("next", "")
-    if request.method == "POST" and django_form.is_valid():
-        data = django_form.cleaned_data
-        try:
-            services.form_set_evaluator(
-                actor=request.user,
-                form=form,
-                evaluator=data["evaluator_code"],
-                higher=data["higher_code"],
-                reason=data["reason"],
-            )
-        except DomainError as exc:
-            field = FIELD_OF.get(exc.field, exc.field)
-            django_form.add_error(field if field in django_form.fields else None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("เปลี่ยนผู้ประเมินของ %(n)s ในรอบ %(r)s แล้ว")
-                % {"n": form.person.full_name, "r": form.round.code},
-            )
-            target = data.get("next") or ""
-            # Only a path on this site: a bare "328" passes the host check but is no URL.
-            if not (
-                target.startswith("/")
-                and url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                )
-            ):
-                target = (
-                    f"{reverse('appraisal:round_forms', args=[form.round_id])}"
-                    f"?who={form.person.staff_code}"
-                )
-            return HttpResponseRedirect(target)
-    return render(
-        request,
-        "appraisal/hr/form_evaluator.html",
-        {
-            "form": form,
-            "django_form": django_form,
-            "rnd": form.round,
-            "url": form_url(form),
-        },
-    )

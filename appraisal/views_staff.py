@@ -3,7 +3,7 @@ and its evidence, self-assessment and acknowledgement.
 
 Thin: fetch the form through the user's scope (404 outside it), check the rule (403), call a
 service and show its Thai message on the field it names. Every score on these pages is shown
-only when services.can(user, "appraisal.view_score", form) says so.
+only when can(user, "appraisal.view_score", form) says so.
 """
 
 from __future__ import annotations
@@ -13,20 +13,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal import scoring, selectors, services
+from appraisal import scoring, selectors
 from appraisal.forms_staff import (
     AgreementFormSet,
-    CheckInForm,
-    JournalForm,
     SelfAssessForm,
     VersionForm,
     agreement_initial,
@@ -37,51 +32,29 @@ from appraisal.models import (
     CheckInProgress,
     FormEvent,
     ItemKind,
-    JournalEntry,
     State,
     band_label,
 )
-from appraisal.services import can
+from appraisal.selectors import cascaded_kpis, form_timeline, last_milestones
+from appraisal.services import agreements
+from appraisal.services.agreements import (
+    agreement_pull_cascaded,
+    agreement_save,
+    agreement_warnings,
+)
+from appraisal.services.evaluation import self_assessment_save
+from appraisal.services.review import form_acknowledge
 from appraisal.views_common import form_error, get_form
 from common.errors import ConflictError, DomainError
-from common.views import get_scoped_or_404
+from common.models import AuditEvent
+from common.permissions import can
 from orgchart.models import OrgUnit
 from orgchart.selectors import roles_of
 
-EVENT_LABELS = {
-    "start": gettext_lazy("เริ่มจัดทำข้อตกลง"),
-    "submit": gettext_lazy("ส่งข้อตกลงให้ผู้ประเมิน"),
-    "return": gettext_lazy("ผู้ประเมินส่งข้อตกลงกลับให้แก้ไข"),
-    "approve": gettext_lazy("ผู้ประเมินอนุมัติข้อตกลง"),
-    "revise": gettext_lazy("ขอแก้ไขข้อตกลง"),
-    "checkin": gettext_lazy("บันทึกความก้าวหน้า"),
-    "journal": gettext_lazy("บันทึกเหตุการณ์"),
-    "coaching": gettext_lazy("บันทึกการให้คำปรึกษา"),
-    "self_assess": gettext_lazy("ประเมินตนเอง"),
-    "score": gettext_lazy("ผู้ประเมินยืนยันผลการประเมิน"),
-    "reopen_scoring": gettext_lazy("ผู้ประเมินเปิดแก้ไขผลการประเมิน"),
-    "acknowledge": gettext_lazy("ผู้รับการประเมินรับทราบผล"),
-    "refusal": gettext_lazy("บันทึกการไม่ลงนามรับทราบ (มีพยาน)"),
-    "higher_review": gettext_lazy("ผู้บังคับบัญชาเหนือขึ้นไปให้ความเห็น"),
-    "higher2_review": gettext_lazy("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็น"),
-    "release": gettext_lazy("ประกาศผลการประเมิน"),
-    "set_evaluator": gettext_lazy("เปลี่ยนผู้ประเมิน"),
-}
-# Events whose comment may hold a figure (a reviewer's revised total).
-SCORE_EVENTS = {"higher_review", "higher2_review"}
 AFTER_SCORING = PROGRESS_STATES[PROGRESS_STATES.index(State.SCORED) :]
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def optional_url(name: str, *args) -> str:
-    """A link to a page that may not be installed (the evaluator's team pages are built
-    alongside these): "" when the name does not resolve, and the template leaves it out."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _shown(value) -> Decimal | None:
@@ -95,25 +68,14 @@ def _posted_version(request) -> int:
         raise DomainError(_("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="conflict") from None
 
 
-def _events(form: AppraisalForm, *, show_score: bool = False) -> list[FormEvent]:
-    """The timeline; a reviewer's comment carries the revised total, so it is blanked for
-    whoever may not see the score yet."""
-    events = list(form.events.all())
-    for e in events:
-        e.label = EVENT_LABELS.get(e.action, e.action)
-        if e.action in SCORE_EVENTS and not show_score:
-            e.comment = ""
-    return events
-
-
-def _return_comment(form: AppraisalForm, events: list[FormEvent]) -> str:
+def _return_comment(form: AppraisalForm, events: list[AuditEvent]) -> str:
     if form.state != State.RETURNED:
         return ""
-    returns = [e for e in events if e.action == "return"]
+    returns = [e for e in events if e.kind == FormEvent.RETURN]
     return returns[-1].comment if returns else ""
 
 
-def timeline(form: AppraisalForm, events: list[FormEvent]) -> list[dict]:
+def timeline(form: AppraisalForm, events: list[AuditEvent]) -> list[dict]:
     """Steps from ยังไม่เริ่ม to ประกาศผลแล้ว with the current one marked and the date each
     step was reached (a returned agreement counts as the drafting step)."""
     current = State.DRAFT if form.state == State.RETURNED else form.state
@@ -122,7 +84,7 @@ def timeline(form: AppraisalForm, events: list[FormEvent]) -> list[dict]:
         steps = list(PROGRESS_STATES)
     reached = {State.NOT_STARTED: form.round.opened_at}
     for e in events:
-        if e.action in ("acknowledge", "refusal"):
+        if e.kind in (FormEvent.ACKNOWLEDGE, FormEvent.REFUSAL):
             reached[State.ACKNOWLEDGED] = e.at
         if e.from_state and e.to_state and e.to_state != e.from_state:
             reached[State.DRAFT if e.to_state == State.RETURNED else e.to_state] = e.at
@@ -139,7 +101,7 @@ def timeline(form: AppraisalForm, events: list[FormEvent]) -> list[dict]:
     ]
 
 
-def next_step(user, form: AppraisalForm, events: list[FormEvent]) -> dict:
+def next_step(user, form: AppraisalForm, events: list[AuditEvent]) -> dict:
     """The one thing the appraisee should do now (or what they are waiting for)."""
     pk = form.pk
     state = form.state
@@ -254,7 +216,7 @@ def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
         add(reverse("appraisal:agreement", args=[pk]), _("แก้ไขข้อตกลง"), "pencil-square", "primary")
     if can(user, "appraisal.approve_agreement", form) and state == State.SUBMITTED:
         add(
-            optional_url("appraisal:agreement_review", pk),
+            reverse("appraisal:agreement_review", args=[pk]),
             _("พิจารณาข้อตกลง"),
             "check2-square",
             "primary",
@@ -265,18 +227,18 @@ def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
     if can(user, "appraisal.add_journal", form):
         add(reverse("appraisal:journal", args=[pk]), _("บันทึกเหตุการณ์"), "journal-plus")
     if can(user, "appraisal.add_coaching", form):
-        add(optional_url("appraisal:coaching", pk), _("บันทึกการให้คำปรึกษา"), "chat-left-text")
+        add(reverse("appraisal:coaching", args=[pk]), _("บันทึกการให้คำปรึกษา"), "chat-left-text")
     if can(user, "appraisal.self_assess", form) and state == State.AGREED:
         add(reverse("appraisal:self_assess", args=[pk]), _("ประเมินตนเอง"), "person-check")
     if can(user, "appraisal.score_form", form) and state in (State.AGREED, State.SCORED):
-        add(optional_url("appraisal:score", pk), _("ประเมินผล"), "clipboard-check", "primary")
+        add(reverse("appraisal:score", args=[pk]), _("ประเมินผล"), "clipboard-check", "primary")
     if can(user, "appraisal.record_refusal", form) and state == State.SCORED:
-        add(optional_url("appraisal:refusal", pk), _("บันทึกการไม่ลงนามรับทราบ"), "person-x")
+        add(reverse("appraisal:refusal", args=[pk]), _("บันทึกการไม่ลงนามรับทราบ"), "person-x")
     if (can(user, "appraisal.higher_review", form) and state == State.ACKNOWLEDGED) or (
         can(user, "appraisal.higher2_review", form) and state == State.HIGHER_REVIEWED
     ):
         add(
-            optional_url("appraisal:review", pk),
+            reverse("appraisal:review", args=[pk]),
             _("ให้ความเห็นต่อผลการประเมิน"),
             "chat-square-quote",
             "primary",
@@ -332,7 +294,7 @@ def my(request):
     current = next((f for f in forms if rnd is not None and f.round_id == rnd.pk), None)
     context = {"person": person, "round": rnd, "form": current}
     if current is not None:
-        events = _events(current)
+        events = form_timeline(form=current, show_score=False)
         context.update(
             steps=timeline(current, events),
             step=next_step(user, current, events),
@@ -360,7 +322,7 @@ def form_detail(request, pk: int):
     user = request.user
     kpis = list(form.kpis.select_related("kpi"))
     show_score = can(user, "appraisal.view_score", form)
-    events = _events(form, show_score=show_score)
+    events = form_timeline(form=form, show_score=show_score)
     versions = list(form.agreement_versions.all())
     _describe_versions(versions)
     context = {
@@ -432,7 +394,7 @@ def agreement(request, pk: int):
         elif formset.is_valid():
             kept = formset.kept_forms()
             try:
-                services.agreement_save(
+                agreement_save(
                     actor=request.user,
                     form=form,
                     expected_version=version_form.cleaned_data["version"],
@@ -450,7 +412,7 @@ def agreement(request, pk: int):
         formset = AgreementFormSet(
             initial=agreement_initial(rows), prefix="items", form_kwargs={"kpi_choices": choices}
         )
-    events = _events(form)
+    events = form_timeline(form=form, show_score=False)
     context = {
         "form": form,
         "rows": rows,
@@ -460,8 +422,8 @@ def agreement(request, pk: int):
         "page_errors": page_errors,
         "conflict": conflict,
         "weight_total": sum((r.weight for r in rows), Decimal(0)),
-        "warnings": services.agreement_warnings(rows),
-        "cascaded": services.cascaded_kpis(form) if editable else [],
+        "warnings": agreement_warnings(rows),
+        "cascaded": cascaded_kpis(form=form) if editable else [],
         "return_comment": _return_comment(form, events),
         "can_revise": can(request.user, "appraisal.revise_agreement", form)
         and form.state == State.AGREED,
@@ -475,7 +437,7 @@ def agreement_pull(request, pk: int):
     """Add the KPIs cascaded to the appraisee (kpi app) as agreement rows."""
     form = get_form(request, pk, "appraisal.edit_agreement")
     try:
-        n = services.agreement_pull_cascaded(
+        n = agreement_pull_cascaded(
             actor=request.user, form=form, expected_version=_posted_version(request)
         )
     except DomainError as exc:
@@ -494,7 +456,7 @@ def agreement_submit(request, pk: int):
     """Send the saved agreement to the evaluator; saves nothing itself."""
     form = get_form(request, pk, "appraisal.submit_agreement")
     try:
-        services.agreement_submit(
+        agreements.agreement_submit(
             actor=request.user, form=form, expected_version=_posted_version(request)
         )
     except DomainError as exc:
@@ -515,7 +477,7 @@ def agreement_revise(request, pk: int):
         else "appraisal:form"
     )
     try:
-        services.agreement_revise(
+        agreements.agreement_revise(
             actor=request.user,
             form=form,
             expected_version=_posted_version(request),
@@ -528,102 +490,7 @@ def agreement_revise(request, pk: int):
     return redirect(back, pk=form.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def checkin(request, pk: int):
-    """A progress check-in: date, summary, and per KPI the result, milestone and comment."""
-    form = get_form(request, pk, "appraisal.record_checkin")
-    items = list(form.kpis.all())
-    page = CheckInForm(request.POST if request.method == "POST" else None, items=items)
-    if request.method == "POST" and page.is_valid():
-        cd = page.cleaned_data
-        try:
-            services.checkin_record(
-                actor=request.user,
-                form=form,
-                on=cd["on"],
-                comment=cd.get("comment") or "",
-                progress=page.progress(),
-            )
-        except DomainError as exc:
-            form_error(page, exc)
-        else:
-            messages.success(request, _("บันทึกความก้าวหน้าแล้ว"))
-            return redirect(reverse("appraisal:form", args=[form.pk]) + "#checkins")
-    checkins = form.checkins.select_related("author").prefetch_related(
-        Prefetch("progress", queryset=CheckInProgress.objects.select_related("item"))
-    )
-    return render(
-        request,
-        "appraisal/staff/checkin.html",
-        {"form": form, "page": page, "items": items, "checkins": list(checkins[:5])},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def journal(request, pk: int):
-    """A work or behaviour event with optional evidence (checked by the service)."""
-    form = get_form(request, pk, "appraisal.add_journal")
-    if request.method == "POST":
-        page = JournalForm(request.POST, request.FILES)
-        if page.is_valid():
-            cd = page.cleaned_data
-            try:
-                services.journal_add(
-                    actor=request.user,
-                    form=form,
-                    kind=cd["kind"],
-                    on=cd["on"],
-                    description=cd["description"],
-                    upload=cd.get("evidence") or None,
-                )
-            except DomainError as exc:
-                form_error(page, exc)
-            else:
-                messages.success(request, _("บันทึกเหตุการณ์แล้ว"))
-                return redirect(reverse("appraisal:form", args=[form.pk]) + "#journal")
-    else:
-        page = JournalForm()
-    return render(
-        request,
-        "appraisal/staff/journal.html",
-        {
-            "form": form,
-            "page": page,
-            "entries": list(form.journal.select_related("author")[:10]),
-            "can_evidence": can(request.user, "appraisal.view_evidence", form),
-        },
-    )
-
-
-@login_required
-@require_GET
-def evidence(request, pk: int):
-    """Download a journal entry's evidence: private, never cached, never sniffed."""
-    entry = get_scoped_or_404(
-        JournalEntry.objects.select_related("form__round", "form__unit").filter(
-            form__in=selectors.forms_visible_to(request.user)
-        ),
-        pk=pk,
-    )
-    if not can(request.user, "appraisal.view_evidence", entry.form):
-        raise PermissionDenied("appraisal.view_evidence")
-    if not entry.evidence:
-        raise Http404
-    try:
-        handle = entry.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=entry.evidence_name or "evidence",
-        content_type=entry.evidence_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+# --- evaluation -------------------------------------------------------------------------------
 
 
 @login_required
@@ -641,7 +508,7 @@ def self_assess(request, pk: int):
         page = SelfAssessForm(request.POST, items=items, competencies=comps)
         if page.is_valid():
             try:
-                services.self_assess_save(
+                self_assessment_save(
                     actor=request.user,
                     form=form,
                     expected_version=page.cleaned_data["version"],
@@ -665,11 +532,7 @@ def self_assess(request, pk: int):
     if not editable:
         for field in page.fields.values():
             field.disabled = True
-    last = {}
-    for p in CheckInProgress.objects.filter(item__form=form, milestone__isnull=False).order_by(
-        "checkin__on", "checkin__pk"
-    ):
-        last[p.item_id] = p.milestone
+    last = last_milestones(form=form)
     for it in items:
         it.last_milestone = last.get(it.pk)
     return render(
@@ -685,9 +548,7 @@ def acknowledge(request, pk: int):
     """รับทราบผลการประเมิน (ส่วนที่ ๔) by the appraisee, against the version they read."""
     form = get_form(request, pk, "appraisal.acknowledge_form")
     try:
-        services.acknowledge(
-            actor=request.user, form=form, expected_version=_posted_version(request)
-        )
+        form_acknowledge(actor=request.user, form=form, expected_version=_posted_version(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -12,33 +12,40 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal import scoring, selectors, services
+from appraisal import scoring, selectors
 from appraisal.forms_team import (
     AgreementDecisionForm,
     CoachingForm,
     RefusalForm,
-    ReopenForm,
     ReviewForm,
-    ScoreForm,
 )
 from appraisal.models import (
     AppraisalForm,
     AppraisalRound,
-    CheckInProgress,
+    FormEvent,
     Phase,
     State,
     band_label,
 )
+from appraisal.selectors import form_events
+from appraisal.services.agreements import (
+    agreement_approve,
+    agreement_approve_many,
+    agreement_return,
+    agreement_warnings,
+)
+from appraisal.services.monitoring import coaching_add
+from appraisal.services.review import form_refusal_record, form_review_higher, form_review_higher2
 from appraisal.views_common import form_error, get_form
 from common.errors import ConflictError, DomainError
+from common.permissions import can
 from orgchart.selectors import roles_of
 
 STATE_BADGES = {
@@ -59,11 +66,8 @@ STATE_BADGES = {
 
 
 def form_url(pk: int) -> str:
-    """The full form page (the staff pages), or "" while it does not exist."""
-    try:
-        return reverse("appraisal:form", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return ""
+    """The full form page (the staff pages)."""
+    return reverse("appraisal:form", kwargs={"pk": pk})
 
 
 def shown(value) -> str:
@@ -71,7 +75,7 @@ def shown(value) -> str:
     return "" if value is None else f"{scoring.round2(value)}"
 
 
-def summary_of(form: AppraisalForm, result: services.Result) -> dict:
+def summary_of(form: AppraisalForm, result: scoring.FormResult) -> dict:
     """The summary panel's figures, rounded for display only."""
     return {
         "score_kpi": shown(result.score_kpi),
@@ -92,15 +96,14 @@ def summary_of(form: AppraisalForm, result: services.Result) -> dict:
 
 def stored_summary(form: AppraisalForm) -> dict:
     """The figures saved on the form (after the evaluator's last save and any review)."""
-    final = form.final_total if form.final_total is not None else form.total
     return {
         "achievement": shown(form.achievement_points),
         "competency": shown(form.competency_points),
         "other": shown(form.other_points),
         "total": shown(form.total),
         "band": band_label(form.band),
-        "final_total": shown(final),
-        "final_band": band_label(form.final_band or form.band),
+        "final_total": shown(form.final_total),
+        "final_band": band_label(form.final_band),
         "w_ach": shown(form.weight_achievement),
         "w_comp": shown(form.weight_competency),
         "w_other": shown(form.weight_other) if form.weight_other else "",
@@ -125,12 +128,12 @@ def _rounds_of(person) -> list[AppraisalRound]:
 def _next_action(user, f: AppraisalForm) -> tuple[str, str]:
     """What the evaluator does next with the form: (label, url); url "" when nothing to open."""
     pk = f.pk
-    if f.state == State.SUBMITTED and services.can(user, "appraisal.approve_agreement", f):
+    if f.state == State.SUBMITTED and can(user, "appraisal.approve_agreement", f):
         return _("พิจารณาข้อตกลง"), reverse("appraisal:agreement_review", kwargs={"pk": pk})
-    if f.state in (State.AGREED, State.SCORED) and services.can(user, "appraisal.score_form", f):
+    if f.state in (State.AGREED, State.SCORED) and can(user, "appraisal.score_form", f):
         label = _("ประเมินผล") if f.state == State.AGREED else _("ดูผล/แก้ไขผลการประเมิน")
         return label, reverse("appraisal:score", kwargs={"pk": pk})
-    if f.state == State.AGREED and services.can(user, "appraisal.add_coaching", f):
+    if f.state == State.AGREED and can(user, "appraisal.add_coaching", f):
         return _("บันทึกการสอนงาน"), reverse("appraisal:coaching", kwargs={"pk": pk})
     if f.state in (State.NOT_STARTED, State.DRAFT, State.RETURNED):
         return _("รอผู้รับการประเมินจัดทำข้อตกลง"), form_url(pk)
@@ -139,7 +142,7 @@ def _next_action(user, f: AppraisalForm) -> tuple[str, str]:
 
 def _team_row(user, f: AppraisalForm) -> dict:
     label, url = _next_action(user, f)
-    may_see = services.can(user, "appraisal.view_score", f)
+    may_see = can(user, "appraisal.view_score", f)
     total = f.final_total if f.final_total is not None else f.total
     return {
         "form": f,
@@ -149,19 +152,18 @@ def _team_row(user, f: AppraisalForm) -> dict:
         "provisional": f.state == State.AGREED,
         "action": label,
         "action_url": url,
-        "selectable": f.state == State.SUBMITTED
-        and services.can(user, "appraisal.approve_agreement", f),
+        "selectable": f.state == State.SUBMITTED and can(user, "appraisal.approve_agreement", f),
         "refusal_url": reverse("appraisal:refusal", kwargs={"pk": f.pk})
-        if f.state == State.SCORED and services.can(user, "appraisal.record_refusal", f)
+        if f.state == State.SCORED and can(user, "appraisal.record_refusal", f)
         else "",
         "coaching_url": reverse("appraisal:coaching", kwargs={"pk": f.pk})
-        if services.can(user, "appraisal.add_coaching", f)
+        if can(user, "appraisal.add_coaching", f)
         else "",
         "form_url": form_url(f.pk),
     }
 
 
-def _team_url(round_pk) -> str:
+def team_url(round_pk) -> str:
     url = reverse("appraisal:team")
     return f"{url}?round={round_pk}" if round_pk else url
 
@@ -225,13 +227,13 @@ def team(request):
 def team_approve(request):
     """Approve the ticked agreements, each on its own; say how many passed and which did not."""
     round_pk = request.POST.get("round", "")
-    back = _team_url(round_pk if round_pk.isdigit() else "")
+    back = team_url(round_pk if round_pk.isdigit() else "")
     ids = {int(v) for v in request.POST.getlist("forms") if v.isdigit()}
     if not ids:
         messages.warning(request, _("กรุณาเลือกข้อตกลงที่จะอนุมัติอย่างน้อย 1 รายการ"))
         return redirect(back)
     forms = list(selectors.forms_visible_to(request.user).filter(pk__in=ids))
-    done, problems = services.agreement_approve_many(actor=request.user, forms=forms)
+    done, problems = agreement_approve_many(actor=request.user, forms=forms)
     missing = len(ids) - len(forms)
     if missing:
         problems.append(_("ไม่พบแบบประเมิน %(n)s รายการ") % {"n": missing})
@@ -259,7 +261,7 @@ def agreement_review(request, pk: int):
         data = decision.cleaned_data
         try:
             if data["action"] == AgreementDecisionForm.APPROVE:
-                services.agreement_approve(
+                agreement_approve(
                     actor=request.user,
                     form=form,
                     expected_version=data["version"],
@@ -270,7 +272,7 @@ def agreement_review(request, pk: int):
                     _("อนุมัติข้อตกลงของ %(name)s แล้ว") % {"name": form.person.full_name},
                 )
             else:
-                services.agreement_return(
+                agreement_return(
                     actor=request.user,
                     form=form,
                     expected_version=data["version"],
@@ -285,7 +287,7 @@ def agreement_review(request, pk: int):
         except DomainError as exc:
             form_error(decision, exc)
         else:
-            return redirect(_team_url(form.round_id))
+            return redirect(team_url(form.round_id))
     kpis = list(form.kpis.select_related("kpi"))
     return render(
         request,
@@ -295,288 +297,15 @@ def agreement_review(request, pk: int):
             "decision": decision,
             "kpis": kpis,
             "weight_total": sum((r.weight for r in kpis), 0),
-            "warnings": services.agreement_warnings(kpis),
+            "warnings": agreement_warnings(kpis),
             "competencies": list(form.competencies.all()),
-            "events": list(form.events.filter(action__in=["submit", "return", "approve"])),
+            "events": form_events(
+                form=form, kinds=[FormEvent.SUBMIT, FormEvent.RETURN, FormEvent.APPROVE]
+            ),
             "waiting": form.state == State.SUBMITTED,
             "form_url": form_url(form.pk),
         },
     )
-
-
-# --- scoring ---------------------------------------------------------------------------------
-
-
-def _score_parts(form: AppraisalForm):
-    kpis = list(form.kpis.select_related("kpi"))
-    comps = list(form.competencies.all())
-    return kpis, comps
-
-
-def _score_form(form, kpis, comps, data=None) -> ScoreForm:
-    return ScoreForm(
-        data,
-        appraisal=form,
-        kpis=kpis,
-        comps=comps,
-        idp_rows=list(form.idp.all()),
-        editable=form.state == State.AGREED,
-    )
-
-
-def _apply(sf: ScoreForm, form: AppraisalForm, kpis, comps) -> None:
-    """Copy what the evaluator typed onto the in-memory rows (never saved here)."""
-    for r in kpis:
-        r.actual = (sf.value(f"kpi-{r.pk}-actual") or "").strip()
-        r.level = sf.value(f"kpi-{r.pk}-level")
-    for c in comps:
-        c.actual = sf.value(f"comp-{c.pk}-actual")
-    if "other_percent" in sf.fields:
-        form.other_percent = sf.value("other_percent")
-
-
-def _progress(kpis) -> dict[int, list[CheckInProgress]]:
-    by_item: dict[int, list[CheckInProgress]] = defaultdict(list)
-    rows = (
-        CheckInProgress.objects.filter(item__in=[r.pk for r in kpis])
-        .select_related("checkin")
-        .order_by("checkin__on", "checkin__pk")
-    )
-    for p in rows:
-        by_item[p.item_id].append(p)
-    return by_item
-
-
-def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
-    """The scoring page; the summary is computed from the rows as the page shows them."""
-    if sf.is_bound:
-        _apply(sf, form, kpis, comps)
-    progress = _progress(kpis)
-    suggested = {r.pk: services.suggested_level(r) for r in kpis}
-    result = services.compute(form, kpis, comps)
-    kpi_rows = [
-        {
-            "row": r,
-            "actual": actual,
-            "level": level,
-            "reason": reason,
-            "suggested": suggested[r.pk],
-            "progress": progress.get(r.pk, []),
-        }
-        for r, actual, level, reason in sf.kpi_rows()
-    ]
-    return render(
-        request,
-        "appraisal/team/score.html",
-        {
-            "form": form,
-            "sf": sf,
-            "kpi_rows": kpi_rows,
-            "comp_rows": sf.comp_rows(),
-            "idp_rows": sf.idp_bound_rows(),
-            "summary": summary_of(form, result),
-            "editable": form.state == State.AGREED,
-            "conflict": conflict,
-            "reopen": ReopenForm(version=form.version) if form.state == State.SCORED else None,
-            "may_refuse": form.state == State.SCORED
-            and services.can(request.user, "appraisal.record_refusal", form),
-            "form_url": form_url(form.pk),
-        },
-    )
-
-
-def _inputs(sf: ScoreForm, kpis, comps):
-    data = sf.cleaned_data
-    score_inputs = [
-        services.ScoreInput(
-            id=r.pk,
-            actual=data.get(f"kpi-{r.pk}-actual") or "",
-            level=data.get(f"kpi-{r.pk}-level"),
-            reason=data.get(f"kpi-{r.pk}-reason") or "",
-        )
-        for r in kpis
-    ]
-    comp_inputs = [
-        services.CompetencyInput(
-            id=c.pk,
-            actual=data.get(f"comp-{c.pk}-actual"),
-            note=data.get(f"comp-{c.pk}-note") or "",
-        )
-        for c in comps
-    ]
-    idp = [
-        services.IdpInput(
-            topic=data.get(f"idp-{i}-topic") or "",
-            method=data.get(f"idp-{i}-method") or "",
-            period=data.get(f"idp-{i}-period") or "",
-            from_competency_id=data.get(f"idp-{i}-comp"),
-        )
-        for i in range(sf.idp_count)
-    ]
-    return {
-        "kpis": score_inputs,
-        "competencies": comp_inputs,
-        "other_percent": data.get("other_percent") if "other_percent" in sf.fields else None,
-        "comment": data.get("comment") or "",
-        "idp": idp,
-    }
-
-
-def _with_proposals(form: AppraisalForm, data, comps) -> tuple[object, int]:
-    """The posted page with IDP rows proposed for every competency rated below its expected
-    level on the page (not yet saved), after the rows already there."""
-    data = data.copy()
-    count = ScoreForm.posted_idp_count(data)
-    taken = {data.get(f"idp-{i}-comp") for i in range(count)} - {None, ""}
-    # idp_proposals reads the competencies through form.competencies.all(): give it the rows
-    # as typed on the page instead of the saved ones.
-    form._prefetched_objects_cache = {"competencies": comps}
-    try:
-        proposals = services.idp_proposals(form)
-    finally:
-        del form._prefetched_objects_cache
-    # Fill blank rows first, then add rows at the end.
-    blanks = [
-        i
-        for i in range(count)
-        if not any((data.get(f"idp-{i}-{k}") or "").strip() for k in ("topic", "method", "period"))
-    ]
-    added = 0
-    for p in proposals:
-        if str(p.from_competency_id) in taken:
-            continue
-        i = blanks.pop(0) if blanks else count
-        if i == count:
-            count += 1
-        data[f"idp-{i}-topic"] = p.topic
-        data[f"idp-{i}-method"] = p.method
-        data[f"idp-{i}-period"] = p.period
-        data[f"idp-{i}-comp"] = str(p.from_competency_id)
-        added += 1
-    return data, added
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def score(request, pk: int):
-    """The scoring page: levels, competencies, other component, comment and IDP; "บันทึก"
-    saves, "เสนอแผนพัฒนา" fills IDP rows from competency gaps without saving."""
-    form = get_form(request, pk, "appraisal.score_form")
-    kpis, comps = _score_parts(form)
-    if request.method == "GET":
-        return _render_score(request, form, _score_form(form, kpis, comps), kpis, comps)
-    if request.POST.get("action") == "propose":
-        typed = _score_form(form, kpis, comps, request.POST)
-        _apply(typed, form, kpis, comps)
-        data, added = _with_proposals(form, request.POST, comps)
-        sf = _score_form(form, kpis, comps, data)
-        if added:
-            messages.info(
-                request,
-                _("เพิ่มข้อเสนอแผนพัฒนา %(n)s รายการ (ยังไม่บันทึก กด “บันทึก” เพื่อเก็บ)") % {"n": added},
-            )
-        else:
-            messages.info(request, _("ไม่มีสมรรถนะที่ต่ำกว่าระดับที่คาดหวังซึ่งยังไม่มีแผนพัฒนา"))
-        return _render_score(request, form, sf, kpis, comps)
-    sf = _score_form(form, kpis, comps, request.POST)
-    conflict = False
-    if sf.is_valid():
-        try:
-            services.score_save(
-                actor=request.user,
-                form=form,
-                expected_version=sf.cleaned_data["version"],
-                **_inputs(sf, kpis, comps),
-            )
-        except ConflictError as exc:
-            sf.add_error(None, exc.message)
-            conflict = True
-        except DomainError as exc:
-            form_error(sf, exc)
-        else:
-            messages.success(request, _("บันทึกผลการประเมินแล้ว"))
-            return redirect("appraisal:score", pk=form.pk)
-    return _render_score(request, form, sf, kpis, comps, conflict=conflict)
-
-
-@login_required
-@require_POST
-def score_preview(request, pk: int):
-    """The summary panel computed from the page as typed; saves nothing (htmx partial)."""
-    form = get_form(request, pk, "appraisal.score_form")
-    kpis, comps = _score_parts(form)
-    sf = _score_form(form, kpis, comps, request.POST)
-    _apply(sf, form, kpis, comps)
-    result = services.compute(form, kpis, comps)
-    return render(
-        request,
-        "appraisal/team/_preview.html",
-        {
-            "summary": summary_of(form, result),
-            "preview": True,
-            "suggested": [(r.pk, services.suggested_level(r)) for r in kpis],
-        },
-    )
-
-
-@login_required
-@require_POST
-def score_finish(request, pk: int):
-    """ยืนยันผลการประเมิน: save what is on the page and confirm it, all or nothing."""
-    form = get_form(request, pk, "appraisal.score_form")
-    kpis, comps = _score_parts(form)
-    sf = _score_form(form, kpis, comps, request.POST)
-    conflict = False
-    if sf.is_valid():
-        version = sf.cleaned_data["version"]
-        try:
-            with transaction.atomic():
-                if form.state == State.AGREED:
-                    services.score_save(
-                        actor=request.user,
-                        form=form,
-                        expected_version=version,
-                        **_inputs(sf, kpis, comps),
-                    )
-                    version += 1
-                services.scoring_finish(actor=request.user, form=form, expected_version=version)
-        except ConflictError as exc:
-            sf.add_error(None, exc.message)
-            conflict = True
-        except DomainError as exc:
-            form_error(sf, exc)
-        else:
-            messages.success(
-                request,
-                _("ยืนยันผลการประเมินของ %(name)s แล้ว กรุณาแจ้งผลให้ผู้รับการประเมินรับทราบ")
-                % {"name": form.person.full_name},
-            )
-            return redirect(_team_url(form.round_id))
-    return _render_score(request, form, sf, kpis, comps, conflict=conflict)
-
-
-@login_required
-@require_POST
-def score_reopen(request, pk: int):
-    """แก้ไขผลการประเมิน: a confirmed evaluation back to the evaluator, with a reason."""
-    form = get_form(request, pk, "appraisal.score_form")
-    rf = ReopenForm(request.POST, version=form.version)
-    if not rf.is_valid():
-        for error in rf.non_field_errors():
-            messages.error(request, error)
-        return redirect("appraisal:score", pk=form.pk)
-    try:
-        services.scoring_reopen(
-            actor=request.user,
-            form=form,
-            expected_version=rf.cleaned_data["version"],
-            reason=rf.cleaned_data["comment"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("เปิดให้แก้ไขผลการประเมินแล้ว"))
-    return redirect("appraisal:score", pk=form.pk)
 
 
 # --- acknowledgement, review, coaching -------------------------------------------------------
@@ -591,7 +320,7 @@ def refusal(request, pk: int):
     if request.method == "POST" and rf.is_valid():
         data = rf.cleaned_data
         try:
-            services.refusal_record(
+            form_refusal_record(
                 actor=request.user,
                 form=form,
                 expected_version=data["version"],
@@ -609,7 +338,7 @@ def refusal(request, pk: int):
                 request,
                 _("บันทึกการไม่ลงนามรับทราบของ %(name)s พร้อมพยานแล้ว") % {"name": form.person.full_name},
             )
-            return redirect(_team_url(form.round_id))
+            return redirect(team_url(form.round_id))
     return render(
         request,
         "appraisal/team/refusal.html",
@@ -625,8 +354,8 @@ def refusal(request, pk: int):
 
 def _review_level(user, form: AppraisalForm) -> str:
     """'higher' or 'higher2': which opinion the user gives on this form."""
-    may_higher = services.can(user, "appraisal.higher_review", form)
-    may_higher2 = services.can(user, "appraisal.higher2_review", form)
+    may_higher = can(user, "appraisal.higher_review", form)
+    may_higher2 = can(user, "appraisal.higher2_review", form)
     if may_higher2 and (form.state == State.HIGHER_REVIEWED or not may_higher):
         return "higher2"
     if may_higher:
@@ -647,7 +376,7 @@ def review(request, pk: int):
     rv = ReviewForm(request.POST or None, version=form.version)
     if request.method == "POST" and rv.is_valid():
         data = rv.cleaned_data
-        action = services.higher_review if level == "higher" else services.higher2_review
+        action = form_review_higher if level == "higher" else form_review_higher2
         try:
             action(
                 actor=request.user,
@@ -666,7 +395,7 @@ def review(request, pk: int):
                 request,
                 _("บันทึกความเห็นต่อผลการประเมินของ %(name)s แล้ว") % {"name": form.person.full_name},
             )
-            return redirect(_team_url(form.round_id))
+            return redirect(team_url(form.round_id))
     return render(
         request,
         "appraisal/team/review.html",
@@ -690,7 +419,7 @@ def coaching(request, pk: int):
     cf = CoachingForm(request.POST or None)
     if request.method == "POST" and cf.is_valid():
         try:
-            services.coaching_add(
+            coaching_add(
                 actor=request.user,
                 form=form,
                 on=cf.cleaned_data["on"],

@@ -13,3 +13,9 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     """Somebody else saved the same object first."""
+
+
+def thai_message(exc: Exception) -> str:
+    """The Thai half of a pure rule module's bilingual error ("English / ไทย"), for the user."""
+    text = str(exc)
+    return text.split(" / ", 1)[1] if " / " in text else text

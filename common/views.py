@@ -1,6 +1,5 @@
-"""Helpers every view uses: fetch through a scoped queryset or 404, then check a permission."""
+"""Helpers every view uses: fetch through a scoped queryset or 404 (then common.permissions)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
@@ -10,8 +9,3 @@ def get_scoped_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied

@@ -1,4 +1,5 @@
-"""Rules of the split-target cascade (แบ่งค่าตัวเลขเป้าหมาย, seed 001 slide 10, DOMAIN §4)."""
+"""Rules of the split-target cascade (แบ่งค่าตัวเลขเป้าหมาย, seed 001 slide 10, DOMAIN §4): whether
+the children's targets deliver the parent's, and each child's thresholds scaled from the parent's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal, localcontext
 
 from kpi.criteria import Direction, as_direction, error, fmt_number, to_decimal
 
-__all__ = ["SplitCheck", "check_split"]
+__all__ = ["SplitCheck", "check_split", "split_thresholds"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,28 @@ def check_split(
             f"ซึ่งเป็นค่าสูงสุดที่ยอมรับได้ เกินอยู่ {g}"
         )
     return SplitCheck(ok, parent, summed, gap, way, message)
+
+
+_THRESHOLD_PLACES = Decimal("0.0001")
+
+
+def split_thresholds(
+    parent_thresholds: Sequence[object | None], target: object
+) -> tuple[Decimal | None, ...]:
+    """A split child's five thresholds (levels 1–5): the parent's, scaled by the child's share
+    of the parent's level-3 target, with the child's own target as its level 3. When the parent
+    has no level-3 target (or it is 0) nothing can be scaled: only level 3 is set."""
+    if len(parent_thresholds) != 5:
+        raise error("a KPI has five thresholds", "ตัวชี้วัดต้องมีเกณฑ์ 5 ระดับ")
+    child = to_decimal(target, "child target")
+    parent_3 = parent_thresholds[2]
+    if parent_3 is None or to_decimal(parent_3, "parent target") == 0:
+        return (None, None, child, None, None)
+    with localcontext(prec=28):
+        ratio = child / to_decimal(parent_3, "parent target")
+        scaled = [
+            None if t is None else (to_decimal(t, "threshold") * ratio).quantize(_THRESHOLD_PLACES)
+            for t in parent_thresholds
+        ]
+    scaled[2] = child
+    return tuple(scaled)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import register_kinds
 from kpi import criteria
 from orgchart.models import OrgUnit, Person
 
@@ -315,3 +316,16 @@ class KpiResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi_id} @ {self.period_end}: {self.actual} → {self.level}"
+
+
+@register_kinds
+class KpiEvent(models.TextChoices):
+    """What the audit trail records of KPIs (common.models.audit)."""
+
+    CREATE = "kpi.create", _("สร้างตัวชี้วัด")
+    UPDATE = "kpi.update", _("แก้ไขตัวชี้วัด")
+    CASCADE = "kpi.cascade", _("ถ่ายทอดตัวชี้วัด")
+    OS_MATRIX = "kpi.os_matrix", _("บันทึกตาราง OS Matrix")
+    RESULT = "kpi.result", _("บันทึกผลตัวชี้วัด")
+    DELEGATE_ADD = "kpi.delegate_add", _("มอบสิทธิ์แก้ไขตัวชี้วัด")
+    DELEGATE_REMOVE = "kpi.delegate_remove", _("ยกเลิกสิทธิ์แก้ไขตัวชี้วัด")

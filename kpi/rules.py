@@ -1,9 +1,14 @@
-"""Who may read and edit KPIs: `rules` predicates over the org chart's roles."""
+"""Who may read and edit KPIs: `rules` predicates over the org chart's roles.
+
+Checked through common.permissions (no superuser bypass): every rule an administrator passes
+names `is_administrator`.
+"""
 
 import rules
 
+from common.permissions import is_administrator
 from kpi.models import KpiDelegate
-from orgchart.rules import in_department_of_unit, is_admin, is_hr_for_unit
+from orgchart.rules import in_department_of_unit, is_hr_for_unit
 from orgchart.selectors import roles_of
 
 
@@ -26,19 +31,13 @@ def is_kpi_delegate(user, unit):
     )
 
 
-@rules.predicate
-def can_edit_kpi_unit(user, unit):
-    return bool(
-        is_admin(user)
-        or is_hr_for_unit(user, unit)
-        or heads_unit(user, unit)
-        or is_kpi_delegate(user, unit)
-    )
+# Who edits a unit's KPIs, besides the administrator: its HR, its head, its delegates.
+edits_unit_kpis = is_hr_for_unit | heads_unit | is_kpi_delegate
 
 
 @rules.predicate
-def kpi_unit_editable(user, kpi):
-    return kpi is not None and can_edit_kpi_unit(user, kpi.unit)
+def edits_kpi_unit(user, kpi):
+    return kpi is not None and edits_unit_kpis(user, kpi.unit)
 
 
 @rules.predicate
@@ -55,11 +54,11 @@ def records_kpi(user, kpi):
 
 
 # Unit level: `obj` is an OrgUnit.
-rules.add_perm("kpi.view_unit_kpis", is_admin | in_department_of_unit | is_hr_for_unit)
-rules.add_perm("kpi.edit_unit_kpis", can_edit_kpi_unit)
+rules.add_perm("kpi.view_unit_kpis", is_administrator | in_department_of_unit | is_hr_for_unit)
+rules.add_perm("kpi.edit_unit_kpis", is_administrator | edits_unit_kpis)
 # KPI level: `obj` is a Kpi.
-rules.add_perm("kpi.view_kpi", is_admin | kpi_in_my_department)
-rules.add_perm("kpi.change_kpi", kpi_unit_editable)
-rules.add_perm("kpi.record_result", kpi_unit_editable | records_kpi)
+rules.add_perm("kpi.view_kpi", is_administrator | kpi_in_my_department)
+rules.add_perm("kpi.change_kpi", is_administrator | edits_kpi_unit)
+rules.add_perm("kpi.record_result", is_administrator | edits_kpi_unit | records_kpi)
 # Delegation is the head's (or HR's) to give; a delegate cannot appoint more delegates.
-rules.add_perm("kpi.delegate_unit_kpis", is_admin | is_hr_for_unit | heads_unit)
+rules.add_perm("kpi.delegate_unit_kpis", is_administrator | is_hr_for_unit | heads_unit)

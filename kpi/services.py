@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import models, transaction
 from django.utils import timezone
 
-from common.errors import ConflictError, DomainError
+from common.errors import ConflictError, DomainError, thai_message
 from common.models import audit, plain
 from kpi import cascade as cascade_rules
 from kpi import criteria
@@ -18,6 +18,7 @@ from kpi.models import (
     CascadeMethod,
     Kpi,
     KpiAssignment,
+    KpiEvent,
     KpiLevel,
     KpiResult,
     Measurement,
@@ -39,12 +40,6 @@ COPIED_FIELDS = EDITABLE_FIELDS - {
     "source",
 }
 THRESHOLD_FIELDS = ["threshold_1", "threshold_2", "threshold_3", "threshold_4", "threshold_5"]
-
-
-def _thai(exc: ValueError) -> str:
-    """The Thai half of a rules-module message ('English / ไทย')."""
-    text = str(exc)
-    return text.split(" / ", 1)[1] if " / " in text else text
 
 
 def _check_values(fields: Mapping) -> None:
@@ -103,7 +98,7 @@ def check_criteria(kpi: Kpi) -> None:
                     field="threshold_1",
                 )
     except ValueError as exc:
-        raise DomainError(_thai(exc), field="threshold_1") from None
+        raise DomainError(thai_message(exc), field="threshold_1") from None
     if kpi.measurement != Measurement.HYBRID and kpi.hybrid_steps is not None:
         kpi.hybrid_steps = None
 
@@ -160,7 +155,7 @@ def level_of(
         return criteria.level_for(steps_done, measurement=kpi.measurement)
     except (ValueError, TypeError) as exc:
         raise DomainError(
-            _thai(exc) if isinstance(exc, ValueError) else str(exc), field="actual"
+            thai_message(exc) if isinstance(exc, ValueError) else str(exc), field="actual"
         ) from None
 
 
@@ -219,7 +214,7 @@ def kpi_create(
     kpi.save()
     audit(
         actor=by,
-        action="kpi.create",
+        kind=KpiEvent.CREATE,
         obj=kpi,
         summary=kpi.name[:200],
         changes={"unit": unit.code, "level": level, "fiscal_year": fiscal_year},
@@ -254,16 +249,8 @@ def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -
     current.version += 1
     current.updated_by = by if getattr(by, "pk", None) else None
     current.save()
-    audit(actor=by, action="kpi.update", obj=current, summary=current.name[:200], changes=changes)
+    audit(actor=by, kind=KpiEvent.UPDATE, obj=current, summary=current.name[:200], changes=changes)
     return current
-
-
-@transaction.atomic
-def kpi_delete(*, kpi: Kpi, by) -> None:
-    if kpi.children.exists():
-        raise DomainError("ลบไม่ได้: มีตัวชี้วัดที่ถ่ายทอดจากตัวชี้วัดนี้ กรุณาลบตัวชี้วัดระดับล่างก่อน")
-    audit(actor=by, action="kpi.delete", obj=kpi, summary=kpi.name[:200])
-    kpi.delete()
 
 
 # --- OS matrix ----------------------------------------------------------------------------------
@@ -340,7 +327,7 @@ def os_matrix_save(
         kpi.save(update_fields=["supervisor", "collector"])
     audit(
         actor=by,
-        action="kpi.os_matrix",
+        kind=KpiEvent.OS_MATRIX,
         obj=unit,
         object_type="kpi.osmatrix",
         summary=f"{unit.code} {fiscal_year}: {written} cells",
@@ -361,19 +348,6 @@ class CascadeChild:
     target: Decimal | None = None  # split: this child's level-3 target
     name: str = ""  # partial: the child KPI's own name
     weight: Decimal | None = None
-
-
-def _scaled_thresholds(parent: Kpi, target: Decimal) -> dict:
-    """A split child's thresholds: the parent's, scaled by the child's share of the target."""
-    if parent.threshold_3 in (None, 0):
-        return {"threshold_3": target}
-    ratio = target / parent.threshold_3
-    out = {}
-    for f in THRESHOLD_FIELDS:
-        value = getattr(parent, f)
-        out[f] = None if value is None else (value * ratio).quantize(Decimal("0.0001"))
-    out["threshold_3"] = target
-    return out
 
 
 @transaction.atomic
@@ -419,7 +393,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
             )
         except (ValueError, TypeError) as exc:
             raise DomainError(
-                _thai(exc) if isinstance(exc, ValueError) else str(exc), field="children"
+                thai_message(exc) if isinstance(exc, ValueError) else str(exc), field="children"
             ) from None
         if not check.ok:
             raise DomainError(check.message, field="children")
@@ -432,7 +406,12 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         unit = child.person.unit if child.person else child.unit
         base = {f: getattr(parent, f) for f in COPIED_FIELDS}
         if method == CascadeMethod.SPLIT:
-            base.update(_scaled_thresholds(parent, child.target))
+            scaled = cascade_rules.split_thresholds(
+                [getattr(parent, f) for f in THRESHOLD_FIELDS], child.target
+            )
+            base.update(
+                {f: v for f, v in zip(THRESHOLD_FIELDS, scaled, strict=True) if v is not None}
+            )
             # The parent's history is not the child's: the unit records its own baseline.
             base.update(baseline_1=None, baseline_2=None, baseline_3=None)
         elif method == CascadeMethod.PARTIAL:
@@ -460,7 +439,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         created.append(kpi)
     audit(
         actor=by,
-        action="kpi.cascade",
+        kind=KpiEvent.CASCADE,
         obj=parent,
         summary=f"{method} → {len(created)}",
         changes={"children": [k.pk for k in created]},
@@ -501,7 +480,7 @@ def kpi_result_record(
     )
     audit(
         actor=by,
-        action="kpi.result",
+        kind=KpiEvent.RESULT,
         obj=kpi,
         summary=f"{period_end}: {actual} → ระดับ {level}",
         changes={"actual": plain(actual), "steps_done": steps_done, "level": level},
@@ -519,8 +498,8 @@ def kpi_delegate_set(*, unit: OrgUnit, person: Person, active: bool, by) -> None
             raise DomainError("ผู้ได้รับมอบหมายต้องอยู่ในส่วนราชการเดียวกัน", field="staff_code")
         _obj, created = KpiDelegate.objects.get_or_create(unit=unit, person=person)
         if created:
-            audit(actor=by, action="kpi.delegate_add", obj=unit, summary=person.staff_code)
+            audit(actor=by, kind=KpiEvent.DELEGATE_ADD, obj=unit, summary=person.staff_code)
     else:
         deleted, _n = KpiDelegate.objects.filter(unit=unit, person=person).delete()
         if deleted:
-            audit(actor=by, action="kpi.delegate_remove", obj=unit, summary=person.staff_code)
+            audit(actor=by, kind=KpiEvent.DELEGATE_REMOVE, obj=unit, summary=person.staff_code)

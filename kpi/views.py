@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.errors import ConflictError, DomainError
-from common.views import get_scoped_or_404, require_perm
+from common.errors import ConflictError, DomainError, thai_message
+from common.permissions import can, require
+from common.views import get_scoped_or_404
 from kpi import selectors, services, targets
 from kpi.forms import CascadeForm, KpiForm, ResultForm, TargetHelperForm
 from kpi.models import CascadeMethod, KpiLevel
@@ -22,7 +23,7 @@ from orgchart.selectors import person_by_staff_code, roles_of, units_visible_to
 
 def _unit(request, pk) -> OrgUnit:
     unit = get_scoped_or_404(units_visible_to(request.user).select_related("parent"), pk=pk)
-    require_perm(request.user, "kpi.view_unit_kpis", unit)
+    require(request.user, "kpi.view_unit_kpis", unit)
     return unit
 
 
@@ -33,7 +34,7 @@ def _kpi(request, pk):
         ),
         pk=pk,
     )
-    require_perm(request.user, "kpi.view_kpi", kpi)
+    require(request.user, "kpi.view_kpi", kpi)
     return kpi
 
 
@@ -76,7 +77,7 @@ def unit_list(request, pk: int):
             "kpis": kpis,
             "weight_total": sum((k.weight or Decimal(0) for k in kpis), Decimal(0)),
             "warnings": selectors.unit_warnings(unit=unit, fiscal_year=year, kpis=kpis),
-            "can_edit": request.user.has_perm("kpi.edit_unit_kpis", unit),
+            "can_edit": can(request.user, "kpi.edit_unit_kpis", unit),
             "subunits": OrgUnit.objects.filter(parent=unit, is_active=True).order_by("code"),
         },
     )
@@ -97,8 +98,8 @@ def detail(request, pk: int):
             "warnings": selectors.quality.check_kpi(
                 selectors.facts_of(kpi), individual=kpi.level == KpiLevel.PERSON
             ),
-            "can_edit": request.user.has_perm("kpi.change_kpi", kpi),
-            "can_record": request.user.has_perm("kpi.record_result", kpi),
+            "can_edit": can(request.user, "kpi.change_kpi", kpi),
+            "can_record": can(request.user, "kpi.record_result", kpi),
             "result_form": ResultForm(kpi=kpi),
         },
     )
@@ -108,7 +109,7 @@ def detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def create(request, pk: int):
     unit = _unit(request, pk)
-    require_perm(request.user, "kpi.edit_unit_kpis", unit)
+    require(request.user, "kpi.edit_unit_kpis", unit)
     year = selectors.parse_fiscal_year(request.GET.get("year") or request.POST.get("year"))
     form = KpiForm(request.POST or None, tree_id=unit.tree_id)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     kpi = _kpi(request, pk)
-    require_perm(request.user, "kpi.change_kpi", kpi)
+    require(request.user, "kpi.change_kpi", kpi)
     form = KpiForm(request.POST or None, instance=kpi, tree_id=kpi.unit.tree_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,11 +159,11 @@ def edit(request, pk: int):
 def os_matrix(request, pk: int):
     unit = _unit(request, pk)
     year = selectors.parse_fiscal_year(request.GET.get("year") or request.POST.get("year"))
-    can_edit = request.user.has_perm("kpi.edit_unit_kpis", unit)
+    can_edit = can(request.user, "kpi.edit_unit_kpis", unit)
     matrix = selectors.os_matrix(unit=unit, fiscal_year=year)
     errors = []
     if request.method == "POST":
-        require_perm(request.user, "kpi.edit_unit_kpis", unit)
+        require(request.user, "kpi.edit_unit_kpis", unit)
         cells = {
             kpi.pk: {
                 col.key: request.POST.get(f"c-{kpi.pk}-{col.key}", "").strip().upper()
@@ -243,7 +244,7 @@ def cascade_tree(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def cascade(request, pk: int):
     kpi = _kpi(request, pk)
-    require_perm(request.user, "kpi.change_kpi", kpi)
+    require(request.user, "kpi.change_kpi", kpi)
     matrix = selectors.os_matrix(unit=kpi.unit, fiscal_year=kpi.fiscal_year)
     assigned = {key: role for (kid, key), role in matrix.cells.items() if kid == kpi.pk}
     form = CascadeForm(request.POST or None, initial={"method": CascadeMethod.DIRECT})
@@ -303,7 +304,7 @@ def _decimal(text: str, label: str) -> Decimal:
 @require_http_methods(["GET", "POST"])
 def target_helper(request, pk: int):
     kpi = _kpi(request, pk)
-    can_edit = request.user.has_perm("kpi.change_kpi", kpi)
+    can_edit = can(request.user, "kpi.change_kpi", kpi)
     form = TargetHelperForm(request.POST or request.GET or None)
     suggestion = thresholds = None
     problem = None
@@ -325,9 +326,9 @@ def target_helper(request, pk: int):
                     suggestion.level3, data["step"], kpi.direction
                 )
         except (ValueError, TypeError) as exc:
-            problem = services._thai(exc) if isinstance(exc, ValueError) else str(exc)
+            problem = thai_message(exc) if isinstance(exc, ValueError) else str(exc)
     if request.method == "POST" and thresholds and request.POST.get("apply"):
-        require_perm(request.user, "kpi.change_kpi", kpi)
+        require(request.user, "kpi.change_kpi", kpi)
         try:
             services.kpi_update(
                 kpi=kpi,
@@ -357,9 +358,9 @@ def target_helper(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def delegates(request, pk: int):
     unit = _unit(request, pk)
-    can_change = request.user.has_perm("kpi.delegate_unit_kpis", unit)
+    can_change = can(request.user, "kpi.delegate_unit_kpis", unit)
     if request.method == "POST":
-        require_perm(request.user, "kpi.delegate_unit_kpis", unit)
+        require(request.user, "kpi.delegate_unit_kpis", unit)
         try:
             person = _person_code(request.POST.get("staff_code", ""), unit.tree_id, "delegate")
             if person is None:
@@ -390,7 +391,7 @@ def delegates(request, pk: int):
 @require_POST
 def record_result(request, pk: int):
     kpi = _kpi(request, pk)
-    require_perm(request.user, "kpi.record_result", kpi)
+    require(request.user, "kpi.record_result", kpi)
     form = ResultForm(request.POST, kpi=kpi)
     if form.is_valid():
         data = form.cleaned_data

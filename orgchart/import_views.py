@@ -19,7 +19,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from common.views import require_perm
+from common.permissions import require
 from orgchart import importer
 from orgchart.forms import OrgImportForm
 from orgchart.import_service import ImportRejected, org_import
@@ -104,7 +104,7 @@ def _preview(
 
 @login_required
 def import_upload(request):
-    require_perm(request.user, "orgchart.import_org")
+    require(request.user, "orgchart.import_org")
     if request.method == "POST":
         form = OrgImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -134,7 +134,7 @@ def import_upload(request):
 
 @login_required
 def import_preview(request):
-    require_perm(request.user, "orgchart.import_org")
+    require(request.user, "orgchart.import_org")
     found = _pending(request)
     if found is None:
         messages.info(request, _("ยังไม่มีไฟล์ที่รอนำเข้า กรุณาอัปโหลดไฟล์"))
@@ -145,7 +145,7 @@ def import_preview(request):
 
 @login_required
 def import_confirm(request):
-    require_perm(request.user, "orgchart.import_org")
+    require(request.user, "orgchart.import_org")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     found = _pending(request)
@@ -175,7 +175,7 @@ def import_confirm(request):
 
 @login_required
 def import_cancel(request):
-    require_perm(request.user, "orgchart.import_org")
+    require(request.user, "orgchart.import_org")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _forget(request)
@@ -185,7 +185,7 @@ def import_cancel(request):
 
 @login_required
 def import_result(request):
-    require_perm(request.user, "orgchart.import_org")
+    require(request.user, "orgchart.import_org")
     result = request.session.pop(RESULT_KEY, None)
     if result is None:
         return redirect("orgchart:import")

@@ -37,7 +37,6 @@ LEVELS: dict[str, tuple[str, str]] = {
     "S1": (EXECUTIVE, "ต้น"),
     "S2": (EXECUTIVE, "สูง"),
 }
-LEVEL_ORDER = list(LEVELS)
 
 OCSC = "ocsc"
 DPIS = "dpis"

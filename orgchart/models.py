@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from common.models import register_kinds
 from orgchart import levels
 
 
@@ -190,10 +191,6 @@ class Position(models.Model):
     def level_label(self) -> str:
         return levels.level_label(self.level) if self.level else self.get_position_type_display()
 
-    @property
-    def dpis_level(self) -> str:
-        return levels.dpis_code(self.level) if self.level else ""
-
 
 class Person(models.Model):
     """A member of staff. National ID is deliberately not stored."""
@@ -280,3 +277,14 @@ class HrScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.unit}"
+
+
+@register_kinds
+class OrgEvent(models.TextChoices):
+    """What the audit trail records of the org chart (common.models.audit)."""
+
+    UNIT_CREATE = "unit.create", _("สร้างหน่วยงาน")
+    UNIT_UPDATE = "unit.update", _("แก้ไขหน่วยงาน")
+    UNIT_MOVE = "unit.move", _("ย้ายหน่วยงาน")
+    PERSON_SET_EVALUATOR = "person.set_evaluator", _("กำหนดผู้ประเมินของบุคลากร")
+    IMPORT = "orgchart.import", _("นำเข้าข้อมูลบุคลากร")

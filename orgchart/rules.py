@@ -1,17 +1,14 @@
 """The permission layer for the org chart: `rules` predicates over the roles in the data.
 
-Views call `user.has_perm(...)` after fetching through a scoped selector; templates only
-mirror these checks to hide links.
+Views call `common.permissions.can`/`require` after fetching through a scoped selector;
+templates only mirror these checks to hide links. The check has no superuser bypass: a rule
+the administrator passes names `is_administrator`.
 """
 
 import rules
 
+from common.permissions import is_administrator
 from orgchart.selectors import evaluator_chain, roles_of
-
-
-@rules.predicate
-def is_admin(user):
-    return bool(getattr(user, "is_superuser", False))
 
 
 @rules.predicate
@@ -57,15 +54,15 @@ def evaluates_me(user, person):
     return any(p.pk == person.pk for p in evaluator_chain(me, depth=2))
 
 
-rules.add_perm("orgchart.view_unit", is_admin | in_department_of_unit | is_hr_for_unit)
-rules.add_perm("orgchart.change_unit", is_admin | is_hr_for_unit)
+rules.add_perm("orgchart.view_unit", is_administrator | in_department_of_unit | is_hr_for_unit)
+rules.add_perm("orgchart.change_unit", is_administrator | is_hr_for_unit)
 rules.add_perm(
     "orgchart.view_person",
-    is_admin | is_self | is_hr_for_person | is_evaluator_chain_of | evaluates_me,
+    is_administrator | is_self | is_hr_for_person | is_evaluator_chain_of | evaluates_me,
 )
-rules.add_perm("orgchart.view_person_private", is_admin | is_self | is_hr_for_person)
-rules.add_perm("orgchart.change_person", is_admin | is_hr_for_person)
-rules.add_perm("orgchart.import_org", is_admin | is_hr)
+rules.add_perm("orgchart.view_person_private", is_administrator | is_self | is_hr_for_person)
+rules.add_perm("orgchart.change_person", is_administrator | is_hr_for_person)
+rules.add_perm("orgchart.import_org", is_administrator | is_hr)
 # Placing a unit under a parent (create or move): the parent must be in the HR scope; only an
 # administrator makes department roots (parent None).
-rules.add_perm("orgchart.place_unit_under", is_admin | is_hr_for_unit)
+rules.add_perm("orgchart.place_unit_under", is_administrator | is_hr_for_unit)

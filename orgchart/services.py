@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from common.errors import DomainError
 from common.models import audit, plain
-from orgchart.models import Ministry, OrgUnit, Person, Position
+from orgchart.models import Ministry, OrgEvent, OrgUnit, Person, Position
 
 TREE_LOCK_KEY = 1
 
@@ -82,7 +82,7 @@ def unit_create(
         unit.save()
         audit(
             actor=by,
-            action="unit.create",
+            kind=OrgEvent.UNIT_CREATE,
             obj=unit,
             summary=f"{code} {name}",
             changes={"parent": parent.code if parent else None},
@@ -135,7 +135,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
             moved.update(department=new_root)
         audit(
             actor=by,
-            action="unit.move",
+            kind=OrgEvent.UNIT_MOVE,
             obj=unit,
             summary=unit.code,
             changes={"parent": [old_parent_id, target.pk if target else None]},
@@ -180,7 +180,7 @@ def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
     if changes:
         # Only the named fields are written, so tree fields are never touched here.
         unit.save(update_fields=list(changes))
-        audit(actor=by, action="unit.update", obj=unit, summary=unit.code, changes=changes)
+        audit(actor=by, kind=OrgEvent.UNIT_UPDATE, obj=unit, summary=unit.code, changes=changes)
     return unit
 
 
@@ -200,7 +200,7 @@ def person_set_evaluator(*, person: Person, evaluator: Person | None, by=None) -
     person.save(update_fields=["evaluator_override"])
     audit(
         actor=by,
-        action="person.set_evaluator",
+        kind=OrgEvent.PERSON_SET_EVALUATOR,
         obj=person,
         summary=person.staff_code,
         changes={"evaluator_override": [old, evaluator.pk if evaluator else None]},

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import DomainError
-from common.views import get_scoped_or_404, require_perm
+from common.permissions import can, require
+from common.views import get_scoped_or_404
 from orgchart import selectors, services
 from orgchart.edit_forms import EvaluatorOverrideForm, UnitEditForm
 
@@ -47,7 +48,7 @@ def tree(request):
 @require_GET
 def tree_children(request, pk: int):
     unit = get_scoped_or_404(selectors.units_visible_to(request.user), pk=pk)
-    require_perm(request.user, "orgchart.view_unit", unit)
+    require(request.user, "orgchart.view_unit", unit)
     children = selectors.unit_children(user=request.user, unit=unit)
     return render(request, "orgchart/_tree_children.html", {"children": children})
 
@@ -61,7 +62,7 @@ def unit_detail(request, pk: int):
         ),
         pk=pk,
     )
-    require_perm(request.user, "orgchart.view_unit", unit)
+    require(request.user, "orgchart.view_unit", unit)
     crumbs = selectors.breadcrumbs_for([unit])[unit.pk][:-1]
     people = Paginator(
         unit.people.filter(is_active=True)
@@ -83,7 +84,7 @@ def unit_detail(request, pk: int):
             "children": selectors.unit_children(user=request.user, unit=unit),
             "people": people,
             "visible_people": visible_people,
-            "can_change": request.user.has_perm("orgchart.change_unit", unit),
+            "can_change": can(request.user, "orgchart.change_unit", unit),
         },
     )
 
@@ -95,7 +96,7 @@ def person_detail(request, pk: int):
         selectors.people_visible_to(request.user).select_related("unit", "position", "user"),
         pk=pk,
     )
-    require_perm(request.user, "orgchart.view_person", person)
+    require(request.user, "orgchart.view_person", person)
     chain = selectors.evaluator_chain(person, depth=2)
     return render(
         request,
@@ -106,8 +107,8 @@ def person_detail(request, pk: int):
             "evaluator": chain[0] if chain else None,
             "higher": chain[1] if len(chain) > 1 else None,
             "team": selectors.people_evaluated_by(person),
-            "show_private": request.user.has_perm("orgchart.view_person_private", person),
-            "can_change": request.user.has_perm("orgchart.change_person", person),
+            "show_private": can(request.user, "orgchart.view_person_private", person),
+            "can_change": can(request.user, "orgchart.change_person", person),
         },
     )
 
@@ -134,7 +135,7 @@ def unit_edit(request, pk: int):
         selectors.units_visible_to(request.user).select_related("parent", "head", "acting_head"),
         pk=pk,
     )
-    require_perm(request.user, "orgchart.change_unit", unit)
+    require(request.user, "orgchart.change_unit", unit)
     form = UnitEditForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +151,7 @@ def unit_edit(request, pk: int):
         if "use_thai_digits" in data:
             fields["use_thai_digits"] = data["use_thai_digits"]
         moving = (new_parent.pk if new_parent else None) != unit.parent_id
-        if moving and not request.user.has_perm("orgchart.place_unit_under", new_parent):
+        if moving and not can(request.user, "orgchart.place_unit_under", new_parent):
             form.add_error("parent_code", _("ท่านไม่มีสิทธิ์ย้ายหน่วยงานไปไว้ใต้หน่วยงานนี้"))
         else:
             try:
@@ -171,7 +172,7 @@ def person_evaluator(request, pk: int):
         selectors.people_visible_to(request.user).select_related("unit", "evaluator_override"),
         pk=pk,
     )
-    require_perm(request.user, "orgchart.change_person", person)
+    require(request.user, "orgchart.change_person", person)
     form = EvaluatorOverrideForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from appraisal.models import AppraisalForm, AppraisalRound
 from orgchart.models import OrgUnit
-from orgchart.selectors import _subtree_q
+from orgchart.selectors import subtree_q
 from reports import cache, documents, sheets
 
 Progress = Callable[[int, int], None]
@@ -30,14 +30,14 @@ def unit_forms(rnd: AppraisalRound, unit: OrgUnit) -> list[AppraisalForm]:
     """The forms of the unit's subtree, in the order of the unit report."""
     return list(
         sheets.sheet_queryset(
-            AppraisalForm.objects.filter(round=rnd).filter(_subtree_q([unit], prefix="unit__"))
+            AppraisalForm.objects.filter(round=rnd).filter(subtree_q([unit], prefix="unit__"))
         ).order_by("unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk")
     )
 
 
 def unit_form_count(rnd: AppraisalRound, unit: OrgUnit) -> int:
     return (
-        AppraisalForm.objects.filter(round=rnd).filter(_subtree_q([unit], prefix="unit__")).count()
+        AppraisalForm.objects.filter(round=rnd).filter(subtree_q([unit], prefix="unit__")).count()
     )
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalRound
+from common.models import register_kinds
 from orgchart.models import OrgUnit
 
 
@@ -64,3 +65,11 @@ class ReportJob(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+@register_kinds
+class ReportEvent(models.TextChoices):
+    """What the audit trail records of report jobs (common.models.audit)."""
+
+    START = "report.start", _("สั่งจัดทำรายงาน")
+    RETRY = "report.retry", _("สั่งจัดทำรายงานใหม่")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from appraisal.models import AppraisalRound
-from appraisal.selectors import rounds_visible_to
+from appraisal.selectors import round_scope, rounds_visible_to
 from orgchart.models import OrgUnit
-from orgchart.selectors import _subtree_q, roles_of, units_hr_scoped
+from orgchart.selectors import roles_of, subtree_q, units_hr_scoped
 from reports.models import ReportJob
 
 
@@ -27,12 +27,9 @@ def report_rounds(user) -> QuerySet[AppraisalRound]:
 
 def default_report_unit(user, rnd: AppraisalRound) -> OrgUnit | None:
     """The department when the user covers it, else the first of their scopes in it."""
-    roles = roles_of(user)
-    if roles.is_admin or roles.hr_covers(rnd.department):
+    if roles_of(user).hr_covers(rnd.department):
         return rnd.department
-    scopes = sorted(
-        (s for s in roles.hr_scopes if s.tree_id == rnd.department.tree_id), key=lambda s: s.lft
-    )
+    scopes = round_scope(user=user, rnd=rnd)
     return scopes[0] if scopes else None
 
 
@@ -44,5 +41,5 @@ def jobs_visible_to(user) -> QuerySet[ReportJob]:
         return qs
     cond = Q(owner=user) if user.is_authenticated else Q(pk__in=[])
     if roles.hr_scopes:
-        cond |= _subtree_q(roles.hr_scopes, prefix="unit__")
+        cond |= subtree_q(roles.hr_scopes, prefix="unit__")
     return qs.filter(cond)

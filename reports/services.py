@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalRound
-from appraisal.services import can
 from common.errors import DomainError
 from common.models import audit
+from common.permissions import can
 from orgchart.models import OrgUnit
 from orgchart.selectors import roles_of
 from reports import book
-from reports.models import JobStatus, ReportJob
+from reports.models import JobStatus, ReportEvent, ReportJob
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.25  # seconds between progress writes
@@ -71,7 +71,7 @@ def job_start(*, actor, rnd: AppraisalRound, unit: OrgUnit) -> ReportJob:
     job = ReportJob.objects.create(
         owner=actor, round=rnd, unit=unit, total=book.unit_form_count(rnd, unit)
     )
-    audit(actor=actor, action="report.start", obj=job, summary=f"{rnd.code} {unit.code}")
+    audit(actor=actor, kind=ReportEvent.START, obj=job, summary=f"{rnd.code} {unit.code}")
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -95,7 +95,7 @@ def job_retry(*, actor, job: ReportJob) -> ReportJob:
     job.total = book.unit_form_count(job.round, job.unit)
     job.started_at = job.finished_at = None
     job.save()
-    audit(actor=actor, action="report.retry", obj=job, summary=f"{job.round.code} {job.unit.code}")
+    audit(actor=actor, kind=ReportEvent.RETRY, obj=job, summary=f"{job.round.code} {job.unit.code}")
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 

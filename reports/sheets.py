@@ -1,5 +1,6 @@
-"""What each printed form shows, as plain data: the figures come from appraisal.services.compute
-and appraisal.scoring and are only rounded here (round2), never worked out another way.
+"""What each printed form shows, as plain data: every figure comes from the one result of the
+form (appraisal.selectors.form_result → appraisal.scoring.form_result) and is only formatted
+here (round2 and friends), never worked out another way.
 
 A form's sheet is a dict of strings, numbers and dates, so that its content hash names exactly
 what the page shows (reports/cache.py). Reads are in a fixed number of queries for any number
@@ -26,11 +27,11 @@ from appraisal.models import (
     ItemKind,
     State,
 )
-from appraisal.services import compute
+from appraisal.selectors import form_result
 from common import thai
 from orgchart import levels
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import _subtree_q
+from orgchart.selectors import subtree_q
 
 SHEET_RELATED = (
     "round__department__ministry",
@@ -99,14 +100,16 @@ def _bands(form: AppraisalForm) -> list[dict]:
     return rows
 
 
-def _kpi_groups(kpis: list[FormKpi]) -> list[dict]:
+def _kpi_groups(kpis: list[FormKpi], result: scoring.FormResult) -> list[dict]:
     groups = []
     no = 0
+    figures = dict(zip((r.pk for r in kpis), result.kpi_rows, strict=True))
     for kind in ItemKind:
         rows = []
         for r in kpis:
             if r.kind != kind:
                 continue
+            fig = figures[r.pk]
             no += 1
             rows.append(
                 {
@@ -115,10 +118,10 @@ def _kpi_groups(kpis: list[FormKpi]) -> list[dict]:
                     "target": r.target,
                     "criteria": r.criteria(),
                     "actual": r.actual,
-                    "level": "" if r.level is None else r.level,
-                    "weight": number(r.weight),
-                    # The ก × ข column of the official form; its sum is compute()'s score_kpi.
-                    "product": "" if r.level is None else number(r.level * r.weight),
+                    "level": "" if fig.level is None else fig.level,
+                    "weight": number(fig.weight),
+                    # The ก × ข column of the official form; its sum is the result's score_kpi.
+                    "product": number(fig.product),
                 }
             )
         if rows:
@@ -126,43 +129,31 @@ def _kpi_groups(kpis: list[FormKpi]) -> list[dict]:
     return groups
 
 
-def _competency(form: AppraisalForm, comps: list[FormCompetency]) -> dict:
+def _competency(
+    form: AppraisalForm, comps: list[FormCompetency], result: scoring.FormResult
+) -> dict:
     method = form.competency_method
     groups = []
     no = 0
-    bar_total = 0
-    rating_total = weight_total = Decimal(0)
-    actual_total = expected_total = 0
+    figures = dict(zip((c.pk for c in comps), result.competency_rows, strict=True))
     for kind in CompetencyKind:
         rows = []
         for c in comps:
             if c.kind != kind:
                 continue
             no += 1
-            row = {
-                "no": no,
-                "name": c.name,
-                "expected": c.expected,
-                "actual": "" if c.actual is None else c.actual,
-                "points": "",
-                "weight": "",
-                "product": "",
-            }
-            if c.actual is not None:
-                if method == CompetencyMethod.RATING:
-                    # As compute(): a rating below 1 counts as 1, a missing weight as 1.
-                    rating, weight = max(c.actual, 1), (c.weight or Decimal(1))
-                    row.update(weight=number(weight), product=number(rating * weight))
-                    rating_total += rating * weight
-                    weight_total += weight
-                elif method == CompetencyMethod.RATIO:
-                    actual_total += c.actual
-                    expected_total += c.expected
-                else:
-                    got = scoring.bar_points(c.actual, c.expected)
-                    row["points"] = got
-                    bar_total += got
-            rows.append(row)
+            fig = figures[c.pk]
+            rows.append(
+                {
+                    "no": no,
+                    "name": c.name,
+                    "expected": fig.expected,
+                    "actual": "" if fig.actual is None else fig.actual,
+                    "points": "" if fig.points is None else fig.points,
+                    "weight": number(fig.weight) if fig.product is not None else "",
+                    "product": number(fig.product),
+                }
+            )
         if rows:
             groups.append({"label": str(kind.label), "rows": rows})
     return {
@@ -170,24 +161,29 @@ def _competency(form: AppraisalForm, comps: list[FormCompetency]) -> dict:
         "method_label": str(CompetencyMethod(method).label) if method else "",
         "groups": groups,
         "count": no,
-        "bar_total": bar_total,
-        "bar_max": 3 * no,
-        "rating_total": number(rating_total),
-        "weight_total": number(weight_total),
-        "actual_total": actual_total,
-        "expected_total": expected_total,
+        "bar_total": result.bar_total,
+        "bar_max": result.bar_max,
+        "rating_total": number(result.rating_total),
+        "weight_total": number(result.rating_weight_total),
+        "actual_total": result.actual_total,
+        "expected_total": result.expected_total,
     }
 
 
-def _review(form: AppraisalForm, which: str, title: str, person: Person | None) -> dict:
-    total = getattr(form, f"{which}_total")
+def _review(
+    form: AppraisalForm,
+    result: scoring.FormResult,
+    which: str,
+    title: str,
+    person: Person | None,
+) -> dict:
     return {
         "title": title,
         "who": _who(person),
         "agrees": getattr(form, f"{which}_agrees"),
         "opinion": getattr(form, f"{which}_opinion"),
-        "total": points(total),
-        "band_label": band_label(scoring.band(total, form.bands())) if total is not None else "",
+        "total": points(getattr(result, f"{which}_total")),
+        "band_label": band_label(getattr(result, f"{which}_band")),
         "at": getattr(form, f"{which}_at"),
     }
 
@@ -196,17 +192,9 @@ def form_sheet(form: AppraisalForm) -> dict:
     """Everything the three forms of one person show. `form` comes from sheet_queryset."""
     kpis = list(form.kpis.all())
     comps = list(form.competencies.all())
-    result = compute(form, kpis, comps)
+    result = form_result(form=form, kpis=kpis, competencies=comps)
     shown = result.complete
     rnd = form.round
-    w_comp = form.weight_competency
-    # (ก) of the summary table is the component's score out of 100; every method is linear
-    # in the component weight, so it is compute()'s points scaled back to 100.
-    comp_percent = (
-        result.competency * 100 / w_comp
-        if shown and w_comp and result.competency is not None
-        else None
-    )
     person = form.person
     return {
         "form_id": form.pk,
@@ -248,17 +236,17 @@ def form_sheet(form: AppraisalForm) -> dict:
             "score_kpi": number(result.score_kpi) if shown else "",
             "percent": points(result.percent) if shown else "",
             "achievement": points(result.achievement) if shown else "",
-            "competency_percent": points(comp_percent),
+            "competency_percent": points(result.competency_percent) if shown else "",
             "competency": points(result.competency) if shown else "",
-            "other_percent": points(form.other_percent) if shown and form.weight_other else "",
+            "other_percent": points(result.other_percent) if shown and form.weight_other else "",
             "other": points(result.other) if shown and form.weight_other else "",
             "total": points(result.total) if shown else "",
             "band": result.band if shown else "",
             "band_label": band_label(result.band) if shown else "",
         },
-        "kpi_groups": _kpi_groups(kpis),
-        "kpi_weight_total": number(sum((r.weight for r in kpis), Decimal(0))),
-        "competency": _competency(form, comps),
+        "kpi_groups": _kpi_groups(kpis, result),
+        "kpi_weight_total": number(result.kpi_weight_total),
+        "competency": _competency(form, comps, result),
         "idp": [{"topic": r.topic, "method": r.method, "period": r.period} for r in form.idp.all()],
         "self_assessment": form.self_assessment,
         "evaluator_comment": form.evaluator_comment,
@@ -278,10 +266,11 @@ def form_sheet(form: AppraisalForm) -> dict:
             "witness_on": form.witness_on,
         },
         "reviews": [
-            _review(form, "higher", "ผู้บังคับบัญชาเหนือขึ้นไป", form.higher),
+            _review(form, result, "higher", "ผู้บังคับบัญชาเหนือขึ้นไป", form.higher),
             # The level above signs only in rounds that ask for it (AppraisalForm.needs_second_review).
             _review(
                 form,
+                result,
                 "higher2",
                 "ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่ง (ถ้ามี)",
                 form.higher2 if form.needs_second_review else None,
@@ -290,9 +279,7 @@ def form_sheet(form: AppraisalForm) -> dict:
         "final": {
             "total": points(form.final_total),
             "band_label": band_label(form.final_band),
-            "revised": form.final_total is not None
-            and form.total is not None
-            and form.final_total != form.total,
+            "revised": result.revised,
         },
         "released_at": form.released_at,
         "state_label": str(State(form.state).label),
@@ -340,7 +327,7 @@ def unit_report(rnd: AppraisalRound, unit: OrgUnit) -> dict:
     band; the ดีเด่น/ดีมาก list; who is not scored or not released yet. Three queries."""
     forms = list(
         AppraisalForm.objects.filter(round=rnd)
-        .filter(_subtree_q([unit], prefix="unit__"))
+        .filter(subtree_q([unit], prefix="unit__"))
         .select_related("person", "unit", "evaluator")
         .order_by("unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk")
     )
@@ -379,7 +366,7 @@ def unit_report(rnd: AppraisalRound, unit: OrgUnit) -> dict:
         {
             "label": band_label(code),
             "count": dist["overall"].get(code, 0),
-            "percent": points(Decimal(dist["overall"].get(code, 0) * 100) / scored_count)
+            "percent": points(scoring.share_percent(dist["overall"].get(code, 0), scored_count))
             if scored_count
             else "",
         }
@@ -419,7 +406,7 @@ def announcement(rnd: AppraisalRound, unit: OrgUnit) -> dict:
     """Names rated ดีเด่น and ดีมาก among the released forms of the unit's subtree."""
     forms = (
         AppraisalForm.objects.filter(round=rnd, state=State.RELEASED, final_band__in=TOP_BANDS)
-        .filter(_subtree_q([unit], prefix="unit__"))
+        .filter(subtree_q([unit], prefix="unit__"))
         .select_related("person", "unit")
         .order_by("unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk")
     )

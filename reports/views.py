@@ -14,10 +14,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from appraisal.services import can
 from appraisal.views_common import get_form, get_round
 from common.errors import DomainError
-from common.views import get_scoped_or_404, require_perm
+from common.permissions import can, require
+from common.views import get_scoped_or_404
 from kpi import selectors as kpi_selectors
 from orgchart.selectors import roles_of, units_visible_to
 from reports import book, cache, documents, selectors, services, sheets
@@ -149,7 +149,7 @@ def announcement(request, pk: int, unit_pk: int):
 @require_GET
 def unit_kpis(request, pk: int):
     unit = get_scoped_or_404(units_visible_to(request.user), pk=pk)
-    require_perm(request.user, "kpi.view_unit_kpis", unit)
+    require(request.user, "kpi.view_unit_kpis", unit)
     year = kpi_selectors.parse_fiscal_year(request.GET.get("year"))
     return _download(documents.unit_kpis_pdf(unit, year), f"ตัวชี้วัด-{unit.code}-{year}.pdf")
 
@@ -163,7 +163,7 @@ def kpi_sheet(request, pk: int):
         ),
         pk=pk,
     )
-    require_perm(request.user, "kpi.view_kpi", kpi)
+    require(request.user, "kpi.view_kpi", kpi)
     return _download(documents.kpi_sheet_pdf(kpi), f"ตัวชี้วัด-{kpi.code or kpi.pk}.pdf")
 
 
@@ -172,8 +172,7 @@ def kpi_sheet(request, pk: int):
 
 def _job(request, pk: int):
     job = get_scoped_or_404(selectors.jobs_visible_to(request.user), pk=pk)
-    if not can(request.user, "appraisal.view_round", job.round):
-        raise PermissionDenied("appraisal.view_round")
+    require(request.user, "appraisal.view_round", job.round)
     if job.status == JobStatus.RUNNING and services.fail_stale_jobs(
         ReportJob.objects.filter(pk=job.pk)
     ):

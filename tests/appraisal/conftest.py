@@ -6,14 +6,23 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal import services
 from appraisal.models import AppraisalForm
+from appraisal.services.agreements import (
+    ItemInput,
+    agreement_approve,
+    agreement_save,
+    agreement_submit,
+)
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save, scoring_finish
+from appraisal.services.monitoring import ProgressInput, checkin_record, coaching_add, journal_add
+from appraisal.services.round_phases import round_advance, round_open
+from appraisal.services.rounds import round_create
 
 YEAR = 2570
 
 
 def open_round(org, *, number=1, second_review=False, method="bar_scale"):
-    rnd = services.round_create(
+    rnd = round_create(
         actor=org.hr,
         department=org.dept,
         fiscal_year=YEAR,
@@ -21,7 +30,7 @@ def open_round(org, *, number=1, second_review=False, method="bar_scale"):
         second_review=second_review,
         competency_method=method,
     )
-    services.round_open(actor=org.hr, rnd=rnd)
+    round_open(actor=org.hr, rnd=rnd)
     rnd.refresh_from_db()
     return rnd
 
@@ -32,7 +41,7 @@ def form_of(rnd, person) -> AppraisalForm:
 
 def three_items(weights=("30", "30", "40")):
     return [
-        services.ItemInput(
+        ItemInput(
             name=f"ตัวชี้วัดที่ {i + 1}",
             weight=Decimal(w),
             criteria=[f"ระดับ {n}" for n in range(1, 6)],
@@ -43,13 +52,11 @@ def three_items(weights=("30", "30", "40")):
 
 def agree(form, appraisee_user, evaluator_user):
     """Fill, submit and approve the agreement with the DOMAIN example's three KPIs."""
-    form = services.agreement_save(
+    form = agreement_save(
         actor=appraisee_user, form=form, expected_version=form.version, items=three_items()
     )
-    form = services.agreement_submit(actor=appraisee_user, form=form, expected_version=form.version)
-    return services.agreement_approve(
-        actor=evaluator_user, form=form, expected_version=form.version
-    )
+    form = agreement_submit(actor=appraisee_user, form=form, expected_version=form.version)
+    return agreement_approve(actor=evaluator_user, form=form, expected_version=form.version)
 
 
 def score_example(form, evaluator_user, levels=(4, 3, 5), comp_actual=None):
@@ -60,13 +67,13 @@ def score_example(form, evaluator_user, levels=(4, 3, 5), comp_actual=None):
         # 5 core competencies, expected 1 for K1: give 12 of 15 by three short by one level...
         comp_actual = {}
     kpis = [
-        services.ScoreInput(id=r.pk, actual="", level=lv, reason="ตามหลักฐาน")
+        ScoreInput(id=r.pk, actual="", level=lv, reason="ตามหลักฐาน")
         for r, lv in zip(rows, levels, strict=True)
     ]
     comp_inputs = [
-        services.CompetencyInput(id=c.pk, actual=comp_actual.get(c.pk, c.expected)) for c in comps
+        CompetencyInput(id=c.pk, actual=comp_actual.get(c.pk, c.expected)) for c in comps
     ]
-    return services.score_save(
+    return score_save(
         actor=evaluator_user,
         form=form,
         expected_version=form.version,
@@ -94,22 +101,22 @@ def appraisal_world(org):
     o.round = open_round(org)
     o.f1 = agree(form_of(o.round, org.s1), org.s1.user, org.grp1_head.user)
     f2 = form_of(o.round, org.s2)
-    f2 = services.agreement_save(
+    f2 = agreement_save(
         actor=org.s2.user, form=f2, expected_version=f2.version, items=three_items()
     )
-    o.f2 = services.agreement_submit(actor=org.s2.user, form=f2, expected_version=f2.version)
+    o.f2 = agreement_submit(actor=org.s2.user, form=f2, expected_version=f2.version)
     f3 = agree(form_of(o.round, org.s3), org.s3.user, org.div1_head.user)
     today = dt.date.today()
     item = o.f1.kpis.first()
-    services.checkin_record(
+    checkin_record(
         actor=org.s1.user,
         form=o.f1,
         on=today,
         comment="ครึ่งรอบ",
-        progress=[services.ProgressInput(item.pk, "ร้อยละ 50", 3)],
+        progress=[ProgressInput(item.pk, "ร้อยละ 50", 3)],
     )
-    services.coaching_add(actor=org.grp1_head.user, form=o.f1, on=today, note="ติดตามงาน")
-    o.entry = services.journal_add(
+    coaching_add(actor=org.grp1_head.user, form=o.f1, on=today, note="ติดตามงาน")
+    o.entry = journal_add(
         actor=org.s1.user,
         form=o.f1,
         kind="work",
@@ -119,20 +126,18 @@ def appraisal_world(org):
             "รายงาน.pdf", b"%PDF-1.4 test evidence", content_type="application/pdf"
         ),
     )
-    services.round_advance(actor=org.hr, rnd=o.round)
-    services.round_advance(actor=org.hr, rnd=o.round)
+    round_advance(actor=org.hr, rnd=o.round)
+    round_advance(actor=org.hr, rnd=o.round)
     f3.refresh_from_db()
-    services.score_save(
+    score_save(
         actor=org.div1_head.user,
         form=f3,
         expected_version=f3.version,
-        kpis=[services.ScoreInput(id=r.pk, level=4) for r in f3.kpis.all()],
-        competencies=[
-            services.CompetencyInput(id=c.pk, actual=c.expected) for c in f3.competencies.all()
-        ],
+        kpis=[ScoreInput(id=r.pk, level=4) for r in f3.kpis.all()],
+        competencies=[CompetencyInput(id=c.pk, actual=c.expected) for c in f3.competencies.all()],
     )
     f3.refresh_from_db()
-    o.f3 = services.scoring_finish(actor=org.div1_head.user, form=f3, expected_version=f3.version)
+    o.f3 = scoring_finish(actor=org.div1_head.user, form=f3, expected_version=f3.version)
     o.f4 = form_of(o.round, org.s4)
     for name in ("f1", "f2", "f3", "f4", "round"):
         getattr(o, name).refresh_from_db()

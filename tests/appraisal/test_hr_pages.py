@@ -15,7 +15,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal import services, services_round
 from appraisal.models import (
     PROGRESS_STATES,
     AppraisalForm,
@@ -26,6 +25,11 @@ from appraisal.models import (
     RoundSetting,
     State,
 )
+from appraisal.selectors import form_events
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save, scoring_finish
+from appraisal.services.review import form_acknowledge, form_review_higher
+from appraisal.services.round_phases import round_advance
+from appraisal.services.rounds import round_committee_add, round_create
 from common.models import AuditEvent
 from orgchart import services as org_services
 from tests.appraisal.conftest import YEAR, form_of, open_round
@@ -41,7 +45,7 @@ def console_url(rnd):
 
 
 def new_round(org, number=2):
-    return services.round_create(actor=org.hr, department=org.dept, fiscal_year=YEAR, number=number)
+    return round_create(actor=org.hr, department=org.dept, fiscal_year=YEAR, number=number)
 
 
 def settings_post(rnd, **overrides):
@@ -227,7 +231,7 @@ def test_line_of_work_competencies_are_added_and_removed_before_opening(client, 
         {"action": "competency_remove", "version": rnd.version, "competency": comp.pk},
     )
     assert not rnd.competencies.filter(kind=CompetencyKind.LINE).exists()
-    assert AuditEvent.objects.filter(action="round.competency_remove").exists()
+    assert AuditEvent.objects.filter(kind="round.competency_remove").exists()
 
 
 def test_competencies_are_fixed_once_the_round_is_open(client, org):
@@ -411,8 +415,8 @@ def test_reminders_go_to_the_people_with_overdue_agreements(client, world):
 
 def test_release_then_close_then_reopen_needs_a_reason(client, world):
     o = world
-    f3 = services.acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
-    services.higher_review(actor=o.director.user, form=f3, expected_version=f3.version, agrees=True)
+    f3 = form_acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
+    form_review_higher(actor=o.director.user, form=f3, expected_version=f3.version, agrees=True)
     client.force_login(o.hr)
     phase = reverse("appraisal:round_phase", args=[o.round.pk])
     release = reverse("appraisal:round_release", args=[o.round.pk])
@@ -442,7 +446,7 @@ def test_release_then_close_then_reopen_needs_a_reason(client, world):
     client.post(phase, {"action": "reopen", "reason": "แก้ไขคะแนนตามมติคณะกรรมการ"})
     o.round.refresh_from_db()
     assert o.round.phase == Phase.RELEASED
-    assert AuditEvent.objects.get(action="round.reopen").summary == "แก้ไขคะแนนตามมติคณะกรรมการ"
+    assert AuditEvent.objects.get(kind="round.reopen").summary == "แก้ไขคะแนนตามมติคณะกรรมการ"
 
 
 def test_hr_of_a_subtree_cannot_change_the_phase(client, world):
@@ -475,9 +479,9 @@ def test_round_forms_filter_by_unit_state_and_person(client, world):
 
 
 def test_round_forms_are_paginated_by_fifty(client, org, monkeypatch):
-    from appraisal import views_hr
+    from appraisal import views_results
 
-    monkeypatch.setattr(views_hr, "PER_PAGE", 4)
+    monkeypatch.setattr(views_results, "PER_PAGE", 4)
     rnd = open_round(org)
     client.force_login(org.hr)
     url = reverse("appraisal:round_forms", args=[rnd.pk])
@@ -489,17 +493,15 @@ def test_round_forms_are_paginated_by_fifty(client, org, monkeypatch):
 def test_distribution_shows_percentages_per_band_unit_and_group(client, world):
     o = world
     f1 = o.f1
-    services.score_save(
+    score_save(
         actor=o.grp1_head.user,
         form=f1,
         expected_version=f1.version,
-        kpis=[services.ScoreInput(id=r.pk, level=5, reason="ผลงานเกินเป้า") for r in f1.kpis.all()],
-        competencies=[
-            services.CompetencyInput(id=c.pk, actual=c.expected) for c in f1.competencies.all()
-        ],
+        kpis=[ScoreInput(id=r.pk, level=5, reason="ผลงานเกินเป้า") for r in f1.kpis.all()],
+        competencies=[CompetencyInput(id=c.pk, actual=c.expected) for c in f1.competencies.all()],
     )
     f1.refresh_from_db()
-    services.scoring_finish(actor=o.grp1_head.user, form=f1, expected_version=f1.version)
+    scoring_finish(actor=o.grp1_head.user, form=f1, expected_version=f1.version)
     client.force_login(o.hr)
     response = client.get(reverse("appraisal:distribution", args=[o.round.pk]))
     body = response.content.decode()
@@ -543,8 +545,9 @@ def test_hr_changes_a_forms_evaluator_by_staff_code_with_a_reason(client, world)
     assert response.status_code == 302
     o.f4.refresh_from_db()
     assert (o.f4.evaluator, o.f4.higher) == (o.div2_head, o.director)
-    event = FormEvent.objects.get(form=o.f4, action="set_evaluator")
-    assert event.comment == "ผู้รักษาราชการแทนพ้นหน้าที่"
+    (event,) = form_events(form=o.f4, kinds=[FormEvent.SET_EVALUATOR])
+    assert event.reason == "ผู้รักษาราชการแทนพ้นหน้าที่"
+    assert event.changes["higher"][1] == o.director.pk
 
 
 @pytest.mark.parametrize(
@@ -587,8 +590,8 @@ def test_send_reminders_command_mails_rounds_in_agreement(org):
     assert len(mail.outbox) == 9  # nobody has started
     assert "9" in out.getvalue() and org.dept.code in out.getvalue()
     mail.outbox.clear()
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)  # evaluation: no more agreement reminders
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)  # evaluation: no more agreement reminders
     out = StringIO()
     call_command("send_reminders", "--round", f"{YEAR}-1", "--department", "DEPT", stdout=out)
     assert mail.outbox == []
@@ -612,9 +615,7 @@ def test_distribution_costs_the_same_queries_for_few_and_many_units_and_names(cl
         for j in range(3):
             make_person(unit, f"9{i:02d}{j}", f"คนที่{i}{j}")
     rnd = open_round(org)
-    services_round.round_committee_add(
-        actor=org.hr, rnd=rnd, expected_version=None, staff_code=org.s2.staff_code
-    )
+    round_committee_add(actor=org.hr, rnd=rnd, expected_version=None, staff_code=org.s2.staff_code)
     url = reverse("appraisal:distribution", args=[rnd.pk])
 
     def mark(qs):

@@ -9,9 +9,29 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from appraisal import services
-from appraisal.models import AgreementVersion, FormEvent, Phase, State
+from appraisal.models import AgreementVersion, Phase, State
+from appraisal.selectors import form_timeline
+from appraisal.services.agreements import (
+    agreement_approve,
+    agreement_approve_many,
+    agreement_return,
+    agreement_revise,
+    agreement_save,
+    agreement_submit,
+)
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save, scoring_finish
+from appraisal.services.monitoring import ProgressInput, checkin_record, coaching_add
+from appraisal.services.review import (
+    form_acknowledge,
+    form_refusal_record,
+    form_release,
+    form_review_higher,
+    form_review_higher2,
+)
+from appraisal.services.round_phases import round_advance, round_close, round_open, round_reopen
+from appraisal.services.rounds import round_create
 from common.errors import ConflictError, DomainError
+from common.permissions import can
 from tests.appraisal.conftest import form_of, open_round, three_items
 
 
@@ -49,9 +69,9 @@ def fresh(form):
 
 def test_round_from_opening_to_closing(org):
     u = people(org)
-    rnd = services.round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=1)
-    refused_to_all_but(org, {"hr", "admin"}, lambda a: services.round_open(actor=a, rnd=rnd))
-    assert services.round_open(actor=org.hr, rnd=rnd) == 9  # everyone in กรมทดสอบ
+    rnd = round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=1)
+    refused_to_all_but(org, {"hr", "admin"}, lambda a: round_open(actor=a, rnd=rnd))
+    assert round_open(actor=org.hr, rnd=rnd) == 9  # everyone in กรมทดสอบ
     rnd.refresh_from_db()
     assert rnd.phase == Phase.AGREEMENT
     f1, f2 = form_of(rnd, org.s1), form_of(rnd, org.s2)
@@ -64,111 +84,103 @@ def test_round_from_opening_to_closing(org):
     refused_to_all_but(
         org,
         {"s1"},
-        lambda a: services.agreement_save(
+        lambda a: agreement_save(
             actor=a, form=f1, expected_version=f1.version, items=three_items()
         ),
     )
-    f1 = services.agreement_save(
-        actor=u["s1"], form=f1, expected_version=f1.version, items=three_items()
-    )
+    f1 = agreement_save(actor=u["s1"], form=f1, expected_version=f1.version, items=three_items())
     assert f1.state == State.DRAFT
     refused_to_all_but(
         org,
         {"s1"},
-        lambda a: services.agreement_submit(actor=a, form=f1, expected_version=f1.version),
+        lambda a: agreement_submit(actor=a, form=f1, expected_version=f1.version),
     )
-    f1 = services.agreement_submit(actor=u["s1"], form=f1, expected_version=f1.version)
+    f1 = agreement_submit(actor=u["s1"], form=f1, expected_version=f1.version)
     assert f1.state == State.SUBMITTED and f1.appraisee_signed_name == org.s1.full_name
 
     # The evaluator returns it with a comment, the appraisee fixes it, the evaluator approves.
     refused_to_all_but(
         org,
         {"evaluator"},
-        lambda a: services.agreement_return(
-            actor=a, form=f1, expected_version=f1.version, comment="x"
-        ),
+        lambda a: agreement_return(actor=a, form=f1, expected_version=f1.version, comment="x"),
     )
-    f1 = services.agreement_return(
+    f1 = agreement_return(
         actor=u["evaluator"], form=f1, expected_version=f1.version, comment="เพิ่มเกณฑ์ระดับ 5"
     )
     assert f1.state == State.RETURNED
-    f1 = services.agreement_save(
+    f1 = agreement_save(
         actor=u["s1"], form=f1, expected_version=f1.version, items=three_items(("30", "30", "40"))
     )
-    f1 = services.agreement_submit(actor=u["s1"], form=f1, expected_version=f1.version)
+    f1 = agreement_submit(actor=u["s1"], form=f1, expected_version=f1.version)
     refused_to_all_but(
         org,
         {"evaluator"},
-        lambda a: services.agreement_approve(actor=a, form=f1, expected_version=f1.version),
+        lambda a: agreement_approve(actor=a, form=f1, expected_version=f1.version),
     )
-    f1 = services.agreement_approve(actor=u["evaluator"], form=f1, expected_version=f1.version)
+    f1 = agreement_approve(actor=u["evaluator"], form=f1, expected_version=f1.version)
     assert f1.state == State.AGREED and f1.evaluator_signed_name == org.grp1_head.full_name
     assert AgreementVersion.objects.get(form=f1).number == 1
 
     # s2 through bulk approval.
-    f2 = services.agreement_save(
-        actor=u["s2"], form=f2, expected_version=f2.version, items=three_items()
-    )
-    f2 = services.agreement_submit(actor=u["s2"], form=f2, expected_version=f2.version)
-    done, problems = services.agreement_approve_many(actor=u["higher"], forms=[f2])
+    f2 = agreement_save(actor=u["s2"], form=f2, expected_version=f2.version, items=three_items())
+    f2 = agreement_submit(actor=u["s2"], form=f2, expected_version=f2.version)
+    done, problems = agreement_approve_many(actor=u["higher"], forms=[f2])
     assert (done, len(problems)) == (0, 1)
-    assert services.agreement_approve_many(actor=u["evaluator"], forms=[f2]) == (1, [])
+    assert agreement_approve_many(actor=u["evaluator"], forms=[f2]) == (1, [])
 
     # Monitoring: a check-in, a journal entry and a coaching note.
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     rnd.refresh_from_db()
     item = f1.kpis.first()
     today = dt.date.today()
     refused_to_all_but(
         org,
         {"s1", "evaluator", "higher", "higher2"},
-        lambda a: services.checkin_record(
+        lambda a: checkin_record(
             actor=a,
             form=f1,
             on=today,
             comment="",
-            progress=[services.ProgressInput(item.pk, "50%", 3)],
+            progress=[ProgressInput(item.pk, "50%", 3)],
         ),
     )
-    services.checkin_record(
+    checkin_record(
         actor=u["s1"],
         form=f1,
         on=today,
         comment="ครึ่งทาง",
-        progress=[services.ProgressInput(item.pk, "50%", 3)],
+        progress=[ProgressInput(item.pk, "50%", 3)],
     )
     refused_to_all_but(
         org,
         {"evaluator", "higher", "higher2"},
-        lambda a: services.coaching_add(actor=a, form=f1, on=today, note="แนะนำ"),
+        lambda a: coaching_add(actor=a, form=f1, on=today, note="แนะนำ"),
     )
-    services.coaching_add(actor=u["evaluator"], form=f1, on=today, note="แนะนำการเก็บข้อมูล")
+    coaching_add(actor=u["evaluator"], form=f1, on=today, note="แนะนำการเก็บข้อมูล")
 
     # Scoring is refused before the evaluation phase, then allowed to the evaluator only.
     with pytest.raises(PermissionDenied):
-        services.score_save(
-            actor=u["evaluator"], form=fresh(f1), expected_version=fresh(f1).version
-        )
-    services.round_advance(actor=org.hr, rnd=rnd)
+        score_save(actor=u["evaluator"], form=fresh(f1), expected_version=fresh(f1).version)
+    round_advance(actor=org.hr, rnd=rnd)
     f1 = fresh(f1)
     refused_to_all_but(
         org,
         {"evaluator"},
-        lambda a: services.score_save(actor=a, form=f1, expected_version=f1.version),
+        lambda a: score_save(actor=a, form=f1, expected_version=f1.version),
     )
     rows = list(f1.kpis.all())
     comps = list(f1.competencies.all())
-    result = services.score_save(
+    result = score_save(
         actor=u["evaluator"],
         form=f1,
         expected_version=f1.version,
         kpis=[
-            services.ScoreInput(id=r.pk, level=lv, reason="ตามหลักฐาน")
+            ScoreInput(id=r.pk, level=lv, reason="ตามหลักฐาน")
             for r, lv in zip(rows, (4, 3, 5), strict=True)
         ],
         # K1 expects level 1: three competencies at 0 give 2+2+2+3+3 = 12 of 15 bar points.
         competencies=[
-            services.CompetencyInput(id=c.pk, actual=0 if i < 3 else 1) for i, c in enumerate(comps)
+            CompetencyInput(id=c.pk, actual=0 if i < 3 else 1) for i, c in enumerate(comps)
         ],
         comment="ผลงานดี",
     )
@@ -181,28 +193,26 @@ def test_round_from_opening_to_closing(org):
     refused_to_all_but(
         org,
         {"evaluator"},
-        lambda a: services.scoring_finish(actor=a, form=f1, expected_version=f1.version),
+        lambda a: scoring_finish(actor=a, form=f1, expected_version=f1.version),
     )
-    f1 = services.scoring_finish(actor=u["evaluator"], form=f1, expected_version=f1.version)
+    f1 = scoring_finish(actor=u["evaluator"], form=f1, expected_version=f1.version)
     assert f1.state == State.SCORED and f1.total == Decimal("81.4")
 
     # The appraisee acknowledges; nobody else may sign for them.
     refused_to_all_but(
-        org, {"s1"}, lambda a: services.acknowledge(actor=a, form=f1, expected_version=f1.version)
+        org, {"s1"}, lambda a: form_acknowledge(actor=a, form=f1, expected_version=f1.version)
     )
-    f1 = services.acknowledge(actor=u["s1"], form=f1, expected_version=f1.version)
+    f1 = form_acknowledge(actor=u["s1"], form=f1, expected_version=f1.version)
     assert f1.state == State.ACKNOWLEDGED
 
     # The higher supervisor disagrees with a revised score; both opinions are kept.
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     refused_to_all_but(
         org,
         {"higher"},
-        lambda a: services.higher_review(
-            actor=a, form=f1, expected_version=f1.version, agrees=True
-        ),
+        lambda a: form_review_higher(actor=a, form=f1, expected_version=f1.version, agrees=True),
     )
-    f1 = services.higher_review(
+    f1 = form_review_higher(
         actor=u["higher"],
         form=f1,
         expected_version=f1.version,
@@ -215,34 +225,34 @@ def test_round_from_opening_to_closing(org):
     assert f1.final_band == "outstanding"
 
     # HR releases; only then the appraisee may see the score.
-    assert not services.can(u["s1"], "appraisal.view_score", f1)
-    refused_to_all_but(org, {"hr", "admin"}, lambda a: services.form_release(actor=a, form=f1))
-    f1 = services.form_release(actor=org.hr, form=f1)
+    assert not can(u["s1"], "appraisal.view_score", f1)
+    refused_to_all_but(org, {"hr", "admin"}, lambda a: form_release(actor=a, form=f1))
+    f1 = form_release(actor=org.hr, form=f1)
     assert f1.state == State.RELEASED
     del u["s1"]._pms_roles
-    assert services.can(u["s1"], "appraisal.view_score", f1)
+    assert can(u["s1"], "appraisal.view_score", f1)
 
     # The round moves to released and closes; after that nothing changes without reopening.
-    services.round_advance(actor=org.hr, rnd=rnd)
-    refused_to_all_but(org, {"hr", "admin"}, lambda a: services.round_close(actor=a, rnd=rnd))
-    services.round_close(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    refused_to_all_but(org, {"hr", "admin"}, lambda a: round_close(actor=a, rnd=rnd))
+    round_close(actor=org.hr, rnd=rnd)
     rnd.refresh_from_db()
     assert rnd.phase == Phase.CLOSED
     f2 = fresh(f2)
     with pytest.raises(DomainError) as exc:
-        services.agreement_revise(actor=u["s2"], form=f2, expected_version=f2.version, reason="แก้")
+        agreement_revise(actor=u["s2"], form=f2, expected_version=f2.version, reason="แก้")
     assert exc.value.code == "closed"
     with pytest.raises(DomainError):
-        services.round_reopen(actor=org.hr, rnd=rnd, reason="")
+        round_reopen(actor=org.hr, rnd=rnd, reason="")
     refused_to_all_but(
-        org, {"hr", "admin"}, lambda a: services.round_reopen(actor=a, rnd=rnd, reason="แก้ไขคะแนน")
+        org, {"hr", "admin"}, lambda a: round_reopen(actor=a, rnd=rnd, reason="แก้ไขคะแนน")
     )
-    services.round_reopen(actor=org.hr, rnd=rnd, reason="คณะกรรมการให้ทบทวน")
+    round_reopen(actor=org.hr, rnd=rnd, reason="คณะกรรมการให้ทบทวน")
     rnd.refresh_from_db()
     assert rnd.phase == Phase.RELEASED
     assert rnd.history.first().history_change_reason == "คณะกรรมการให้ทบทวน"
 
-    actions = list(FormEvent.objects.filter(form=f1).values_list("action", flat=True))
+    actions = [e.kind.removeprefix("form.") for e in form_timeline(form=f1, show_score=True)]
     assert actions == [
         "start",
         "submit",
@@ -264,21 +274,19 @@ def test_second_level_review_and_refusal_with_witness(org):
     from tests.appraisal.conftest import agree
 
     f = agree(f, org.s1.user, org.grp1_head.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     f = fresh(f)
-    services.score_save(
+    score_save(
         actor=org.grp1_head.user,
         form=f,
         expected_version=f.version,
-        kpis=[services.ScoreInput(id=r.pk, level=3) for r in f.kpis.all()],
-        competencies=[services.CompetencyInput(id=c.pk, actual=1) for c in f.competencies.all()],
+        kpis=[ScoreInput(id=r.pk, level=3) for r in f.kpis.all()],
+        competencies=[CompetencyInput(id=c.pk, actual=1) for c in f.competencies.all()],
     )
-    f = services.scoring_finish(
-        actor=org.grp1_head.user, form=fresh(f), expected_version=fresh(f).version
-    )
+    f = scoring_finish(actor=org.grp1_head.user, form=fresh(f), expected_version=fresh(f).version)
     with pytest.raises(DomainError) as exc:
-        services.refusal_record(
+        form_refusal_record(
             actor=org.grp1_head.user,
             form=f,
             expected_version=f.version,
@@ -288,7 +296,7 @@ def test_second_level_review_and_refusal_with_witness(org):
             witness_on=dt.date.today(),
         )
     assert exc.value.field == "witness_name"
-    f = services.refusal_record(
+    f = form_refusal_record(
         actor=org.grp1_head.user,
         form=f,
         expected_version=f.version,
@@ -298,15 +306,15 @@ def test_second_level_review_and_refusal_with_witness(org):
         witness_on=dt.date.today(),
     )
     assert f.state == State.ACKNOWLEDGED and f.refused
-    f = services.higher_review(
+    f = form_review_higher(
         actor=org.div1_head.user, form=f, expected_version=f.version, agrees=True
     )
     assert f.state == State.HIGHER_REVIEWED
     with pytest.raises(PermissionDenied):
-        services.higher2_review(
+        form_review_higher2(
             actor=org.div1_head.user, form=f, expected_version=f.version, agrees=True
         )
-    f = services.higher2_review(
+    f = form_review_higher2(
         actor=org.director.user,
         form=f,
         expected_version=f.version,
@@ -326,9 +334,9 @@ def test_second_level_review_and_refusal_with_witness(org):
 def test_a_second_save_of_the_same_form_is_a_conflict(rnd, org):
     f = form_of(rnd, org.s1)
     stale = f.version
-    services.agreement_save(actor=org.s1.user, form=f, expected_version=stale, items=three_items())
+    agreement_save(actor=org.s1.user, form=f, expected_version=stale, items=three_items())
     with pytest.raises(ConflictError) as exc:
-        services.agreement_save(
+        agreement_save(
             actor=org.s1.user, form=f, expected_version=stale, items=three_items(("50", "50"))
         )
     assert "บันทึก" in exc.value.message
@@ -337,11 +345,11 @@ def test_a_second_save_of_the_same_form_is_a_conflict(rnd, org):
 
 def test_submit_needs_weights_totalling_100_and_full_criteria(rnd, org):
     f = form_of(rnd, org.s1)
-    f = services.agreement_save(
+    f = agreement_save(
         actor=org.s1.user, form=f, expected_version=f.version, items=three_items(("30", "30", "30"))
     )
     with pytest.raises(DomainError) as exc:
-        services.agreement_submit(actor=org.s1.user, form=f, expected_version=f.version)
+        agreement_submit(actor=org.s1.user, form=f, expected_version=f.version)
     assert "100" in exc.value.message and exc.value.field == "items"
     assert fresh(f).state == State.DRAFT
 
@@ -350,15 +358,13 @@ def test_a_change_after_approval_needs_approval_again_and_keeps_the_old_version(
     from tests.appraisal.conftest import agree
 
     f = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
-    f = services.agreement_revise(
-        actor=org.s1.user, form=f, expected_version=f.version, reason="งานใหม่"
-    )
+    f = agreement_revise(actor=org.s1.user, form=f, expected_version=f.version, reason="งานใหม่")
     assert f.state == State.DRAFT
-    f = services.agreement_save(
+    f = agreement_save(
         actor=org.s1.user, form=f, expected_version=f.version, items=three_items(("20", "40", "40"))
     )
-    f = services.agreement_submit(actor=org.s1.user, form=f, expected_version=f.version)
-    f = services.agreement_approve(actor=org.grp1_head.user, form=f, expected_version=f.version)
+    f = agreement_submit(actor=org.s1.user, form=f, expected_version=f.version)
+    f = agreement_approve(actor=org.grp1_head.user, form=f, expected_version=f.version)
     versions = list(AgreementVersion.objects.filter(form=f).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
     assert [i["weight"] for i in versions[0].items] == ["30.00", "30.00", "40.00"]
@@ -370,29 +376,29 @@ def test_level_other_than_suggested_needs_a_reason_and_history_keeps_it(rnd, org
 
     f = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
     item = f.kpis.first()
-    services.checkin_record(
+    checkin_record(
         actor=org.s1.user,
         form=f,
         on=dt.date.today(),
         comment="",
-        progress=[services.ProgressInput(item.pk, "ส่งรายงาน 4 ฉบับ", 4)],
+        progress=[ProgressInput(item.pk, "ส่งรายงาน 4 ฉบับ", 4)],
     )
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     f = fresh(f)
     with pytest.raises(DomainError) as exc:
-        services.score_save(
+        score_save(
             actor=org.grp1_head.user,
             form=f,
             expected_version=f.version,
-            kpis=[services.ScoreInput(id=item.pk, level=2)],
+            kpis=[ScoreInput(id=item.pk, level=2)],
         )
     assert exc.value.field == f"kpi-{item.pk}-reason"
-    services.score_save(
+    score_save(
         actor=org.grp1_head.user,
         form=f,
         expected_version=f.version,
-        kpis=[services.ScoreInput(id=item.pk, level=2, reason="รายงานล่าช้า")],
+        kpis=[ScoreInput(id=item.pk, level=2, reason="รายงานล่าช้า")],
     )
     h = item.history.first()
     assert (h.level, h.history_change_reason, h.history_user) == (

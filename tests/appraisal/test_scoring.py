@@ -440,4 +440,4 @@ def test_scoring_module_imports_nothing_from_django():
             imported.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "collections", "decimal", "typing"}
+    assert imported <= {"__future__", "collections", "dataclasses", "decimal", "typing"}

@@ -8,18 +8,24 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from appraisal import services
 from appraisal.models import AppraisalForm, FormCompetency, JournalEntry, State
+from appraisal.selectors import form_result
+from appraisal.services import monitoring
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save, scoring_finish
+from appraisal.services.monitoring import ProgressInput, checkin_record, journal_add
+from appraisal.services.review import form_acknowledge, form_set_evaluator
+from appraisal.services.round_phases import round_advance, round_open
+from appraisal.services.rounds import round_create, round_update
 from common.errors import DomainError
 from orgchart import services as org_services
 from tests.appraisal.conftest import agree, form_of, open_round
 
 
 def test_opening_freezes_chain_weights_and_expected_levels(org):
-    rnd = services.round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=1)
+    rnd = round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=1)
     org.s2.on_probation = True
     org.s2.save()
-    services.round_open(actor=org.hr, rnd=rnd)
+    round_open(actor=org.hr, rnd=rnd)
     head = form_of(rnd, org.div1_head)  # M1 อำนวยการต้น: core 3, managerial 1
     comps = list(head.competencies.values_list("kind", "expected"))
     assert comps.count(("core", 3)) == 5 and comps.count(("managerial", 1)) == 6
@@ -36,7 +42,7 @@ def test_opening_freezes_chain_weights_and_expected_levels(org):
 
 
 def test_settings_must_total_100_and_bands_must_be_in_order(org):
-    rnd = services.round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=2)
+    rnd = round_create(actor=org.hr, department=org.dept, fiscal_year=2570, number=2)
     row = {
         "weight_achievement": "60",
         "weight_competency": "30",
@@ -46,7 +52,7 @@ def test_settings_must_total_100_and_bands_must_be_in_order(org):
         "fair_from": "60",
     }
     with pytest.raises(DomainError) as exc:
-        services.round_update(
+        round_update(
             actor=org.hr,
             rnd=rnd,
             expected_version=rnd.version,
@@ -55,22 +61,20 @@ def test_settings_must_total_100_and_bands_must_be_in_order(org):
     assert "100" in exc.value.message
     row.update(weight_achievement="70", good_from="85")
     with pytest.raises(DomainError):
-        services.round_update(
+        round_update(
             actor=org.hr,
             rnd=rnd,
             expected_version=rnd.version,
             settings_rows={"civil_servant": row},
         )
     row.update(good_from="75")
-    rnd = services.round_update(
+    rnd = round_update(
         actor=org.hr, rnd=rnd, expected_version=rnd.version, settings_rows={"civil_servant": row}
     )
     assert rnd.settings.get(group="civil_servant").good_from == 75
     assert rnd.version == 2
     with pytest.raises(DomainError) as exc:
-        services.round_update(
-            actor=org.hr, rnd=rnd, expected_version=1, fields={"second_review": True}
-        )
+        round_update(actor=org.hr, rnd=rnd, expected_version=1, fields={"second_review": True})
     assert exc.value.code == "conflict"
 
 
@@ -78,9 +82,9 @@ def test_hr_of_a_subtree_cannot_create_or_open_the_department_round(org):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.round_create(actor=org.hr_div2, department=org.dept, fiscal_year=2570, number=1)
+        round_create(actor=org.hr_div2, department=org.dept, fiscal_year=2570, number=1)
     with pytest.raises(DomainError):
-        services.round_create(actor=org.hr, department=org.div1, fiscal_year=2570, number=1)
+        round_create(actor=org.hr, department=org.div1, fiscal_year=2570, number=1)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +107,7 @@ def test_each_competency_method_gives_its_points(org, method, actuals, expected)
     rows = list(f.kpis.all())
     for r, lv in zip(rows, (4, 3, 5), strict=True):
         r.level = lv
-    result = services.compute(f, rows, comps)
+    result = form_result(form=f, kpis=rows, competencies=comps)
     assert result.competency == expected
     assert result.achievement == Decimal("57.4")
 
@@ -112,7 +116,7 @@ def test_compute_counts_missing_levels_as_zero_and_is_not_complete(rnd, org):
     f = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
     rows = list(f.kpis.all())
     rows[0].level = 5
-    result = services.compute(f, rows, list(f.competencies.all()))
+    result = form_result(form=f, kpis=rows, competencies=list(f.competencies.all()))
     assert not result.complete
     assert result.achievement == Decimal("21")  # 5 × 30 / 500 × 70
 
@@ -130,7 +134,7 @@ def test_compute_counts_missing_levels_as_zero_and_is_not_complete(rnd, org):
 def test_evidence_is_checked_by_type_and_content(rnd, org, name, content, ok):
     f = form_of(rnd, org.s1)
     upload = SimpleUploadedFile(name, content)
-    call = lambda: services.journal_add(  # noqa: E731
+    call = lambda: journal_add(  # noqa: E731
         actor=org.s1.user, form=f, kind="work", on=dt.date.today(), description="งาน", upload=upload
     )
     if ok:
@@ -145,10 +149,10 @@ def test_evidence_is_checked_by_type_and_content(rnd, org, name, content, ok):
 
 def test_evidence_larger_than_the_limit_is_refused(rnd, org, settings):
     f = form_of(rnd, org.s1)
-    services.EVIDENCE_MAX_BYTES, old = 1024, services.EVIDENCE_MAX_BYTES
+    monitoring.EVIDENCE_MAX_BYTES, old = 1024, monitoring.EVIDENCE_MAX_BYTES
     try:
         with pytest.raises(DomainError) as exc:
-            services.journal_add(
+            journal_add(
                 actor=org.s1.user,
                 form=f,
                 kind="work",
@@ -158,7 +162,7 @@ def test_evidence_larger_than_the_limit_is_refused(rnd, org, settings):
             )
         assert "MB" in exc.value.message
     finally:
-        services.EVIDENCE_MAX_BYTES = old
+        monitoring.EVIDENCE_MAX_BYTES = old
 
 
 def test_a_failed_journal_write_leaves_no_file_behind(rnd, org, settings, monkeypatch):
@@ -167,9 +171,9 @@ def test_a_failed_journal_write_leaves_no_file_behind(rnd, org, settings, monkey
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_event", boom)
+    monkeypatch.setattr(monitoring, "record_event", boom)
     with pytest.raises(RuntimeError):
-        services.journal_add(
+        journal_add(
             actor=org.s1.user,
             form=f,
             kind="work",
@@ -185,10 +189,8 @@ def test_a_failed_journal_write_leaves_no_file_behind(rnd, org, settings, monkey
 def test_hr_changes_the_evaluator_of_one_form_with_a_reason(rnd, org):
     f = form_of(rnd, org.s1)
     with pytest.raises(DomainError):
-        services.form_set_evaluator(
-            actor=org.hr, form=f, evaluator=org.div1_head, higher=None, reason=""
-        )
-    f = services.form_set_evaluator(
+        form_set_evaluator(actor=org.hr, form=f, evaluator=org.div1_head, higher=None, reason="")
+    f = form_set_evaluator(
         actor=org.hr,
         form=f,
         evaluator=org.div1_head,
@@ -197,7 +199,7 @@ def test_hr_changes_the_evaluator_of_one_form_with_a_reason(rnd, org):
     )
     assert (f.evaluator, f.higher) == (org.div1_head, org.director)
     with pytest.raises(DomainError):
-        services.form_set_evaluator(actor=org.hr, form=f, evaluator=org.o1, higher=None, reason="x")
+        form_set_evaluator(actor=org.hr, form=f, evaluator=org.o1, higher=None, reason="x")
 
 
 def test_a_form_without_higher_supervisor_is_reviewed_on_acknowledgement(org):
@@ -205,25 +207,25 @@ def test_a_form_without_higher_supervisor_is_reviewed_on_acknowledgement(org):
     f = form_of(rnd, org.div1_head)  # evaluated by the director, who has nobody above
     assert f.evaluator == org.director and f.higher is None
     f = agree(f, org.div1_head.user, org.director.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     f.refresh_from_db()
-    services.score_save(
+    score_save(
         actor=org.director.user,
         form=f,
         expected_version=f.version,
-        kpis=[services.ScoreInput(id=r.pk, level=5) for r in f.kpis.all()],
-        competencies=[services.CompetencyInput(id=c.pk, actual=5) for c in f.competencies.all()],
+        kpis=[ScoreInput(id=r.pk, level=5) for r in f.kpis.all()],
+        competencies=[CompetencyInput(id=c.pk, actual=5) for c in f.competencies.all()],
     )
     f.refresh_from_db()
-    f = services.scoring_finish(actor=org.director.user, form=f, expected_version=f.version)
-    f = services.acknowledge(actor=org.div1_head.user, form=f, expected_version=f.version)
+    f = scoring_finish(actor=org.director.user, form=f, expected_version=f.version)
+    f = form_acknowledge(actor=org.div1_head.user, form=f, expected_version=f.version)
     assert f.state == State.REVIEWED and f.final_total == 100 and f.final_band == "outstanding"
 
 
 def test_open_twice_is_refused(rnd, org):
     with pytest.raises(DomainError):
-        services.round_open(actor=org.hr, rnd=rnd)
+        round_open(actor=org.hr, rnd=rnd)
     assert AppraisalForm.objects.filter(round=rnd).count() == 9
     assert FormCompetency.objects.filter(form__round=rnd).count() > 0
 
@@ -233,14 +235,14 @@ def test_a_checkin_with_the_same_kpi_twice_is_refused_in_thai(rnd, org):
     f = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
     item = f.kpis.first()
     with pytest.raises(DomainError) as exc:
-        services.checkin_record(
+        checkin_record(
             actor=org.s1.user,
             form=f,
             on=dt.date.today(),
             comment="",
             progress=[
-                services.ProgressInput(item.pk, "1", 1),
-                services.ProgressInput(item.pk, "2", 2),
+                ProgressInput(item.pk, "1", 1),
+                ProgressInput(item.pk, "2", 2),
             ],
         )
     assert exc.value.field == "progress"

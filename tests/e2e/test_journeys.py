@@ -18,8 +18,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from appraisal import services
 from appraisal.models import AppraisalForm, State
+from appraisal.services.agreements import agreement_save, agreement_submit
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save, scoring_finish
+from appraisal.services.round_phases import round_advance
 from orgchart.models import OrgUnit, Person
 from tests.appraisal.conftest import agree, form_of, open_round, three_items
 
@@ -129,10 +131,10 @@ def test_a_staff_fills_the_agreement_with_three_kpis_and_submits(org, login_as):
 def test_b_evaluator_returns_with_a_comment_staff_fixes_and_the_evaluator_approves(org, login_as):
     rnd = open_round(org)
     form = form_of(rnd, org.s1)
-    form = services.agreement_save(
+    form = agreement_save(
         actor=org.s1.user, form=form, expected_version=form.version, items=three_items()
     )
-    services.agreement_submit(actor=org.s1.user, form=form, expected_version=form.version)
+    agreement_submit(actor=org.s1.user, form=form, expected_version=form.version)
     comment = "ตัวชี้วัดที่ 3 ยังไม่มีค่าเป้าหมาย กรุณาระบุ"
 
     evaluator = login_as("grp1_head")
@@ -252,28 +254,26 @@ def test_d_evaluator_scores_the_worked_example_and_the_live_total_reads_81_40(or
 def scored_form(org):
     rnd = open_round(org)
     form = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     form = fresh(form)
     comps = list(form.competencies.all())
-    services.score_save(
+    score_save(
         actor=org.grp1_head.user,
         form=form,
         expected_version=form.version,
         kpis=[
-            services.ScoreInput(id=r.pk, level=int(lv), reason="ตามหลักฐาน")
+            ScoreInput(id=r.pk, level=int(lv), reason="ตามหลักฐาน")
             for r, lv in zip(form.kpis.order_by("order", "pk"), LEVELS, strict=True)
         ],
         competencies=[
-            services.CompetencyInput(id=c.pk, actual=int(a))
+            CompetencyInput(id=c.pk, actual=int(a))
             for c, a in zip(comps, COMPETENCIES, strict=True)
         ],
         comment="ผลงานดี",
     )
     form = fresh(form)
-    form = services.scoring_finish(
-        actor=org.grp1_head.user, form=form, expected_version=form.version
-    )
+    form = scoring_finish(actor=org.grp1_head.user, form=form, expected_version=form.version)
     rnd.refresh_from_db()
     return rnd, form
 

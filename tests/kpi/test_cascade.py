@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi.cascade import SplitCheck, check_split
+from kpi.cascade import SplitCheck, check_split, split_thresholds
 from kpi.criteria import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
 D = Decimal
@@ -98,3 +98,26 @@ def test_split_check_rejects_no_children_negative_targets_and_floats():
         check_split(100, [50.0, 50], HIGHER_IS_BETTER)
     with pytest.raises(ValueError, match="unknown direction"):
         check_split(100, [50, 50], "up")
+
+
+def test_split_thresholds_scale_the_parents_by_the_childs_share_of_the_target():
+    # Parent 60/70/80/90/100 with target 80; a child taking 20 (a quarter) gets a quarter.
+    parent = [Decimal(60), Decimal(70), Decimal(80), Decimal(90), Decimal(100)]
+    assert split_thresholds(parent, Decimal(20)) == (
+        Decimal("15.0000"),
+        Decimal("17.5000"),
+        Decimal(20),
+        Decimal("22.5000"),
+        Decimal("25.0000"),
+    )
+
+
+def test_split_thresholds_without_a_parent_target_set_only_level_3():
+    assert split_thresholds([None, None, None, None, None], Decimal(7)) == (
+        None,
+        None,
+        Decimal(7),
+        None,
+        None,
+    )
+    assert split_thresholds([1, 2, 0, 4, 5], 3)[2] == Decimal(3)

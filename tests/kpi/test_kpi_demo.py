@@ -1,7 +1,7 @@
 import datetime as dt
 
+from demo.kpis import seed_kpis
 from kpi import selectors
-from kpi.demo import seed_kpis
 from kpi.models import Kpi, KpiAssignment, KpiLevel
 from kpi.services import check_criteria
 from tests.kpi.conftest import YEAR
@@ -16,7 +16,9 @@ def test_demo_kpis_cascade_from_the_organisation_to_people_and_obey_the_rules(or
         if kpi.level != KpiLevel.ORGANISATION:
             assert kpi.parent_id or kpi.source == "jd" or kpi.measurement == "milestone"
     # Every KPI that has been cascaded has exactly one owner in its OS matrix.
-    for kpi in Kpi.objects.filter(children__isnull=False).distinct():
+    cascaded = Kpi.objects.filter(children__isnull=False).distinct()
+    assert cascaded.exists()
+    for kpi in cascaded:
         assert KpiAssignment.objects.filter(kpi=kpi, role="O").count() == 1
     # Every unit's KPI set totals 100.
     for unit in (org.dept, org.div1, org.div2):
@@ -34,7 +36,9 @@ def test_demo_kpis_cascade_from_the_organisation_to_people_and_obey_the_rules(or
         )
         assert len(names) == len(set(names)), unit
     # A direct cascade carries the parent's own target, not the organisation's.
-    for kpi in Kpi.objects.filter(cascade_method="direct").select_related("parent"):
+    direct = Kpi.objects.filter(cascade_method="direct").select_related("parent")
+    assert direct.exists()
+    for kpi in direct:
         assert kpi.threshold_3 == kpi.parent.threshold_3
 
 

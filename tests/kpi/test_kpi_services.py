@@ -74,7 +74,7 @@ def test_os_matrix_needs_exactly_one_owner_per_kpi_and_saves_all_or_nothing(kpis
     assert selectors.os_matrix(unit=kpis.div1, fiscal_year=YEAR).warnings == []
     kpis.pct.refresh_from_db()
     assert (kpis.pct.supervisor, kpis.pct.collector) == (kpis.div1_head, kpis.s1)
-    assert AuditEvent.objects.filter(action="kpi.os_matrix").count() == 1
+    assert AuditEvent.objects.filter(kind="kpi.os_matrix").count() == 1
 
 
 def test_a_work_group_matrix_is_against_its_people(kpis):

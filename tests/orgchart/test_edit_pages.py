@@ -30,7 +30,7 @@ def test_hr_renames_a_unit_and_names_an_acting_head(client, org):
     assert org.grp1.name == "กลุ่มงานยุทธศาสตร์และแผน"
     assert org.grp1.acting_head == org.s1
     assert selectors.evaluator_of(org.s2) == org.s1
-    assert AuditEvent.objects.filter(action="unit.update", object_id=str(org.grp1.pk)).exists()
+    assert AuditEvent.objects.filter(kind="unit.update", object_id=str(org.grp1.pk)).exists()
 
 
 def test_hr_moves_a_unit_within_its_scope(client, org):
@@ -98,7 +98,7 @@ def test_hr_overrides_and_resets_an_evaluator(client, org):
     assert client.post(url, {"evaluator_code": ""}).status_code == 302
     org.s1.refresh_from_db()
     assert selectors.evaluator_of(org.s1) == org.grp1_head
-    assert AuditEvent.objects.filter(action="person.set_evaluator").count() == 2
+    assert AuditEvent.objects.filter(kind="person.set_evaluator").count() == 2
 
 
 def test_a_person_cannot_evaluate_themselves(client, org):

@@ -131,7 +131,7 @@ def test_the_example_xlsx_imports_cleanly_into_an_empty_database():
     assert not Person.objects.filter(position__number="0313").exists()  # a vacant position
     user = get_user_model().objects.get(username="prasert.w")
     assert not user.has_usable_password() and user.person.staff_code == "360001"
-    assert AuditEvent.objects.filter(action="orgchart.import").count() == 1
+    assert AuditEvent.objects.filter(kind="orgchart.import").count() == 1
     assert_tree_equals_its_rebuild()
 
 

@@ -78,7 +78,7 @@ def test_the_user_option_applies_that_users_scope(org, tmp_path):
     out, _err = run(str(path), "--user", "hr")
     assert "บุคลากร สร้าง 1" in out
     assert Person.objects.filter(staff_code="9100").exists()
-    assert AuditEvent.objects.get(action="orgchart.import").actor == org.hr
+    assert AuditEvent.objects.get(kind="orgchart.import").actor == org.hr
 
 
 def test_the_user_option_refuses_users_without_the_import_permission(org, tmp_path):

@@ -76,7 +76,7 @@ def test_hr_uploads_previews_and_confirms(client, org, media):
     unit = OrgUnit.objects.get(code="DEPT-01-3")
     assert unit.parent == org.div1 and unit.head.staff_code == "9001"
     assert Person.objects.filter(staff_code__in=["9001", "9002"]).count() == 2
-    assert AuditEvent.objects.get(action="orgchart.import").actor == org.hr
+    assert AuditEvent.objects.get(kind="orgchart.import").actor == org.hr
     assert stored_files(media) == []
 
     result = client.get(reverse("orgchart:import_result"))

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from orgchart import demo, selectors
+from demo import org as demo
+from orgchart import selectors
 from orgchart.models import HrScope, Ministry, OrgUnit, Person, Position, StaffType
 
 ALL_LEVELS = {"O1", "O2", "O3", "O4", "K1", "K2", "K3", "K4", "K5", "M1", "M2", "S1", "S2"}

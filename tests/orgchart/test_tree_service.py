@@ -24,7 +24,7 @@ def test_create_places_units_in_code_order_and_audits(org):
     services.unit_create(code="DEPT-00", name="สำนักงานเลขานุการกรม", parent=org.dept)
     codes = list(org.dept.get_children().values_list("code", flat=True))
     assert codes == ["DEPT-00", "DEPT-01", "DEPT-02"]
-    assert AuditEvent.objects.filter(action="unit.create", summary__startswith="DEPT-00").exists()
+    assert AuditEvent.objects.filter(kind="unit.create", summary__startswith="DEPT-00").exists()
     assert_tree_equals_its_rebuild()
 
 

@@ -10,7 +10,15 @@ import shutil
 
 import pytest
 
-from appraisal import services
+from appraisal.services.evaluation import (
+    CompetencyInput,
+    IdpInput,
+    ScoreInput,
+    score_save,
+    scoring_finish,
+)
+from appraisal.services.review import form_acknowledge, form_release, form_review_higher
+from appraisal.services.round_phases import round_advance
 from orgchart.models import OrgUnit
 from tests.appraisal.conftest import agree, form_of, open_round
 
@@ -23,21 +31,20 @@ def score_worked_example(form, evaluator_user, *, levels=(4, 3, 5), comment="ผ
     """Levels 4/3/5 and three competencies one level short: 2+2+2+3+3 = 12 of 15."""
     form.refresh_from_db()
     comps = list(form.competencies.all())
-    services.score_save(
+    score_save(
         actor=evaluator_user,
         form=form,
         expected_version=form.version,
         kpis=[
-            services.ScoreInput(id=r.pk, level=lv, actual=f"ผลงานระดับ {lv}", reason="ตามหลักฐาน")
+            ScoreInput(id=r.pk, level=lv, actual=f"ผลงานระดับ {lv}", reason="ตามหลักฐาน")
             for r, lv in zip(form.kpis.all(), levels, strict=True)
         ],
         competencies=[
-            services.CompetencyInput(id=c.pk, actual=0 if i < 3 else c.expected)
-            for i, c in enumerate(comps)
+            CompetencyInput(id=c.pk, actual=0 if i < 3 else c.expected) for i, c in enumerate(comps)
         ],
         comment=comment,
         idp=[
-            services.IdpInput(
+            IdpInput(
                 topic="การมุ่งผลสัมฤทธิ์", method="อบรมหลักสูตรการบริหารโครงการ", period="เมษายน – มิถุนายน"
             )
         ],
@@ -51,16 +58,16 @@ def release_worked_example(org):
     rnd = open_round(org)
     f1 = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
     f2 = agree(form_of(rnd, org.s2), org.s2.user, org.grp1_head.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     f1 = score_worked_example(f1, org.grp1_head.user)
-    f1 = services.scoring_finish(actor=org.grp1_head.user, form=f1, expected_version=f1.version)
-    f1 = services.acknowledge(actor=org.s1.user, form=f1, expected_version=f1.version)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    f1 = services.higher_review(
+    f1 = scoring_finish(actor=org.grp1_head.user, form=f1, expected_version=f1.version)
+    f1 = form_acknowledge(actor=org.s1.user, form=f1, expected_version=f1.version)
+    round_advance(actor=org.hr, rnd=rnd)
+    f1 = form_review_higher(
         actor=org.div1_head.user, form=f1, expected_version=f1.version, agrees=True
     )
-    f1 = services.form_release(actor=org.hr, form=f1)
+    f1 = form_release(actor=org.hr, form=f1)
     rnd.refresh_from_db()
     f2.refresh_from_db()
     return rnd, f1, f2

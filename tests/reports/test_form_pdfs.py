@@ -10,6 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save
+from appraisal.services.round_phases import round_advance
 from reports import documents
 from tests.reports.conftest import pdftotext_available
 from tests.reports.pdfcheck import fonts_of, missing_texts, pages_of, squeeze, text_of
@@ -135,14 +137,13 @@ def test_the_appraisee_cannot_print_an_unreleased_score(client, released):
 def test_before_release_the_appraisee_prints_the_agreement_without_figures(client, org):
     """Scored but not released: the appraisee's achievement form shows the KPIs, weights and
     criteria; no level, product, percentage, total or band; the summary stays refused."""
-    from appraisal import services
     from tests.appraisal.conftest import agree, form_of, open_round
     from tests.reports.conftest import score_worked_example
 
     rnd = open_round(org)
     form = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     form = score_worked_example(form, org.grp1_head.user)
     client.force_login(org.s1.user)
     page = client.get(reverse("appraisal:form", args=[form.pk])).content.decode()
@@ -175,24 +176,21 @@ def test_before_release_the_appraisee_prints_the_agreement_without_figures(clien
     ],
 )
 def test_competency_form_follows_the_round_method(org, method, expected):
-    from appraisal import services
     from tests.appraisal.conftest import agree, form_of, open_round
 
     rnd = open_round(org, method=method)
     form = agree(form_of(rnd, org.s1), org.s1.user, org.grp1_head.user)
-    services.round_advance(actor=org.hr, rnd=rnd)
-    services.round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
+    round_advance(actor=org.hr, rnd=rnd)
     form.refresh_from_db()
     comps = list(form.competencies.all())
-    result = services.score_save(
+    result = score_save(
         actor=org.grp1_head.user,
         form=form,
         expected_version=form.version,
-        kpis=[services.ScoreInput(id=r.pk, level=3) for r in form.kpis.all()],
+        kpis=[ScoreInput(id=r.pk, level=3) for r in form.kpis.all()],
         competencies=[
-            services.CompetencyInput(
-                id=c.pk, actual=(4 if i < 3 else 5) if method == "rating" else 2
-            )
+            CompetencyInput(id=c.pk, actual=(4 if i < 3 else 5) if method == "rating" else 2)
             for i, c in enumerate(comps)
         ],
     )

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisal import services as appraisal_services
+from appraisal.services.evaluation import ScoreInput, score_save
 from reports import book, cache, services
 from reports.models import JobStatus, ReportJob
 from tests.reports.conftest import pdftotext_available
@@ -76,11 +76,11 @@ def test_cache_is_reused_when_nothing_changed_and_refreshed_when_a_level_changes
     # The evaluator gives s2's first KPI a level: only s2's page is drawn again.
     f2 = o.f2
     row = f2.kpis.first()
-    appraisal_services.score_save(
+    score_save(
         actor=o.grp1_head.user,
         form=f2,
         expected_version=f2.version,
-        kpis=[appraisal_services.ScoreInput(id=row.pk, level=2, reason="ล่าช้า")],
+        kpis=[ScoreInput(id=row.pk, level=2, reason="ล่าช้า")],
     )
     third = book.build_unit_book(o.round, o.dept, tmp_path / "c.pdf")
     assert (third.rendered, third.reused) == (1, 8)
@@ -94,11 +94,11 @@ def test_prune_keeps_what_is_printed_and_deletes_what_is_left_behind(released, t
     book.build_unit_book(o.round, o.dept, tmp_path / "a.pdf")
     before = set(cache.cache_dir().rglob("*.pdf"))
     f2 = o.f2
-    appraisal_services.score_save(
+    score_save(
         actor=o.grp1_head.user,
         form=f2,
         expected_version=f2.version,
-        kpis=[appraisal_services.ScoreInput(id=f2.kpis.first().pk, level=2, reason="ล่าช้า")],
+        kpis=[ScoreInput(id=f2.kpis.first().pk, level=2, reason="ล่าช้า")],
     )
     old_day = time.time() - 40 * 86400
     for path in before:  # everything printed 40 days ago ...

@@ -13,8 +13,9 @@ from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisal import services
 from appraisal.models import FormKpi
+from appraisal.services.agreements import agreement_save
+from appraisal.services.evaluation import ScoreInput, score_save
 from common.errors import ConflictError
 from kpi import services as kpi_services
 from kpi.models import KpiAssignment
@@ -52,7 +53,7 @@ def test_agreement_save_of_several_rows_is_all_or_nothing(org, monkeypatch):
     before = fingerprint()
     calls = fail_after_first(monkeypatch, FormKpi)
     with pytest.raises(DatabaseError):
-        services.agreement_save(
+        agreement_save(
             actor=org.s1.user, form=form, expected_version=form.version, items=three_items()
         )
     assert calls["n"] == 2
@@ -64,11 +65,11 @@ def test_score_save_is_all_or_nothing(world, monkeypatch):
     before = fingerprint()
     calls = fail_after_first(monkeypatch, FormKpi)
     with pytest.raises(DatabaseError):
-        services.score_save(
+        score_save(
             actor=o.grp1_head.user,
             form=o.f1,
             expected_version=o.f1.version,
-            kpis=[services.ScoreInput(id=r.pk, level=3, reason="ก") for r in o.f1.kpis.all()],
+            kpis=[ScoreInput(id=r.pk, level=3, reason="ก") for r in o.f1.kpis.all()],
         )
     assert calls["n"] == 2
     assert fingerprint() == before and not consistency_problems()
@@ -135,9 +136,7 @@ def test_a_stale_version_posted_to_the_agreement_page_is_a_conflict(org, client)
     rnd = open_round(org)
     form = form_of(rnd, org.s1)
     stale = form.version
-    form = services.agreement_save(
-        actor=org.s1.user, form=form, expected_version=stale, items=three_items()
-    )
+    form = agreement_save(actor=org.s1.user, form=form, expected_version=stale, items=three_items())
     before = fingerprint()
     client.force_login(org.s1.user)
     post = {"version": str(stale), "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0"}
@@ -164,7 +163,7 @@ def test_two_threads_saving_the_same_version_one_wins_one_conflicts():
     def save(weights):
         try:
             barrier.wait()
-            services.agreement_save(
+            agreement_save(
                 actor=org.s1.user, form=form, expected_version=version, items=three_items(weights)
             )
             outcomes.append("saved")

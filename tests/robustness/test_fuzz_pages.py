@@ -15,7 +15,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from appraisal import services
+from appraisal.services.review import form_acknowledge
+from appraisal.services.round_phases import round_advance
 from tests.appraisal.conftest import appraisal_world
 from tests.kpi.conftest import make_kpi
 from tests.robustness.conftest import (
@@ -107,8 +108,8 @@ def world(org):
 def review_world(world):
     """f3 acknowledged and the round in review: the higher supervisor's page has its form."""
     o = world
-    o.f3 = services.acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
-    services.round_advance(actor=o.hr, rnd=o.round)
+    o.f3 = form_acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
+    round_advance(actor=o.hr, rnd=o.round)
     return o
 
 

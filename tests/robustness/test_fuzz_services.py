@@ -14,7 +14,11 @@ from django.core.exceptions import PermissionDenied
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from appraisal import services
+from appraisal.services.agreements import ItemInput, agreement_save
+from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_save
+from appraisal.services.monitoring import ProgressInput, checkin_record, journal_add
+from appraisal.services.review import form_refusal_record, form_review_higher
+from appraisal.services.rounds import round_update
 from common.errors import DomainError
 from kpi import services as kpi_services
 from tests.appraisal.conftest import appraisal_world
@@ -70,7 +74,7 @@ def world(org):
 
 def items_strategy(existing_ids):
     item = st.builds(
-        services.ItemInput,
+        ItemInput,
         name=HOSTILE,
         weight=NUMBERS,
         kind=st.sampled_from(["plan", "duty", "special", "", "x", "PLAN"]),
@@ -93,9 +97,7 @@ def test_agreement_save_with_hostile_item_lists(world, data):
     version = data.draw(st.sampled_from([form.version, form.version - 1, form.version + 3]))
     call(
         "agreement_save",
-        lambda: services.agreement_save(
-            actor=user, form=form, expected_version=version, items=items
-        ),
+        lambda: agreement_save(actor=user, form=form, expected_version=version, items=items),
     )
 
 
@@ -109,7 +111,7 @@ def test_score_save_with_hostile_entries(world, data):
     kpis = data.draw(
         st.lists(
             st.builds(
-                services.ScoreInput,
+                ScoreInput,
                 id=st.sampled_from(ids),
                 actual=HOSTILE,
                 level=st.one_of(st.none(), st.integers(-3, 9), HOSTILE),
@@ -121,7 +123,7 @@ def test_score_save_with_hostile_entries(world, data):
     comps = data.draw(
         st.lists(
             st.builds(
-                services.CompetencyInput,
+                CompetencyInput,
                 id=st.sampled_from(comp_ids),
                 actual=st.one_of(st.none(), st.integers(-3, 9), HOSTILE),
                 note=HOSTILE,
@@ -134,7 +136,7 @@ def test_score_save_with_hostile_entries(world, data):
     version = data.draw(st.sampled_from([form.version, form.version - 1]))
     call(
         "score_save",
-        lambda: services.score_save(
+        lambda: score_save(
             actor=o.grp1_head.user,
             form=form,
             expected_version=version,
@@ -155,7 +157,7 @@ def test_checkin_and_journal_with_hostile_entries(world, data):
     progress = data.draw(
         st.lists(
             st.builds(
-                services.ProgressInput,
+                ProgressInput,
                 item_id=st.sampled_from(ids),
                 result=HOSTILE,
                 milestone=st.one_of(st.none(), st.integers(-3, 9)),
@@ -169,16 +171,12 @@ def test_checkin_and_journal_with_hostile_entries(world, data):
     text = data.draw(HOSTILE).replace("\x00", "")
     call(
         "checkin_record",
-        lambda: services.checkin_record(
-            actor=o.s1.user, form=form, on=on, comment=text, progress=progress
-        ),
+        lambda: checkin_record(actor=o.s1.user, form=form, on=on, comment=text, progress=progress),
     )
     kind = data.draw(st.sampled_from(["work", "behaviour", "", "x"]))
     call(
         "journal_add",
-        lambda: services.journal_add(
-            actor=o.s1.user, form=form, kind=kind, on=on, description=text
-        ),
+        lambda: journal_add(actor=o.s1.user, form=form, kind=kind, on=on, description=text),
     )
 
 
@@ -204,7 +202,7 @@ def test_round_update_with_hostile_settings(world, data):
     )
     call(
         "round_update",
-        lambda: services.round_update(
+        lambda: round_update(
             actor=o.hr,
             rnd=o.round,
             expected_version=o.round.version,
@@ -223,7 +221,7 @@ def test_refusal_and_higher_review_with_hostile_entries(world, data):
     name, position = data.draw(HOSTILE), data.draw(HOSTILE)
     call(
         "refusal_record",
-        lambda: services.refusal_record(
+        lambda: form_refusal_record(
             actor=o.div1_head.user,
             form=o.f3,
             expected_version=o.f3.version,
@@ -237,7 +235,7 @@ def test_refusal_and_higher_review_with_hostile_entries(world, data):
     opinion, total = data.draw(HOSTILE), data.draw(NUMBERS)
     call(
         "higher_review",
-        lambda: services.higher_review(
+        lambda: form_review_higher(
             actor=o.director.user,
             form=o.f3,
             expected_version=o.f3.version,
@@ -327,6 +325,6 @@ def test_kpi_update_refuses_a_signalling_nan_with_a_domain_error(kpis):
 def test_checkin_record_refuses_a_nul_character(world):
     o = world
     with pytest.raises(DomainError):
-        services.checkin_record(
+        checkin_record(
             actor=o.s1.user, form=o.f1, on=dt.date.today(), comment="a\x00b", progress=[]
         )

@@ -13,8 +13,8 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from appraisal import services
 from appraisal.models import JournalEntry
+from appraisal.services import monitoring
 from tests import test_url_access
 
 MB = 1024 * 1024
@@ -26,7 +26,7 @@ def test_evidence_over_ten_megabytes_is_refused_in_thai_and_nothing_is_kept(
     client, world, settings
 ):
     o = world
-    assert services.EVIDENCE_MAX_BYTES == 10 * MB
+    assert monitoring.EVIDENCE_MAX_BYTES == 10 * MB
     client.force_login(o.s1.user)
     entries = JournalEntry.objects.count()
     big = SimpleUploadedFile("ใหญ่.pdf", b"%PDF-1.4\n" + b"0" * (10 * MB), "application/pdf")

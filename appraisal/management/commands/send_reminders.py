@@ -5,10 +5,11 @@ in the agreement or monitoring phase. Meant for a daily cron job."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from appraisal import services
 from appraisal.models import AppraisalRound, Phase
+from appraisal.services.reminders import reminders_send
 from common import thai
 from common.errors import DomainError
+from common.permissions import can
 
 PHASES = (Phase.AGREEMENT, Phase.MONITORING)
 
@@ -50,11 +51,11 @@ class Command(BaseCommand):
             if rnd.phase not in PHASES:
                 self.stdout.write(f"{label}: ข้าม (ขั้นตอน {rnd.get_phase_display()}) / skipped")
                 continue
-            if not services.can(actor, "appraisal.view_round", rnd):
+            if not can(actor, "appraisal.view_round", rnd):
                 self.stdout.write(f"{label}: ข้าม ({actor} ไม่มีสิทธิ์) / skipped, not permitted")
                 continue
             try:
-                sent = services.send_reminders(actor=actor, rnd=rnd)
+                sent = reminders_send(actor=actor, rnd=rnd)
             except DomainError as exc:
                 self.stdout.write(f"{label}: {exc.message}")
                 continue

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from common.permissions import can
 from orgchart import importer
 from orgchart.import_service import ImportRejected, org_import
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
             if by is None:
                 raise CommandError(f"ไม่พบผู้ใช้ {user}")
-            if not by.has_perm("orgchart.import_org"):
+            if not can(by, "orgchart.import_org"):
                 raise CommandError(f"ผู้ใช้ {user} ไม่มีสิทธิ์นำเข้าข้อมูลโครงสร้าง")
         plan = importer.plan_import(data, filename=path.name, scheme=scheme, user=by)
         for warning in plan.warnings:

@@ -1,6 +1,8 @@
 """The demo's current appraisal round: created and opened for each department, then a
 deterministic sample of its forms walked through the real services, so that every state from
 not started to released has forms and the demo accounts find real work waiting.
+The texts it writes (items, comments, opinions) are in demo/data/round.json; the services it
+calls are imported in `demo.round_services`.
 
 Only the sample goes through the services (each step checks its rule, writes history and the
 timeline); everyone else stays not started, so the cost does not grow with headcount beyond
@@ -20,10 +22,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
-from appraisal import services, services_round
 from appraisal.models import AppraisalForm, AppraisalRound, ItemKind, Phase, State
 from common import thai
-from orgchart import demo as org_demo
+from demo import round_services as services
+from demo.accounts import (
+    ADMIN_USERNAME,
+    DEMO_USERNAMES,
+    HR_USERNAME,
+    STAFF_USERNAME,
+    SUPERVISOR_USERNAME,
+)
+from demo.loader import read_json
+from demo.plan import DEFAULT_SEED
 from orgchart.models import OrgUnit
 
 # The round is moved to the review phase: forms can then be at every state at once (the
@@ -68,68 +78,15 @@ class Row:
     criteria: tuple[str, str, str, str, str]
 
 
-def _pct(*values: int) -> tuple[str, str, str, str, str]:
-    return tuple(f"ร้อยละ {v}" for v in values)  # type: ignore[return-value]
+_DATA = read_json("round.json")
 
 
-DUTY_ROWS = [
-    Row(
-        ItemKind.DUTY,
-        "ร้อยละของงานตามภารกิจหลักที่ดำเนินการแล้วเสร็จตามกำหนดเวลา",
-        "ร้อยละ 90",
-        _pct(70, 80, 90, 95, 100),
-    ),
-    Row(
-        ItemKind.DUTY,
-        "ร้อยละความพึงพอใจของผู้รับบริการต่อการให้บริการของหน่วยงาน",
-        "ร้อยละ 85",
-        _pct(75, 80, 85, 90, 95),
-    ),
-    Row(
-        ItemKind.DUTY,
-        "จำนวนเรื่องที่ตรวจสอบและเสนอความเห็นได้ถูกต้องครบถ้วนภายในกำหนด",
-        "40 เรื่อง",
-        ("30 เรื่อง", "35 เรื่อง", "40 เรื่อง", "45 เรื่อง", "50 เรื่อง"),
-    ),
-    Row(
-        ItemKind.DUTY,
-        "ร้อยละของข้อมูลในระบบสารสนเทศที่รับผิดชอบที่เป็นปัจจุบันและถูกต้อง",
-        "ร้อยละ 95",
-        _pct(85, 90, 95, 98, 100),
-    ),
-    Row(
-        ItemKind.DUTY,
-        "ร้อยละของการเบิกจ่ายงบประมาณตามแผนที่ได้รับมอบหมาย",
-        "ร้อยละ 92",
-        _pct(80, 86, 92, 96, 100),
-    ),
-]
-SPECIAL_ROWS = [
-    Row(
-        ItemKind.SPECIAL,
-        "ระดับความสำเร็จของการจัดทำฐานข้อมูลบุคลากรของหน่วยงานให้เป็นปัจจุบัน",
-        "ระดับ 3",
-        (
-            "จัดทำแผนการปรับปรุงข้อมูล",
-            "รวบรวมข้อมูลครบทุกกลุ่มงาน",
-            "ตรวจสอบและนำเข้าระบบครบถ้วน",
-            "รายงานผลต่อผู้บริหาร",
-            "ข้อมูลถูกนำไปใช้วางแผนอัตรากำลัง",
-        ),
-    ),
-    Row(
-        ItemKind.SPECIAL,
-        "ระดับความสำเร็จของการจัดกิจกรรมองค์กรแห่งความสุขตามที่ได้รับมอบหมาย",
-        "ระดับ 3",
-        (
-            "จัดทำโครงการและขออนุมัติ",
-            "ประชาสัมพันธ์และรับสมัครผู้เข้าร่วม",
-            "จัดกิจกรรมครบตามแผน",
-            "ประเมินผลความพึงพอใจ",
-            "สรุปบทเรียนและเผยแพร่",
-        ),
-    ),
-]
+def _rows(kind: str, rows: list[dict]) -> list[Row]:
+    return [Row(kind, r["name"], r["target"], tuple(r["criteria"])) for r in rows]
+
+
+DUTY_ROWS = _rows(ItemKind.DUTY, _DATA["duty_rows"])
+SPECIAL_ROWS = _rows(ItemKind.SPECIAL, _DATA["special_rows"])
 WEIGHTS = {
     1: [D(100)],
     2: [D(60), D(40)],
@@ -149,25 +106,13 @@ PROFILES = [
     ("improve", (2, 2, 1, 2, 2), (1, 2)),
 ]
 PROFILE_WEIGHTS = [12, 20, 18, 18, 14, 12, 6]
-COACHING = [
-    "ทบทวนความก้าวหน้าของตัวชี้วัดร่วมกัน และตกลงลำดับงานที่ต้องเร่งในเดือนถัดไป",
-    "แนะนำการใช้ข้อมูลจากระบบ HDC ประกอบการรายงานผล",
-    "สอนงานการเขียนหนังสือราชการและการสรุปเสนอผู้บริหาร",
-]
-JOURNAL = [
-    "จัดประชุมชี้แจงแนวทางการดำเนินงานให้หน่วยงานในสังกัดครบทุกแห่ง",
-    "ส่งรายงานผลการดำเนินงานรายไตรมาสก่อนกำหนด 5 วัน",
-    "ประสานงานแก้ปัญหาข้อมูลไม่ตรงกันระหว่างหน่วยงานจนแล้วเสร็จ",
-    "ช่วยเพื่อนร่วมงานจัดเตรียมเอกสารรับการตรวจราชการ",
-]
-RETURN_COMMENTS = [
-    "กรุณาปรับค่าเป้าหมายระดับ 3 ให้สอดคล้องกับค่าเป้าหมายของหน่วยงาน",
-    "ตัวชี้วัดที่ 2 ยังวัดผลไม่ได้ กรุณาระบุหน่วยนับและเกณฑ์ให้ชัดเจน",
-]
-OPINIONS = [
-    "ผลงานด้านการประสานงานโดดเด่นกว่าที่ผู้ประเมินให้ไว้ เห็นควรปรับคะแนนเพิ่ม",
-    "ผลสัมฤทธิ์บางตัวชี้วัดยังไม่มีหลักฐานเพียงพอ เห็นควรปรับคะแนนลง",
-]
+RETURN_COMMENTS = _DATA["return_comments"]
+CHECKIN = _DATA["checkin"]
+JOURNAL = _DATA["journal"]
+COACHING = _DATA["coaching"]
+SCORING = _DATA["scoring"]
+OPINIONS = _DATA["opinions"]  # the higher supervisor's, when the score is raised or lowered
+WITNESS = _DATA["witness"]  # a refusal's witness, when the unit has nobody else
 
 
 @dataclass
@@ -229,7 +174,7 @@ class _Walker:
             return form
         if self.n % 3 == 1:
             informed = _on(self.rnd, self.today, 2)
-            form = services.refusal_record(
+            form = services.form_refusal_record(
                 actor=ev,
                 form=form,
                 expected_version=form.version,
@@ -239,23 +184,23 @@ class _Walker:
                 witness_on=informed,
             )
         else:
-            form = services.acknowledge(actor=me, form=form, expected_version=form.version)
+            form = services.form_acknowledge(actor=me, form=form, expected_version=form.version)
         if form.state == State.ACKNOWLEDGED and target != State.ACKNOWLEDGED:
             differ = self.n % 2 == 0
             step = D(3) if self.n % 4 == 0 else D(-2)
             revised = (
                 min(D(100), max(D(0), form.total + step)).quantize(D("0.01")) if differ else None
             )
-            form = services.higher_review(
+            form = services.form_review_higher(
                 actor=self.user(form.higher),
                 form=form,
                 expected_version=form.version,
                 agrees=not differ,
-                opinion=(OPINIONS[0] if step > 0 else OPINIONS[1]) if differ else "",
+                opinion=(OPINIONS["raise"] if step > 0 else OPINIONS["lower"]) if differ else "",
                 revised_total=revised,
             )
         if form.state == State.HIGHER_REVIEWED and target != State.HIGHER_REVIEWED:
-            form = services.higher2_review(
+            form = services.form_review_higher2(
                 actor=self.user(form.higher2), form=form, expected_version=form.version, agrees=True
             )
         if target == State.RELEASED and form.state == State.REVIEWED:
@@ -304,10 +249,10 @@ class _Walker:
             actor=me,
             form=form,
             on=_on(self.rnd, self.today, 7),
-            comment="ความก้าวหน้าครึ่งแรกของรอบเป็นไปตามแผน",
+            comment=CHECKIN["comment"],
             progress=[
                 services.ProgressInput(
-                    item_id=r.pk, result="ดำเนินการตามแผน", milestone=2 + (i + self.n) % 2
+                    item_id=r.pk, result=CHECKIN["result"], milestone=2 + (i + self.n) % 2
                 )
                 for i, r in enumerate(items)
             ],
@@ -334,9 +279,9 @@ class _Walker:
             scores.append(
                 services.ScoreInput(
                     id=r.pk,
-                    actual=r.criteria()[level - 1] if level else "ไม่ถึงเกณฑ์ระดับ 1",
+                    actual=r.criteria()[level - 1] if level else SCORING["below_level_1"],
                     level=level,
-                    reason="พิจารณาจากผลการดำเนินงานและหลักฐานที่บันทึกระหว่างรอบ",
+                    reason=SCORING["reason"],
                 )
             )
         comp_inputs = [
@@ -351,10 +296,10 @@ class _Walker:
             expected_version=form.version,
             kpis=scores,
             competencies=comp_inputs,
-            comment="ปฏิบัติงานได้ตามข้อตกลง มีความรับผิดชอบและพัฒนาตนเองอย่างต่อเนื่อง",
+            comment=SCORING["comment"],
         )
         form.refresh_from_db()
-        proposals = services.idp_proposals(form)
+        proposals = services.idp_proposals(form=form)
         if proposals:
             services.score_save(actor=ev, form=form, expected_version=form.version, idp=proposals)
             form.refresh_from_db()
@@ -415,11 +360,9 @@ def _plan(slots: list[_Slot], rng: random.Random, usernames: dict[int, str]) -> 
     """Form pk -> target state for the sample of one department, deterministic for the seed."""
     plan: dict[int, str] = {}
     team = [
-        s
-        for s in slots
-        if s.usable() and usernames.get(s.evaluator_user) == org_demo.SUPERVISOR_USERNAME
+        s for s in slots if s.usable() and usernames.get(s.evaluator_user) == SUPERVISOR_USERNAME
     ]
-    staff = [s for s in team if usernames.get(s.user) == org_demo.STAFF_USERNAME]
+    staff = [s for s in team if usernames.get(s.user) == STAFF_USERNAME]
     for s in staff:
         plan[s.pk] = STAFF_STATE
     others = [s for s in team if s not in staff]
@@ -440,16 +383,14 @@ def _plan(slots: list[_Slot], rng: random.Random, usernames: dict[int, str]) -> 
     return plan
 
 
-def seed_rounds(*, seed: int = org_demo.DEFAULT_SEED, today: dt.date | None = None):
+def seed_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = None):
     """Create, open and fill the round today falls in, for every department of the demo."""
     today = today or timezone.localdate()
     current = thai.round_of(today)
     User = get_user_model()
-    admin = User.objects.get(username=org_demo.ADMIN_USERNAME)
-    hr = User.objects.filter(username=org_demo.HR_USERNAME).first()
-    usernames = dict(
-        User.objects.filter(username__in=org_demo.DEMO_USERNAMES).values_list("pk", "username")
-    )
+    admin = User.objects.get(username=ADMIN_USERNAME)
+    hr = User.objects.filter(username=HR_USERNAME).first()
+    usernames = dict(User.objects.filter(username__in=DEMO_USERNAMES).values_list("pk", "username"))
     result = RoundSeedResult(code=current.code, rounds=0, forms=0, walked=0)
     rounds = []
     for root in OrgUnit.objects.filter(parent__isnull=True).select_related("head").order_by("code"):
@@ -474,7 +415,7 @@ def seed_rounds(*, seed: int = org_demo.DEFAULT_SEED, today: dt.date | None = No
             },
         )
         if root.head_id and root.head.user_id:
-            services_round.round_committee_add(
+            services.round_committee_add(
                 actor=actor, rnd=rnd, expected_version=rnd.version, staff_code=root.head.staff_code
             )
             rnd.refresh_from_db()
@@ -524,5 +465,5 @@ def _witness(slot: _Slot, colleagues: list[_Slot]) -> tuple[str, str]:
     """Someone of the same unit, neither the appraisee nor the evaluator."""
     for c in colleagues:
         if c.person_id not in (slot.person_id, slot.evaluator_id):
-            return c.name, c.position or "เจ้าหน้าที่"
-    return "นางสาวพรทิพย์ ใจดี", "นักทรัพยากรบุคคลชำนาญการ"
+            return c.name, c.position or WITNESS["default_position"]
+    return WITNESS["name"], WITNESS["position"]

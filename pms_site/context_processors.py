@@ -1,20 +1,9 @@
-"""Role flags for the navigation bar, from the one permission layer."""
+"""Role flags for the navigation bar. Here, above the apps, because it reads several of them."""
 
 from django.utils.functional import SimpleLazyObject
 
+from appraisal.selectors import evaluates_anyone
 from orgchart.selectors import roles_of
-
-
-def _evaluates_anyone(person) -> bool:
-    from django.db.models import Q
-
-    from appraisal.models import AppraisalForm, Phase
-
-    return (
-        AppraisalForm.objects.filter(Q(evaluator=person) | Q(higher=person) | Q(higher2=person))
-        .exclude(round__phase=Phase.CLOSED)
-        .exists()
-    )
 
 
 def roles(request):
@@ -28,6 +17,6 @@ def roles(request):
         "my_person": person,
         # Evaluated only when a template asks (the navigation bar): one query per page.
         "my_is_evaluator": SimpleLazyObject(
-            lambda: bool(person is not None and _evaluates_anyone(person))
+            lambda: bool(person is not None and evaluates_anyone(person=person))
         ),
     }

@@ -1,8 +1,8 @@
 """`manage.py seed_demo`: load the deterministic demo organisation, its KPIs and the current
 appraisal round with forms in every state (development only).
 
-It lives in the appraisal app because it seeds every layer (org chart, KPIs, rounds),
-and dependencies point appraisal -> kpi -> orgchart.
+It lives in the demo app, which may import every other app: it seeds every layer (org chart,
+KPIs, rounds).
 """
 
 import time
@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from appraisal.demo import seed_rounds
 from appraisal.models import State
-from kpi.demo import seed_kpis
+from demo import accounts
+from demo.kpis import seed_kpis
+from demo.org import seed_demo
+from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
+from demo.round import seed_rounds
 from kpi.selectors import current_fiscal_year
-from orgchart import demo
 from orgchart.models import OrgUnit, Person
 
 
@@ -30,10 +32,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--staff",
             type=int,
-            default=demo.DEFAULT_STAFF,
-            help=f"number of people (default {demo.DEFAULT_STAFF}, at least {demo.MIN_STAFF})",
+            default=DEFAULT_STAFF,
+            help=f"number of people (default {DEFAULT_STAFF}, at least {MIN_STAFF})",
         )
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
         parser.add_argument(
             "--no-round",
             action="store_true",
@@ -60,8 +62,8 @@ class Command(BaseCommand):
             )
         else:
             try:
-                result = demo.seed_demo(staff=staff, seed=seed)
-            except demo.DemoError as exc:
+                result = seed_demo(staff=staff, seed=seed)
+            except DemoError as exc:
                 raise CommandError(str(exc)) from exc
             org_seconds = time.perf_counter() - start
             year = current_fiscal_year()
@@ -92,11 +94,11 @@ class Command(BaseCommand):
         self._accounts()
 
     def _accounts(self):
-        rows = demo.demo_accounts()
+        rows = accounts.demo_accounts()
         if not rows:
             self.stdout.write("No demo accounts in this database.")
             return
-        self.stdout.write(f"Demo accounts (password: {demo.PASSWORD})")
+        self.stdout.write(f"Demo accounts (password: {accounts.PASSWORD})")
         width = max(len(username) for username, _ in rows) + 1
         for username, who in rows:
             self.stdout.write(f"  {username.ljust(width)} {who}".rstrip())

@@ -2,7 +2,8 @@
 
 Bulk inserts level by level so that it keeps up with `seed_demo --staff 300000`; the values
 it writes obey the same rules the services enforce (thresholds in the KPI's direction, split
-shares that reach the parent's target, one owner per KPI).
+shares that reach the parent's target, one owner per KPI). The KPIs and their texts are in
+demo/data/kpis.json.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.thai import fiscal_year_dates
+from demo.loader import read_json
 from kpi import criteria, targets
 from kpi.models import (
     CascadeMethod,
@@ -43,116 +46,32 @@ class Spec:
     source_note: str = ""
 
 
+def _spec(data: dict) -> Spec:
+    return Spec(
+        **{k: v for k, v in data.items() if k not in ("target", "step", "baseline")},
+        target=D(data["target"]),
+        step=D(data["step"]),
+        baseline=tuple(D(b) for b in data.get("baseline", ())),
+    )
+
+
+_DATA = read_json("kpis.json")
 # Organisation KPIs, named and targeted as in real provincial health KPI sets (shared/realdata).
-ORG_KPIS = [
-    Spec(
-        "อัตราส่วนการตายมารดาไทยต่อการเกิดมีชีพแสนคน",
-        "ต่อการเกิดมีชีพแสนคน",
-        D("17"),
-        D("2"),
-        criteria.LOWER_IS_BETTER.value,
-        baseline=(D("22"), D("19"), D("18")),
-    ),
-    Spec(
-        "ร้อยละของเด็กอายุ 0-5 ปี มีพัฒนาการสมวัย",
-        "ร้อยละ",
-        D("86"),
-        D("2"),
-        baseline=(D("82.4"), D("84.1"), D("85.3")),
-    ),
-    Spec(
-        "ร้อยละการตรวจติดตามยืนยันวินิจฉัยกลุ่มสงสัยป่วยโรคเบาหวาน",
-        "ร้อยละ",
-        D("70"),
-        D("5"),
-        baseline=(D("61"), D("68"), D("66")),
-    ),
-    Spec(
-        "อัตราการฆ่าตัวตายสำเร็จต่อประชากรแสนคน",
-        "ต่อประชากรแสนคน",
-        D("7.8"),
-        D("0.5"),
-        criteria.LOWER_IS_BETTER.value,
-        baseline=(D("8.6"), D("8.1"), D("7.9")),
-    ),
-    Spec(
-        "ร้อยละของโรงพยาบาลที่ใช้ยาอย่างสมเหตุผล (RDU)",
-        "ร้อยละ",
-        D("50"),
-        D("5"),
-        stage="process",
-        baseline=(D("38"), D("44"), D("47")),
-    ),
-    Spec(
-        "จำนวนร้านอาหารที่ผ่านเกณฑ์มาตรฐาน SAN",
-        "แห่ง",
-        D("120"),
-        D("10"),
-        splittable=True,
-        stage="output",
-        baseline=(D("90"), D("104"), D("112")),
-    ),
-    Spec(
-        "จำนวนผู้ป่วยเบาหวานที่เข้าเรียนในโรงเรียนเบาหวาน",
-        "คน",
-        D("600"),
-        D("50"),
-        splittable=True,
-        stage="output",
-        baseline=(D("420"), D("480"), D("530")),
-    ),
-    Spec(
-        "ร้อยละของคลินิกหมอครอบครัวที่เปิดดำเนินการในพื้นที่ (Primary Care Cluster)",
-        "ร้อยละ",
-        D("36"),
-        D("3"),
-        baseline=(D("24"), D("30"), D("33")),
-    ),
-]
+ORG_KPIS = [_spec(s) for s in _DATA["organisation"]]
 # KPIs every unit has from its own duties (หน้าที่ความรับผิดชอบหลัก).
-DUTY_KPIS = [
-    Spec(
-        "ร้อยละของการเบิกจ่ายงบประมาณตามแผน",
-        "ร้อยละ",
-        D("95"),
-        D("2"),
-        stage="process",
-        baseline=(D("91"), D("93"), D("96")),
-    ),
-    Spec(
-        "ร้อยละความพึงพอใจของผู้รับบริการ", "ร้อยละ", D("85"), D("5"), baseline=(D("80"), D("83"), D("84"))
-    ),
-    Spec(
-        "ร้อยละของเรื่องร้องเรียนที่ได้รับการแก้ไขภายในกำหนด",
-        "ร้อยละ",
-        D("90"),
-        D("5"),
-        stage="process",
-        baseline=(D("78"), D("85"), D("88")),
-    ),
-    Spec(
-        "จำนวนครั้งที่ระบบสารสนเทศหยุดให้บริการ",
-        "ครั้ง",
-        D("4"),
-        D("1"),
-        criteria.LOWER_IS_BETTER.value,
-        stage="process",
-        baseline=(D("9"), D("7"), D("5")),
-    ),
-]
-PARTIAL_ASPECTS = [
-    "ร้อยละของหน่วยบริการที่ได้รับการนิเทศติดตาม",
-    "ร้อยละของข้อมูลที่บันทึกครบถ้วนทันเวลา",
-    "จำนวนครั้งของการประชุมชี้แจงแนวทางแก่ภาคีเครือข่าย",
-    "ร้อยละของกลุ่มเป้าหมายที่ได้รับการคัดกรอง",
-]
-MILESTONE_STEPS = [
-    "แต่งตั้งคณะทำงานจัดทำแผน",
-    "วิเคราะห์สถานการณ์และจัดทำร่างแผน",
-    "ผู้บริหารให้ความเห็นชอบแผน",
-    "ถ่ายทอดแผนสู่หน่วยงานในสังกัด",
-    "ติดตามและรายงานผลตามแผนครบทุกไตรมาส",
-]
+DUTY_KPIS = [_spec(s) for s in _DATA["duty"]]
+# A partial cascade gives the owner one aspect of the parent KPI, as a KPI of its own.
+PARTIAL = _DATA["partial"]
+PARTIAL_ASPECTS = list(PARTIAL["aspects"])
+MILESTONE = _DATA["milestone"]
+MILESTONE_STEPS = list(MILESTONE["steps"])
+TEXTS = _DATA["texts"]
+
+
+def _partial_spec(aspect: str) -> Spec:
+    return Spec(
+        aspect, PARTIAL["unit"], D(PARTIAL["target"]), D(PARTIAL["step"]), stage=PARTIAL["stage"]
+    )
 
 
 def _thresholds(spec: Spec, target: Decimal | None = None) -> dict:
@@ -186,9 +105,9 @@ def _spec_fields(spec: Spec, target: Decimal | None = None) -> dict:
         "baseline_1": baseline[0],
         "baseline_2": baseline[1],
         "baseline_3": baseline[2],
-        "data_source": "ระบบคลังข้อมูลสุขภาพ (HDC) และรายงานของหน่วยงาน",
-        "collection_method": "ดึงข้อมูลจากระบบและตรวจสอบความครบถ้วนทุกเดือน",
-        "formula": f"ผลการดำเนินงานตามนิยาม หน่วยนับ {spec.unit}",
+        "data_source": TEXTS["data_source"],
+        "collection_method": TEXTS["collection_method"],
+        "formula": TEXTS["formula"].format(unit=spec.unit),
         "frequency": "quarterly",
         **_thresholds(spec, target),
     }
@@ -196,14 +115,14 @@ def _spec_fields(spec: Spec, target: Decimal | None = None) -> dict:
 
 def _milestone_fields() -> dict:
     return {
-        "name": "ระดับความสำเร็จของการจัดทำแผนปฏิบัติราชการประจำปี",
-        "unit_of_measure": "ระดับ",
+        "name": MILESTONE["name"],
+        "unit_of_measure": MILESTONE["unit_of_measure"],
         "measurement": Measurement.MILESTONE,
         "stage": "process",
         "timing": "leading",
         **{f"criteria_{i}": text for i, text in enumerate(MILESTONE_STEPS, start=1)},
         "frequency": "semiannual",
-        "data_source": "รายงานการประชุมและหนังสือสั่งการ",
+        "data_source": MILESTONE["data_source"],
     }
 
 
@@ -319,9 +238,7 @@ def seed_kpis(
                     received[_key(owner)].append(
                         (
                             _child(parent, owner, CascadeMethod.PARTIAL, spec, name=aspect),
-                            None
-                            if spec is None
-                            else Spec(aspect, "ร้อยละ", D("80"), D("5"), stage="process"),
+                            None if spec is None else _partial_spec(aspect),
                         )
                     )
         # Every sub-unit has KPIs of its own duties, whether or not it owns a cascaded one.
@@ -391,7 +308,7 @@ def _child(
     if spec is None:
         fields = _milestone_fields()
     elif method == CascadeMethod.PARTIAL:
-        fields = _spec_fields(Spec(name, "ร้อยละ", D("80"), D("5"), stage="process"))
+        fields = _spec_fields(_partial_spec(name))
     else:
         # Direct copies the parent's own target; split takes the share.
         fields = _spec_fields(spec, share if share is not None else parent.threshold_3)
@@ -406,8 +323,6 @@ def _child(
 
 def _results(roots: list[OrgUnit], fiscal_year: int, today: dt.date | None) -> int:
     """One early result per organisation KPI, dated within the year and not in the future."""
-    from common.thai import fiscal_year_dates
-
     start, _end = fiscal_year_dates(fiscal_year)
     day = start + dt.timedelta(days=30)
     if today is not None and day > today:
@@ -428,7 +343,7 @@ def _results(roots: list[OrgUnit], fiscal_year: int, today: dt.date | None) -> i
                 period_end=day,
                 actual=actual,
                 level=level,
-                evidence="ผลเบื้องต้นเดือนแรกของปีงบประมาณ จากระบบ HDC",
+                evidence=TEXTS["result_evidence"],
             )
         )
     KpiResult.objects.bulk_create(rows)

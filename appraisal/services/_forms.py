@@ -1,0 +1,151 @@
+"""What every appraisal write shares: locking the round or form row and comparing its version,
+taking a state transition under its permission, saving with history, and writing the form's
+timeline. Private to appraisal.services: the views never call these.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from appraisal.models import AppraisalForm, AppraisalRound, FormEvent
+from common.errors import ConflictError, DomainError
+from common.models import audit, plain
+from orgchart.models import Person
+from orgchart.selectors import roles_of
+
+
+def refuse_nul(*texts, field: str) -> None:
+    """Django's forms refuse NUL characters; callers of the services must meet the same rule
+    (PostgreSQL cannot store them)."""
+    if any(isinstance(t, str) and "\x00" in t for t in texts):
+        raise DomainError(_("ข้อความมีอักขระที่ไม่อนุญาต"), field=field)
+
+
+def required_text(text: str, what: str, *, field: str = "comment", limit: int = 4000) -> str:
+    """A text the user must give (a reason, a comment), stripped; DomainError naming it if not."""
+    text = (text or "").strip()
+    refuse_nul(text, field=field)
+    if not text:
+        raise DomainError(_("กรุณาระบุ%(w)s") % {"w": what}, field=field)
+    if len(text) > limit:
+        raise DomainError(_("ข้อความยาวเกิน 4,000 ตัวอักษร"), field=field)
+    return text
+
+
+def level_input(value, field: str, low: int = 0) -> int | None:
+    """A level typed on a page (blank for none), as an int from `low` to 5."""
+    if value in (None, ""):
+        return None
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DomainError(_("ระดับต้องเป็นจำนวนเต็ม %(a)s–5") % {"a": low}, field=field) from None
+    if not low <= n <= 5:
+        raise DomainError(_("ระดับต้องเป็นจำนวนเต็ม %(a)s–5") % {"a": low}, field=field)
+    return n
+
+
+def actor_name(person: Person | None, user=None) -> str:
+    """The name a signature or timeline line shows for the acting user."""
+    if person is not None:
+        return person.full_name
+    return getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")
+
+
+def lock_round(rnd: AppraisalRound, expected_version: int | None) -> AppraisalRound:
+    """The round row, locked for this transaction; ConflictError if it changed meanwhile."""
+    locked = (
+        AppraisalRound.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=rnd.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            _("มีผู้อื่นแก้ไขการตั้งค่ารอบนี้ไปก่อนแล้ว กรุณาโหลดหน้าใหม่แล้วแก้ไขอีกครั้ง"),
+            code="conflict",
+        )
+    return locked
+
+
+def bump_round(rnd: AppraisalRound, actor) -> None:
+    rnd.version += 1
+    rnd._history_user = actor
+    rnd.save()
+
+
+def lock_form(form: AppraisalForm, expected_version: int | None) -> AppraisalForm:
+    """The form row, locked for this transaction; ConflictError if somebody saved it since the
+    page was read, DomainError once the round is closed."""
+    locked = (
+        AppraisalForm.objects.select_for_update(of=("self",))
+        .select_related("round__department", "person", "unit", "evaluator", "higher", "higher2")
+        .get(pk=form.pk)
+    )
+    if expected_version is not None and locked.version != int(expected_version):
+        raise ConflictError(
+            _("มีผู้อื่นบันทึกแบบประเมินนี้ไปก่อนแล้ว (ฉบับที่ %(v)s) กรุณาโหลดหน้าใหม่ ตรวจสอบข้อมูลล่าสุด แล้วบันทึกอีกครั้ง")
+            % {"v": locked.version},
+            code="conflict",
+        )
+    if locked.round.is_closed:
+        raise DomainError(_("รอบการประเมินปิดแล้ว แก้ไขข้อมูลไม่ได้"), code="closed")
+    return locked
+
+
+def take_transition(actor, form: AppraisalForm, name: str) -> str:
+    """Run one state transition of the form after checking the permission it names; returns
+    the old state. DomainError when the state does not allow it, PermissionDenied when the
+    actor may not."""
+    bound = getattr(form, name)
+    if not has_transition_perm(bound, actor):
+        if bound._django_fsm.get_transition(form.state) is None:
+            raise DomainError(
+                _("ทำรายการนี้ไม่ได้เมื่อแบบประเมินอยู่ในสถานะ “%(s)s”") % {"s": form.get_state_display()},
+                code="state",
+            )
+        raise PermissionDenied(name)
+    old = form.state
+    bound()
+    return old
+
+
+def save_form(form: AppraisalForm, actor, reason: str = "") -> None:
+    """Save the form with a new version and a history row that names the actor and reason."""
+    form.version += 1
+    form._history_user = actor
+    if reason:
+        form._change_reason = reason[:100]
+    form.save()
+
+
+def field_changes(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed, as the audit trail keeps them."""
+    return {k: [plain(before.get(k)), plain(v)] for k, v in after.items() if before.get(k) != v}
+
+
+def record_event(
+    form: AppraisalForm,
+    actor,
+    kind: FormEvent,
+    from_state: str = "",
+    comment: str = "",
+    changes: dict | None = None,
+):
+    """One event of the form in the audit trail, in the same transaction as the change: who,
+    the state it moved from and to, what changed (old and new) and why. The form's timeline
+    and history read these (appraisal.selectors.form_timeline, form_history)."""
+    person = roles_of(actor).person if actor is not None else None
+    changes = dict(changes or {})
+    if from_state:
+        changes["state"] = [from_state, form.state]
+    return audit(
+        actor=actor,
+        kind=kind,
+        obj=form,
+        summary=form.person.full_name if form.person_id else "",
+        changes=changes,
+        reason=comment or "",
+        actor_name=actor_name(person, actor),
+    )

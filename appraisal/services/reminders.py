@@ -1,0 +1,66 @@
+"""Reminders (DOMAIN §2): e-mail to everyone whose agreement is overdue and to the evaluators
+with agreements waiting for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mass_mail
+from django.utils.translation import gettext as _
+
+from appraisal.models import AppraisalRound, Phase, RoundEvent, State
+from appraisal.selectors import overdue_agreements, round_scope
+from common.errors import DomainError
+from common.models import audit
+from common.permissions import require
+from common.thai import format_date_long
+from orgchart.models import OrgUnit, Person
+
+
+def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None) -> int:
+    """E-mail everyone whose agreement is overdue (and evaluators with agreements waiting).
+    Returns the number of messages sent."""
+    require(actor, "appraisal.view_round", rnd)
+    if rnd.phase in (Phase.SETUP, Phase.CLOSED):
+        raise DomainError(_("ส่งการแจ้งเตือนได้เฉพาะรอบที่เปิดอยู่"))
+    if units is None:
+        units = round_scope(user=actor, rnd=rnd)
+    messages = []
+    waiting: dict[int, list[str]] = {}
+    evaluators: dict[int, Person] = {}
+    deadline = rnd.agreement_deadline
+    when = format_date_long(deadline) if deadline else ""
+    for f in overdue_agreements(rnd=rnd, units=units):
+        if f.state == State.SUBMITTED:
+            if f.evaluator and f.evaluator.email:
+                waiting.setdefault(f.evaluator_id, []).append(f.person.full_name)
+                evaluators[f.evaluator_id] = f.evaluator
+            continue
+        if f.person.email:
+            body = _(
+                "เรียน %(name)s\n\nข้อตกลงการปฏิบัติราชการของท่าน รอบ %(round)s ยังไม่ได้ส่งให้ผู้ประเมินอนุมัติ"
+            ) % {"name": f.person.full_name, "round": rnd.code}
+            if when:
+                body += _(" (กำหนดส่ง %(d)s)") % {"d": when}
+            body += "\n\n" + _("กรุณาเข้าระบบ e-PMS เพื่อจัดทำและส่งข้อตกลง")
+            messages.append(
+                (
+                    _("แจ้งเตือน: ข้อตกลงการปฏิบัติราชการ รอบ %(r)s") % {"r": rnd.code},
+                    body,
+                    None,
+                    [f.person.email],
+                )
+            )
+    for eid, names in waiting.items():
+        e = evaluators[eid]
+        body = _("เรียน %(name)s\n\nมีข้อตกลงการปฏิบัติราชการรอการอนุมัติจากท่าน %(n)s ราย:\n") % {
+            "name": e.full_name,
+            "n": len(names),
+        }
+        body += "\n".join(f"- {n}" for n in names)
+        messages.append(
+            (_("แจ้งเตือน: ข้อตกลงรอการอนุมัติ รอบ %(r)s") % {"r": rnd.code}, body, None, [e.email])
+        )
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    audit(actor=actor, kind=RoundEvent.REMIND, obj=rnd, summary=f"{rnd.code}: {sent}")
+    return sent

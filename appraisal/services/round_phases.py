@@ -1,0 +1,252 @@
+"""The round's phase changes (DOMAIN §2): opening it (one form per person with the chain and
+settings frozen into it), moving it to the next phase, releasing the reviewed results,
+closing and reopening it. Each takes the round's own state-machine transition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from appraisal import defaults, scoring
+from appraisal.models import (
+    AppraisalForm,
+    AppraisalRound,
+    CompetencyKind,
+    ExpectedLevel,
+    FormCompetency,
+    FormEvent,
+    Phase,
+    RoundEvent,
+    RoundSetting,
+    StaffGroup,
+    State,
+    group_of,
+)
+from appraisal.selectors import round_scope
+from appraisal.services._forms import (
+    bump_round,
+    lock_round,
+    record_event,
+    required_text,
+    save_form,
+)
+from common.errors import DomainError
+from common.models import audit
+from common.permissions import can
+from orgchart import selectors as org
+from orgchart.models import OrgUnit, Person
+from orgchart.selectors import subtree_q
+
+
+def _expected_for(levels: dict[str, ExpectedLevel], level: str) -> tuple[int, int | None]:
+    row = levels.get(level or "") or levels.get("")
+    if row is None:
+        return defaults.EXPECTED_LEVELS.get(level or "", (1, None))
+    return row.core, row.managerial
+
+
+def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting) -> AppraisalForm:
+    pos = person.position
+    return AppraisalForm(
+        round=rnd,
+        person=person,
+        unit_id=person.unit_id,
+        position_title=(pos.management_title or pos.title) if pos else "",
+        position_number=pos.number if pos else "",
+        position_type=pos.position_type if pos else "",
+        position_level=pos.level if pos else "",
+        staff_group=group_of(person),
+        evaluator=evaluator,
+        higher=higher,
+        higher2=higher2,
+        weight_achievement=setting.weight_achievement,
+        weight_competency=setting.weight_competency,
+        weight_other=setting.weight_other,
+        very_good_from=setting.very_good_from,
+        good_from=setting.good_from,
+        fair_from=setting.fair_from,
+        competency_method=rnd.competency_method,
+    )
+
+
+def _competencies_for(form: AppraisalForm, comps, levels, line_of_work: str):
+    core, managerial = _expected_for(levels, form.position_level)
+    rows = []
+    order = 0
+    for c in comps:
+        if c.kind == CompetencyKind.MANAGERIAL:
+            if form.position_type not in defaults.MANAGERIAL_TYPES or managerial is None:
+                continue
+            expected = managerial
+        elif c.kind == CompetencyKind.LINE:
+            if c.line_of_work and c.line_of_work != line_of_work:
+                continue
+            expected = c.expected_level or core
+        else:
+            expected = core
+        rows.append(
+            FormCompetency(form=form, order=order, kind=c.kind, name=c.name, expected=expected)
+        )
+        order += 1
+    return rows
+
+
+def _chains(people: list[Person]) -> dict[int, tuple[Person | None, Person | None, Person | None]]:
+    """(evaluator, higher, higher2) of each person, in queries that do not grow with headcount."""
+    ev = org.evaluators_for(people)
+    firsts = list({e.pk: e for e in ev.values() if e is not None}.values())
+    hi = org.evaluators_for(firsts) if firsts else {}
+    seconds = list({h.pk: h for h in hi.values() if h is not None}.values())
+    hi2 = org.evaluators_for(seconds) if seconds else {}
+    result = {}
+    for p in people:
+        e = ev.get(p.pk)
+        h = hi.get(e.pk) if e is not None else None
+        h2 = hi2.get(h.pk) if h is not None else None
+        if h is not None and h.pk == p.pk:
+            h = None
+        if h2 is not None and h2.pk in (p.pk, getattr(e, "pk", None)):
+            h2 = None
+        result[p.pk] = (e, h, h2)
+    return result
+
+
+@transaction.atomic
+def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> int:
+    """Open the round: one form per active person of the department, with the evaluator chain,
+    weights, bands, method and expected competency levels frozen into it. Returns the count."""
+    rnd = lock_round(rnd, expected_version)
+    if not has_transition_perm(rnd.open, actor):
+        if rnd.phase != Phase.SETUP:
+            raise DomainError(_("รอบนี้เปิดแล้ว"))
+        raise PermissionDenied("appraisal.manage_round")
+    settings_by_group = {s.group: s for s in rnd.settings.all()}
+    for group, s in settings_by_group.items():
+        if not scoring.component_weights_valid(
+            s.weight_achievement, s.weight_competency, s.weight_other
+        ):
+            raise DomainError(
+                _("น้ำหนักองค์ประกอบของ %(g)s รวมกันไม่เท่ากับ 100") % {"g": StaffGroup(group).label}
+            )
+    comps = list(rnd.competencies.all())
+    if not any(c.kind == CompetencyKind.CORE for c in comps):
+        raise DomainError(_("ต้องมีสมรรถนะหลักอย่างน้อย 1 รายการก่อนเปิดรอบ"))
+    levels = {e.level: e for e in rnd.expected_levels.all()}
+    dept = rnd.department
+    people = list(
+        Person.objects.filter(unit__tree_id=dept.tree_id, is_active=True)
+        .select_related("position", "unit")
+        .order_by("pk")
+    )
+    chains = _chains(people)
+    forms = []
+    for p in people:
+        setting = settings_by_group.get(group_of(p)) or settings_by_group[StaffGroup.CIVIL_SERVANT]
+        forms.append(_freeze_form(rnd, p, *chains[p.pk], setting))
+    created = AppraisalForm.objects.bulk_create(forms, batch_size=2000)
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite older than 3.35
+        created = list(AppraisalForm.objects.filter(round=rnd))
+    by_person = {p.pk: p for p in people}
+    comp_rows = []
+    for f in created:
+        pos = by_person[f.person_id].position
+        comp_rows.extend(_competencies_for(f, comps, levels, pos.line_of_work if pos else ""))
+    FormCompetency.objects.bulk_create(comp_rows, batch_size=5000)
+    rnd.open()
+    rnd.opened_at = timezone.now()
+    bump_round(rnd, actor)
+    audit(
+        actor=actor,
+        kind=RoundEvent.OPEN,
+        obj=rnd,
+        summary=f"{rnd.code}: {len(created)}",
+        changes={"forms": len(created)},
+    )
+    return len(created)
+
+
+@transaction.atomic
+def round_advance(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> str:
+    rnd = lock_round(rnd, expected_version)
+    if not has_transition_perm(rnd.advance, actor):
+        if can(actor, "appraisal.manage_round", rnd):
+            raise DomainError(_("รอบนี้เลื่อนขั้นตอนต่อไม่ได้จากขั้นตอนปัจจุบัน"))
+        raise PermissionDenied("appraisal.manage_round")
+    old = rnd.phase
+    rnd.advance()
+    if rnd.phase == Phase.RELEASED:
+        _release_reviewed(actor, rnd, None)
+    bump_round(rnd, actor)
+    audit(actor=actor, kind=RoundEvent.PHASE, obj=rnd, changes={"phase": [old, rnd.phase]})
+    return rnd.phase
+
+
+def _release_reviewed(actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None) -> int:
+    qs = AppraisalForm.objects.select_for_update(of=("self",)).filter(
+        round=rnd, state=State.REVIEWED
+    )
+    if units is not None:
+        qs = qs.filter(subtree_q(units, prefix="unit__"))
+    count = 0
+    now = timezone.now()
+    for form in qs.select_related("person", "round"):
+        old = form.state
+        # The round-level permission was checked by the caller; the transition itself is the
+        # form's one way from reviewed to released.
+        form.release()
+        form.released_at = now
+        save_form(form, actor)
+        record_event(form, actor, FormEvent.RELEASE, old, "")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def round_release(*, actor, rnd: AppraisalRound) -> int:
+    """Release every reviewed form in the user's HR scope (or all, for the department's HR)."""
+    rnd = lock_round(rnd, None)
+    if not rnd.phase_at_least(Phase.REVIEW) or rnd.is_closed:
+        raise DomainError(_("ประกาศผลได้เมื่อรอบอยู่ในขั้นตอนทบทวนผลขึ้นไปเท่านั้น"))
+    units = round_scope(user=actor, rnd=rnd)
+    if not units:
+        raise PermissionDenied("appraisal.release_form")
+    count = _release_reviewed(actor, rnd, units)
+    audit(actor=actor, kind=RoundEvent.RELEASE, obj=rnd, summary=f"{rnd.code}: {count}")
+    return count
+
+
+@transaction.atomic
+def round_close(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> None:
+    rnd = lock_round(rnd, expected_version)
+    if not has_transition_perm(rnd.close, actor):
+        if can(actor, "appraisal.manage_round", rnd):
+            raise DomainError(_("ปิดรอบได้หลังประกาศผลแล้วเท่านั้น"))
+        raise PermissionDenied("appraisal.manage_round")
+    rnd.close()
+    rnd.closed_at = timezone.now()
+    bump_round(rnd, actor)
+    audit(actor=actor, kind=RoundEvent.CLOSE, obj=rnd, summary=rnd.code)
+
+
+@transaction.atomic
+def round_reopen(*, actor, rnd: AppraisalRound, reason: str) -> None:
+    """Reopen a closed round: an audited HR action that needs a reason."""
+    reason = required_text(reason, _("เหตุผลการเปิดรอบใหม่"), field="reason")
+    rnd = lock_round(rnd, None)
+    if not has_transition_perm(rnd.reopen, actor):
+        if can(actor, "appraisal.manage_round", rnd):
+            raise DomainError(_("รอบนี้ยังไม่ได้ปิด"))
+        raise PermissionDenied("appraisal.manage_round")
+    rnd.reopen()
+    rnd.closed_at = None
+    rnd.version += 1
+    rnd._history_user = actor
+    rnd._change_reason = reason
+    rnd.save()
+    audit(actor=actor, kind=RoundEvent.REOPEN, obj=rnd, summary=reason)

@@ -1,0 +1,281 @@
+"""HR's result pages of a round: its forms, the band distribution for the screening committee,
+the change of one form's evaluator chain, and the round's audit trail."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from appraisal import scoring, selectors
+from appraisal.forms_hr import (
+    FormEvaluatorForm,
+)
+from appraisal.models import (
+    BAND_LABELS,
+    FormEvent,
+    Phase,
+    RoundEvent,
+    StaffGroup,
+    State,
+)
+from appraisal.selectors import HISTORY_FIELDS, round_scope
+from appraisal.services.review import form_set_evaluator
+from appraisal.views_common import get_form, get_round
+from appraisal.views_hr import (  # what the round's HR pages share
+    BAND_COLOURS,
+    BANDS,
+    PER_PAGE,
+    form_url,
+    parse_int,
+    percent_of,
+    querystring,
+    round_context,
+    unit_choices,
+    unit_filter,
+)
+from common.errors import DomainError
+from common.permissions import can
+from orgchart.models import OrgUnit
+from orgchart.selectors import subtree_q
+
+# --- the forms of a round --------------------------------------------------------------------
+
+# A unit whose share of a band differs from the department's by this many points is marked.
+NOTABLE_GAP = Decimal(10)
+
+
+@login_required
+@require_GET
+def round_forms(request, pk: int):
+    rnd = get_round(request, pk)
+    user = request.user
+    scope = round_scope(user=user, rnd=rnd)
+    unit, matches, q_unit = unit_filter(request, rnd, scope)
+    exact = unit is not None and request.GET.get("exact") == "1"
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    who = (request.GET.get("who") or "").strip()
+    qs = selectors.round_forms(
+        rnd=rnd,
+        units=[unit] if unit is not None else scope,
+        only_unit=unit if exact else None,
+        state=state,
+        who=who,
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
+    for f in page:
+        f.url = form_url(f)
+        f.shown_total = scoring.round2(f.final_total) if f.final_total is not None else None
+        f.band_label = BAND_LABELS.get(f.final_band, "")
+        f.fixable = can_fix and f.state in (
+            State.NOT_STARTED,
+            State.DRAFT,
+            State.RETURNED,
+            State.SUBMITTED,
+            State.AGREED,
+        )
+    return render(
+        request,
+        "appraisal/hr/forms.html",
+        {
+            **round_context(request, rnd, "forms"),
+            "page": page,
+            "unit": unit,
+            "exact": exact,
+            "matches": matches,
+            "q": q_unit,
+            "who": who,
+            "state": state,
+            "state_choices": State.choices,
+            "unit_choices": unit_choices(scope, unit),
+            "pages_qs": querystring(request, page=None),
+        },
+    )
+
+
+# --- distribution ----------------------------------------------------------------------------
+
+
+def _band_row(dist: dict, reference: dict | None = None) -> list[dict]:
+    total = dist["total"]
+    cells = []
+    for b in BANDS:
+        n = dist["overall"].get(b, 0)
+        pct = percent_of(n, total)
+        cell = {
+            "band": b,
+            "label": BAND_LABELS[b],
+            "colour": BAND_COLOURS[b],
+            "count": n,
+            "percent": pct,
+        }
+        if reference is not None:
+            gap = pct - percent_of(reference["overall"].get(b, 0), reference["total"])
+            cell["gap"] = gap
+            cell["notable"] = total > 0 and abs(gap) >= NOTABLE_GAP
+        cells.append(cell)
+    return cells
+
+
+@login_required
+@require_GET
+def distribution(request, pk: int):
+    """For the screening committee: bands of the department, of each unit against it, of each
+    staff group, and the names rated ดีเด่น and ดีมาก."""
+    rnd = get_round(request, pk, "appraisal.view_distribution")
+    user = request.user
+    # The committee, HR of the whole department and administrators see every unit and name;
+    # HR of a subtree sees the figures, unit rows and names of their subtree only (a small
+    # unit's row would otherwise reveal one person's band).
+    scope = round_scope(user=user, rnd=rnd, committee_sees_all=True)
+    dept = selectors.distribution(rnd, scope)
+    pk_unit = parse_int(request.GET.get("unit"))
+    focus = rnd.department
+    if pk_unit is not None:
+        focus = OrgUnit.objects.filter(subtree_q([rnd.department]), pk=pk_unit).first()
+        if focus is None:
+            raise Http404
+    unit_rows = [
+        {"unit": child, "total": d["total"], "cells": _band_row(d, dept) if d["total"] else []}
+        for child, d in selectors.distribution_by_child(rnd, focus, scope)
+    ]
+    groups = []
+    for g in StaffGroup:
+        counts = dept["per_group"].get(g.value)
+        if counts:
+            d = {"overall": counts, "total": sum(counts.values())}
+            groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
+    names = selectors.top_rated(rnd=rnd, units=scope)
+    for f in names:
+        f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
+        f.shown_total = scoring.round2(f.final_total)
+        f.band_label = BAND_LABELS[f.final_band]
+    return render(
+        request,
+        "appraisal/hr/distribution.html",
+        {
+            **round_context(request, rnd, "distribution"),
+            "bands": [(b, BAND_LABELS[b]) for b in BANDS],
+            "dept": {"total": dept["total"], "cells": _band_row(dept)},
+            "focus": focus,
+            "unit_rows": unit_rows,
+            "groups": groups,
+            "names": names,
+            "notable_gap": NOTABLE_GAP,
+        },
+    )
+
+
+# --- one form's evaluator --------------------------------------------------------------------
+
+FIELD_OF = {"evaluator": "evaluator_code", "higher": "higher_code"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_evaluator(request, pk: int):
+    """HR changes this round's evaluator and higher supervisor of one form, with a reason."""
+    form = get_form(request, pk, "appraisal.set_form_evaluator")
+    if request.method == "POST":
+        django_form = FormEvaluatorForm(request.POST, form=form)
+    else:
+        django_form = FormEvaluatorForm(form=form)
+        django_form.initial["next"] = request.GET.get("next", "")
+    if request.method == "POST" and django_form.is_valid():
+        data = django_form.cleaned_data
+        try:
+            form_set_evaluator(
+                actor=request.user,
+                form=form,
+                evaluator=data["evaluator_code"],
+                higher=data["higher_code"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            field = FIELD_OF.get(exc.field, exc.field)
+            django_form.add_error(field if field in django_form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("เปลี่ยนผู้ประเมินของ %(n)s ในรอบ %(r)s แล้ว")
+                % {"n": form.person.full_name, "r": form.round.code},
+            )
+            target = data.get("next") or ""
+            # Only a path on this site: a bare "328" passes the host check but is no URL.
+            if not (
+                target.startswith("/")
+                and url_has_allowed_host_and_scheme(
+                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+            ):
+                target = (
+                    f"{reverse('appraisal:round_forms', args=[form.round_id])}"
+                    f"?who={form.person.staff_code}"
+                )
+            return HttpResponseRedirect(target)
+    return render(
+        request,
+        "appraisal/hr/form_evaluator.html",
+        {
+            "form": form,
+            "django_form": django_form,
+            "rnd": form.round,
+            "url": form_url(form),
+        },
+    )
+
+
+# --- the audit trail of the round ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def round_audit(request, pk: int):
+    """ประวัติการดำเนินการ: who did what to the round and to the forms in the user's part of it,
+    when, with old and new values and the reason (the one audit trail)."""
+    rnd = get_round(request, pk, "appraisal.view_round")
+    kinds = [*RoundEvent.choices, *FormEvent.choices]
+    kind = request.GET.get("kind", "")
+    if kind not in {k for k, _label in kinds}:
+        kind = ""
+    who = (request.GET.get("who") or "").strip()[:100]
+    qs = selectors.round_audit(user=request.user, rnd=rnd, kind=kind, who=who)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    for e in page:
+        e.rows = audit_rows(e.changes)
+    return render(
+        request,
+        "appraisal/hr/audit.html",
+        {
+            **round_context(request, rnd, "audit"),
+            "page": page,
+            "kind": kind,
+            "who": who,
+            "kinds": kinds,
+            "pages_qs": querystring(request, page=None),
+        },
+    )
+
+
+def audit_rows(changes: dict) -> list[tuple[str, str, object, object]]:
+    """(row, field label, old, new) for each changed value of one event."""
+    rows = []
+    for key, value in changes.items():
+        if key in ("kpis", "competencies") and isinstance(value, dict):
+            for subject, fields in value.items():
+                for field, pair in fields.items():
+                    rows.append((subject, str(HISTORY_FIELDS.get(field, field)), *pair))
+        elif isinstance(value, list) and len(value) == 2:
+            rows.append(("", str(HISTORY_FIELDS.get(key, key)), *value))
+    return rows
