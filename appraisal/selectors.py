@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal import scoring
 from appraisal.models import (
+    BAND_LABELS,
     FORM_SCORE_EVENTS,
     FORM_TIMELINE,
     PROGRESS_STATES,
@@ -421,34 +422,62 @@ HISTORY_FIELDS = {
 }
 
 
+FIGURE_FIELDS = {"total", "higher_total", "higher2_total", "final_total", "other_percent"}
+
+
+def shown_value(field: str, value):
+    """A value of the audit trail as a page shows it: figures to two decimals, states and
+    bands by their Thai names, yes/no in Thai, lists as text; None stays None ("-")."""
+    if value is None or value == "":
+        return None
+    if field == "state" and value in State.values:
+        return State(value).label
+    if field in ("band", "final_band") and value in BAND_LABELS:
+        return BAND_LABELS[value]
+    if isinstance(value, bool):
+        return _("ใช่") if value else _("ไม่ใช่")
+    if field == "removed":
+        return _("ลบแล้ว") if value is None else _("มีอยู่")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or None
+    if field in FIGURE_FIELDS:
+        try:
+            return scoring.round2(str(value))
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def change_rows(changes: dict) -> list[tuple[str, str, object, object]]:
+    """(row, field label, old, new) for each value one audit event changed, KPI rows and
+    competencies included, as a page shows them."""
+    rows = []
+    for key, value in changes.items():
+        if key in ("kpis", "competencies") and isinstance(value, dict):
+            for subject, fields in value.items():
+                for field, (old, new) in fields.items():
+                    label = str(HISTORY_FIELDS.get(field, field))
+                    if field == "removed":
+                        rows.append((subject, label, _("มีอยู่"), _("ลบแล้ว")))
+                        continue
+                    rows.append((subject, label, shown_value(field, old), shown_value(field, new)))
+        elif isinstance(value, list) and len(value) == 2:
+            label = str(HISTORY_FIELDS.get(key, key))
+            rows.append(("", label, shown_value(key, value[0]), shown_value(key, value[1])))
+    return rows
+
+
 def form_history(*, form: AppraisalForm) -> list[HistoryRow]:
     """Every value the form's events changed, newest first, competencies and KPI rows
     included, each with who, when and why."""
     rows: list[HistoryRow] = []
     for e in reversed(form_events(form=form)):
         who = e.actor_name or (e.actor.get_username() if e.actor else "")
-        flat: list[tuple[str, str, list]] = []
-        for key, value in e.changes.items():
-            if key in ("kpis", "competencies") and isinstance(value, dict):
-                for subject, fields in value.items():
-                    flat.extend((subject, f, pair) for f, pair in fields.items())
-            elif isinstance(value, list) and len(value) == 2:
-                flat.append(("", key, value))
-        if not flat:
+        changed = change_rows(e.changes)
+        if not changed:
             rows.append(HistoryRow(e.at, who, e.label, "", "", None, None, e.reason))
-        for subject, field, (old, new) in flat:
-            rows.append(
-                HistoryRow(
-                    e.at,
-                    who,
-                    e.label,
-                    subject,
-                    str(HISTORY_FIELDS.get(field, field)),
-                    old,
-                    new,
-                    e.reason,
-                )
-            )
+        for subject, field, old, new in changed:
+            rows.append(HistoryRow(e.at, who, e.label, subject, field, old, new, e.reason))
     return rows
 
 

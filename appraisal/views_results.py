@@ -27,7 +27,7 @@ from appraisal.models import (
     StaffGroup,
     State,
 )
-from appraisal.selectors import HISTORY_FIELDS, round_scope
+from appraisal.selectors import round_scope
 from appraisal.services.review import form_set_evaluator
 from appraisal.views_common import get_form, get_round
 from appraisal.views_hr import (  # what the round's HR pages share
@@ -253,7 +253,7 @@ def round_audit(request, pk: int):
     qs = selectors.round_audit(user=request.user, rnd=rnd, kind=kind, who=who)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     for e in page:
-        e.rows = audit_rows(e.changes)
+        e.rows = selectors.change_rows(e.changes)
     return render(
         request,
         "appraisal/hr/audit.html",
@@ -266,16 +266,3 @@ def round_audit(request, pk: int):
             "pages_qs": querystring(request, page=None),
         },
     )
-
-
-def audit_rows(changes: dict) -> list[tuple[str, str, object, object]]:
-    """(row, field label, old, new) for each changed value of one event."""
-    rows = []
-    for key, value in changes.items():
-        if key in ("kpis", "competencies") and isinstance(value, dict):
-            for subject, fields in value.items():
-                for field, pair in fields.items():
-                    rows.append((subject, str(HISTORY_FIELDS.get(field, field)), *pair))
-        elif isinstance(value, list) and len(value) == 2:
-            rows.append(("", str(HISTORY_FIELDS.get(key, key)), *value))
-    return rows

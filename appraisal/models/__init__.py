@@ -14,6 +14,7 @@ form, its rows and its state machine), monitoring.py (check-ins, journal, coachi
 events.py (the audit kinds); everything is imported from here.
 """
 
+from appraisal.models._fields import STORED_PLACES  # noqa: F401
 from appraisal.models.events import (  # noqa: F401
     FORM_SCORE_EVENTS,
     FORM_TIMELINE,

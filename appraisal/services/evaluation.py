@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import scoring
 from appraisal.models import (
+    STORED_PLACES,
     AppraisalForm,
     CompetencyMethod,
     FormCompetency,
@@ -62,15 +63,21 @@ class IdpInput:
 
 
 def store_result(form: AppraisalForm, result: scoring.FormResult) -> None:
-    """Keep the figures of the one result on the form row (lists and reports read them)."""
-    form.score_kpi = result.score_kpi
-    form.achievement_points = result.achievement
-    form.competency_points = result.competency
-    form.other_points = result.other
-    form.total = result.total
+    """Keep the figures of the one result on the form row (lists and reports read them), at
+    the row's precision, so that the audit trail compares what is stored."""
+    form.score_kpi = stored(result.score_kpi)
+    form.achievement_points = stored(result.achievement)
+    form.competency_points = stored(result.competency)
+    form.other_points = stored(result.other)
+    form.total = stored(result.total)
     form.band = result.band
-    form.final_total = result.final_total
+    form.final_total = stored(result.final_total)
     form.final_band = result.final_band
+
+
+def stored(value: Decimal | None) -> Decimal | None:
+    """A figure as the form row keeps it (POINTS: 10 decimal places)."""
+    return None if value is None else value.quantize(STORED_PLACES)
 
 
 @transaction.atomic

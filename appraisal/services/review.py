@@ -22,6 +22,7 @@ from appraisal.services._forms import (
     save_form,
     take_transition,
 )
+from appraisal.services.evaluation import stored
 from common.errors import DomainError
 from common.models import plain
 from common.permissions import require
@@ -112,7 +113,7 @@ def _review(actor, form, expected_version, agrees, opinion, revised_total, which
     # Both opinions are kept; the final figure is the one result's (the last revision wins).
     result = form_result(form=form)
     final_before = form.final_total
-    form.final_total = result.final_total
+    form.final_total = stored(result.final_total)
     form.final_band = result.final_band
     save_form(form, actor, (opinion or "agree")[:100])
     # The timeline is read by the appraisee before release: no figures in it.
