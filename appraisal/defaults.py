@@ -28,7 +28,7 @@ MANAGERIAL = [
     "การสอนงานและการมอบหมายงาน",
 ]
 
-# OCSC level code -> (core, managerial). "" is staff without an OCSC level (พนักงานราชการ,
+# OCSC grade code -> (core, managerial). "" is staff without an OCSC grade (พนักงานราชการ,
 # ลูกจ้างประจำ), who are assessed on the core competencies at level 1.
 EXPECTED_LEVELS: dict[str, tuple[int, int | None]] = {
     "O1": (1, None),

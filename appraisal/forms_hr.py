@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal import defaults
 from appraisal.models import CompetencyMethod, StaffGroup
 from common import thai
-from orgchart import levels
+from orgchart import grades
 from orgchart.edit_forms import staff_code_field
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -86,7 +86,7 @@ class RoundCreateForm(forms.Form):
 
 class RoundSettingsForm(forms.Form):
     """The round's own fields, one row of weights and bands per staff group, and the expected
-    levels per position level. Field names are the ones the service's errors name."""
+    levels per position grade. Field names are the ones the service's errors name."""
 
     competency_method = forms.ChoiceField(
         label=_("วิธีประเมินสมรรถนะ"), choices=CompetencyMethod.choices
@@ -130,11 +130,11 @@ class RoundSettingsForm(forms.Form):
             fair = self.fields[f"{group}-fair_from"]
             fair.initial = FIXED_FAIR_FROM
             fair.widget.attrs["readonly"] = True
-        known = {e.level: e for e in expected_rows}
+        known = {e.grade: e for e in expected_rows}
         order = list(defaults.EXPECTED_LEVELS) + sorted(set(known) - set(defaults.EXPECTED_LEVELS))
-        self.levels = [lv for lv in order if lv in known]
-        for lv in self.levels:
-            row = known[lv]
+        self.grades = [grade for grade in order if grade in known]
+        for grade in self.grades:
+            row = known[grade]
             core = forms.IntegerField(min_value=1, max_value=5, initial=row.core)
             managerial = forms.IntegerField(
                 min_value=1, max_value=5, initial=row.managerial, required=False
@@ -143,8 +143,8 @@ class RoundSettingsForm(forms.Form):
                 f.widget.attrs.update(
                     {"class": "form-control form-control-sm text-end", "style": "max-width: 6rem"}
                 )
-            self.fields[f"expected-{lv}-core"] = core
-            self.fields[f"expected-{lv}-managerial"] = managerial
+            self.fields[f"expected-{grade}-core"] = core
+            self.fields[f"expected-{grade}-managerial"] = managerial
         if readonly:
             for f in self.fields.values():
                 f.disabled = True
@@ -161,15 +161,17 @@ class RoundSettingsForm(forms.Form):
             for g in self.groups
         ]
 
-    def level_rows(self):
+    def grade_rows(self):
         return [
             {
-                "level": lv,
-                "label": levels.level_label(lv) if lv in levels.LEVELS else _("ไม่มีระดับตำแหน่ง"),
-                "core": self[f"expected-{lv}-core"],
-                "managerial": self[f"expected-{lv}-managerial"],
+                "grade": grade,
+                "label": (
+                    grades.grade_label(grade) if grade in grades.GRADES else _("ไม่มีระดับตำแหน่ง")
+                ),
+                "core": self[f"expected-{grade}-core"],
+                "managerial": self[f"expected-{grade}-managerial"],
             }
-            for lv in self.levels
+            for grade in self.grades
         ]
 
     def service_kwargs(self) -> dict:
@@ -188,8 +190,8 @@ class RoundSettingsForm(forms.Form):
                 g: {n: data[f"{g}-{n}"] for n in SETTING_FIELDS + BAND_FIELDS} for g in self.groups
             },
             "expected_levels": {
-                lv: (data[f"expected-{lv}-core"], data[f"expected-{lv}-managerial"])
-                for lv in self.levels
+                grade: (data[f"expected-{grade}-core"], data[f"expected-{grade}-managerial"])
+                for grade in self.grades
             },
         }
 

@@ -279,13 +279,13 @@ def overdue_agreements(*, rnd: AppraisalRound, units: Iterable[OrgUnit] | None =
 
 def cascaded_kpis(*, form: AppraisalForm):
     """Personal KPIs cascaded to the appraisee for the round's fiscal year, not yet in the form."""
-    from kpi.models import Kpi, KpiLevel
+    from kpi.models import Kpi, KpiTier
 
     have = set(form.kpis.exclude(kpi=None).values_list("kpi_id", flat=True))
     return [
         k
         for k in Kpi.objects.filter(
-            fiscal_year=form.round.fiscal_year, level=KpiLevel.PERSON, person_id=form.person_id
+            fiscal_year=form.round.fiscal_year, tier=KpiTier.PERSON, person_id=form.person_id
         ).order_by("code", "pk")
         if k.pk not in have
     ]

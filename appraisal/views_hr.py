@@ -171,7 +171,7 @@ def unit_filter(request, rnd, scope):
 
 
 def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
-    """Units offered in the filter: the scope, one level below it, and around the chosen one."""
+    """Units offered in the filter: the scope, the units just below it, and around the chosen one."""
     parents = [s.pk for s in scope]
     if unit is not None:
         parents.append(unit.pk)
@@ -179,9 +179,9 @@ def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
             parents.append(unit.parent_id)
     cond = Q(pk__in=parents) | Q(parent_id__in=parents)
     units = list(OrgUnit.objects.filter(cond).filter(subtree_q(scope)).order_by("tree_id", "lft"))
-    top = min((u.level for u in units), default=0)
+    top = min((u.depth for u in units), default=0)
     for u in units:
-        u.indent = "· " * (u.level - top)
+        u.indent = "· " * (u.depth - top)
     return units
 
 
@@ -380,7 +380,8 @@ def _back_to_settings(rnd: AppraisalRound, anchor: str):
 
 def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
     """Per-unit counts summed to one row for each focus unit's own people and one for each of
-    its children's subtrees, so a department of thousands of units reads one level at a time."""
+    its children's subtrees, so a department of thousands of units is read a unit and its
+    children at a time."""
     n = len(PROGRESS_STATES)
     out = []
     for f in focus:

@@ -249,22 +249,22 @@ def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
 def _kpi_choices(form: AppraisalForm, rows) -> list[tuple[int, str]]:
     """Unit KPIs of the appraisee's unit and their own personal KPIs in the round's fiscal year
     (and whatever the rows already link to, so a saved link never fails validation)."""
-    from kpi.models import Kpi, KpiLevel
+    from kpi.models import Kpi, KpiTier
 
     linked = {r.kpi_id for r in rows if r.kpi_id}
     cond = (
-        (Q(unit_id=form.unit_id) & ~Q(level=KpiLevel.PERSON))
-        | Q(level=KpiLevel.PERSON, person_id=form.person_id)
+        (Q(unit_id=form.unit_id) & ~Q(tier=KpiTier.PERSON))
+        | Q(tier=KpiTier.PERSON, person_id=form.person_id)
     ) & Q(fiscal_year=form.round.fiscal_year)
-    kpis = Kpi.objects.filter(cond | Q(pk__in=linked)).order_by("level", "code", "pk")
+    kpis = Kpi.objects.filter(cond | Q(pk__in=linked)).order_by("tier", "code", "pk")
     personal = _("บุคคล")
     return [
         (
             k.pk,
-            (f"[{personal}] " if k.level == KpiLevel.PERSON else "")
+            (f"[{personal}] " if k.tier == KpiTier.PERSON else "")
             + f"{k.code} {k.name}".strip()[:120],
         )
-        for k in kpis.only("pk", "code", "name", "level")
+        for k in kpis.only("pk", "code", "name", "tier")
     ]
 
 

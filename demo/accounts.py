@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from orgchart import levels
+from orgchart import grades
 from orgchart.models import OrgUnit, Person, Position
 
 PASSWORD = "demo"
@@ -47,12 +47,12 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 
 def position_label(position: Position | None) -> str:
-    """'นักวิเคราะห์นโยบายและแผนชำนาญการ': the title with the level name, as people write it."""
+    """'นักวิเคราะห์นโยบายและแผนชำนาญการ': the title with the grade name, as people write it."""
     if position is None:
         return ""
-    if position.level and levels.type_of_level(position.level) in (
-        levels.KNOWLEDGE,
-        levels.GENERAL,
+    if position.grade and grades.type_of_grade(position.grade) in (
+        grades.KNOWLEDGE,
+        grades.GENERAL,
     ):
-        return position.title + levels.LEVELS[position.level][1]
+        return position.title + grades.GRADES[position.grade][1]
     return position.management_title or position.title

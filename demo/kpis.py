@@ -1,6 +1,6 @@
 """Demo KPIs: organisation KPIs from real Thai KPI sets, cascaded down every unit with OS matrices.
 
-Bulk inserts level by level so that it keeps up with `seed_demo --staff 300000`; the values
+Bulk inserts tier by tier so that it keeps up with `seed_demo --staff 300000`; the values
 it writes obey the same rules the services enforce (thresholds in the KPI's direction, split
 shares that reach the parent's target, one owner per KPI). The KPIs and their texts are in
 demo/data/kpis.json.
@@ -22,8 +22,8 @@ from kpi.models import (
     CascadeMethod,
     Kpi,
     KpiAssignment,
-    KpiLevel,
     KpiResult,
+    KpiTier,
     Measurement,
     OsRole,
     Source,
@@ -162,7 +162,7 @@ def seed_kpis(
     counts = defaultdict(int)
     specs: dict[int, Spec | None] = {}  # kpi pk -> the spec it came from (None: milestone)
 
-    # Level 0: organisation KPIs.
+    # The organisation tier first.
     org_rows = []
     for root in roots:
         chosen = rng.sample(ORG_KPIS, 5)
@@ -173,7 +173,7 @@ def seed_kpis(
                 (
                     Kpi(
                         fiscal_year=fiscal_year,
-                        level=KpiLevel.ORGANISATION,
+                        tier=KpiTier.ORGANISATION,
                         unit=root,
                         code=str(i),
                         weight=weight,
@@ -255,7 +255,7 @@ def seed_kpis(
                 for duty in rng.sample(fresh, min(len(fresh), max(1, 3 - len(rows)))):
                     unit_kpi = Kpi(
                         fiscal_year=fiscal_year,
-                        level=KpiLevel.UNIT,
+                        tier=KpiTier.UNIT,
                         unit_id=key,
                         source=Source.JOB_DESCRIPTION,
                         **_spec_fields(duty),
@@ -266,7 +266,7 @@ def seed_kpis(
                         (
                             Kpi(
                                 fiscal_year=fiscal_year,
-                                level=KpiLevel.UNIT,
+                                tier=KpiTier.UNIT,
                                 unit_id=key,
                                 source=Source.STRATEGY,
                                 **_milestone_fields(),
@@ -285,8 +285,8 @@ def seed_kpis(
         unit_lists = defaultdict(list)
         for kpi, spec in new_rows:
             specs[kpi.pk] = spec
-            counts[kpi.level] += 1
-            if kpi.level == KpiLevel.UNIT:
+            counts[kpi.tier] += 1
+            if kpi.tier == KpiTier.UNIT:
                 unit_lists[kpi.unit_id].append(kpi)
         by_pk = {u.pk: u for u in units}
         next_frontier = [(by_pk[uid], lst) for uid, lst in unit_lists.items()]
@@ -317,8 +317,8 @@ def _child(
     fields["source"] = Source.CASCADE
     common = {"fiscal_year": parent.fiscal_year, "parent": parent, "cascade_method": method}
     if kind == "u":
-        return Kpi(level=KpiLevel.UNIT, unit=value, **common, **fields)
-    return Kpi(level=KpiLevel.PERSON, unit_id=unit_id, person_id=value, **common, **fields)
+        return Kpi(tier=KpiTier.UNIT, unit=value, **common, **fields)
+    return Kpi(tier=KpiTier.PERSON, unit_id=unit_id, person_id=value, **common, **fields)
 
 
 def _results(roots: list[OrgUnit], fiscal_year: int, today: dt.date | None) -> int:
@@ -329,7 +329,7 @@ def _results(roots: list[OrgUnit], fiscal_year: int, today: dt.date | None) -> i
         return 0
     rows = []
     for kpi in Kpi.objects.filter(
-        unit__in=roots, fiscal_year=fiscal_year, level=KpiLevel.ORGANISATION
+        unit__in=roots, fiscal_year=fiscal_year, tier=KpiTier.ORGANISATION
     ):
         if kpi.measurement != Measurement.QUANTITATIVE or kpi.baseline_3 is None:
             continue

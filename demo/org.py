@@ -96,7 +96,7 @@ def _write_units(plan: DemoPlan, ministry: Ministry) -> list[int]:
                     tree_id=u.dept + 1,
                     lft=0,
                     rght=0,
-                    level=depth,
+                    depth=depth,
                 )
                 for u in batch
             ]
@@ -128,7 +128,7 @@ def _write_people(plan: DemoPlan, unit_pks: list[int], password: str):
                 line_of_work=p.line_of_work,
                 line_code=p.line_code,
                 position_type=p.position_type,
-                level=p.level,
+                grade=p.grade,
                 unit_id=unit_pks[p.unit],
             )
             for p in buffer

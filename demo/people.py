@@ -1,4 +1,4 @@
-"""The people of the demo: who heads each unit and who works in it, with names, levels, salaries
+"""The people of the demo: who heads each unit and who works in it, with names, grades, salaries
 and e-mail addresses, generated unit by unit from the plan's seed."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from demo.accounts import HR_USERNAME, STAFF_USERNAME, SUPERVISOR_USERNAME
 from demo.loader import read_json
 from demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES, prefix
 from demo.structure import LINES, PROFILES
-from orgchart import levels
+from orgchart import grades
 from orgchart.models import StaffType
 
 if TYPE_CHECKING:
     from demo.plan import DemoPlan, UnitSpec
 
-# Staff levels below the head; a line's own range trims them.
+# Staff grades below the head; a line's own range trims them.
 K_WEIGHTS = {"K1": 30, "K2": 46, "K3": 18, "K4": 5, "K5": 1}
 O_WEIGHTS = {"O1": 35, "O2": 40, "O3": 25}
 SENIORITY = ["O1", "K1", "O2", "K2", "O3", "K3", "O4", "K4", "K5", "M1", "M2", "S1", "S2"]
@@ -27,7 +27,7 @@ SENIORITY = ["O1", "K1", "O2", "K2", "O3", "K3", "O4", "K4", "K5", "M1", "M2", "
 # Approximate monthly salary ranges in baht (2024 civil-service scales, rounded).
 _SALARIES = read_json("salaries.json")
 SALARY: dict[str, tuple[int, int]] = {
-    level: tuple(pay) for level, pay in _SALARIES["civil_servant"].items()
+    grade: tuple(pay) for grade, pay in _SALARIES["civil_servant"].items()
 }
 SALARY_GOVERNMENT_EMPLOYEE: tuple[int, int] = tuple(_SALARIES["government_employee"])
 SALARY_PERMANENT_EMPLOYEE: tuple[int, int] = tuple(_SALARIES["permanent_employee"])
@@ -54,7 +54,7 @@ class PersonSpec:
     line_of_work: str
     line_code: str
     position_type: str
-    level: str
+    grade: str
 
     @property
     def full_name(self) -> str:
@@ -85,8 +85,8 @@ class PeopleGenerator:
                 unit.head_seq = head.seq
                 yield head
             if unit.depth == 0:
-                for line, level, title in plan.root_extras(unit.dept):
-                    yield self._person(unit, line, level, title)
+                for line, grade, title in plan.root_extras(unit.dept):
+                    yield self._person(unit, line, grade, title)
             members = [self._staff(unit) for _ in range(unit.staff)]
             if unit.index == plan.demo_group and not self.staff_done and members:
                 # No junior officer came out of the draw: the first member will do.
@@ -94,7 +94,7 @@ class PeopleGenerator:
                 self.staff_done = True
             for person in members:
                 if person.username not in (HR_USERNAME, STAFF_USERNAME):
-                    rank = SENIORITY.index(person.level) if person.level else -1
+                    rank = SENIORITY.index(person.grade) if person.grade else -1
                     if rank > senior_rank:
                         senior_rank, unit.senior_seq = rank, person.seq
                 yield person
@@ -109,30 +109,30 @@ class PeopleGenerator:
 
     def _head(self, unit: UnitSpec) -> PersonSpec:
         rng = self.rng
-        line_key, level = unit.head_line, unit.head_level
+        line_key, grade = unit.head_line, unit.head_grade
         title = unit.head_title or f"หัวหน้า{unit.name}"
         profile = PROFILES[unit.profile]
-        if line_key == "doctor" and not level:
+        if line_key == "doctor" and not grade:
             # Directors of hospitals and provincial offices are senior doctors, not อำนวยการ.
             top = "K5" if unit.depth == 1 else "K4"
-            level = top if rng.random() < 0.3 else "K4" if unit.depth == 1 else "K3"
+            grade = top if rng.random() < 0.3 else "K4" if unit.depth == 1 else "K3"
         elif not line_key:
             line_key = profile.lead
             line = LINES[line_key]
-            if line.ptype == levels.GENERAL:
-                level = "O3"
-                if "O4" in line.levels and (unit.dept not in self.o4_done or rng.random() < 0.5):
-                    level = "O4"
+            if line.ptype == grades.GENERAL:
+                grade = "O3"
+                if "O4" in line.grades and (unit.dept not in self.o4_done or rng.random() < 0.5):
+                    grade = "O4"
                     self.o4_done.add(unit.dept)
             elif unit.depth == 3:
-                level = "K3" if rng.random() < (0.85 if unit.profile == "ward" else 0.4) else "K2"
-            elif not level:
+                grade = "K3" if rng.random() < (0.85 if unit.profile == "ward" else 0.4) else "K2"
+            elif not grade:
                 r = rng.random()
-                level = "K4" if r < 0.1 else "K2" if r < 0.25 else "K3"
+                grade = "K4" if r < 0.1 else "K2" if r < 0.25 else "K3"
         line = LINES[line_key]
-        if level not in line.levels:
-            level = line.levels[-1]
-        person = self._person(unit, line_key, level, title)
+        if grade not in line.grades:
+            grade = line.grades[-1]
+        person = self._person(unit, line_key, grade, title)
         if unit.index == self.plan.demo_group:
             person.username = SUPERVISOR_USERNAME
         return person
@@ -148,18 +148,18 @@ class PeopleGenerator:
         keys = [k for k, _ in profile.lines]
         line_key = rng.choices(keys, weights=[w for _, w in profile.lines])[0]
         line = LINES[line_key]
-        table = K_WEIGHTS if line.ptype == levels.KNOWLEDGE else O_WEIGHTS
-        options = [lv for lv in table if lv in line.levels]
-        level = rng.choices(options, weights=[table[lv] for lv in options])[0]
-        person = self._person(unit, line_key, level, "")
+        table = K_WEIGHTS if line.ptype == grades.KNOWLEDGE else O_WEIGHTS
+        options = [g for g in table if g in line.grades]
+        grade = rng.choices(options, weights=[table[g] for g in options])[0]
+        person = self._person(unit, line_key, grade, "")
         # New officers serve a probation (ทดลองปฏิบัติราชการ); each department has at least one.
-        if level in ("K1", "O1") and (unit.dept not in self.on_probation or rng.random() < 0.15):
+        if grade in ("K1", "O1") and (unit.dept not in self.on_probation or rng.random() < 0.15):
             person.on_probation = True
             self.on_probation.add(unit.dept)
         if (
             not self.staff_done
             and unit.index == self.plan.demo_group
-            and level in ("K1", "K2")
+            and grade in ("K1", "K2")
             and not person.on_probation
         ):
             person.username = STAFF_USERNAME
@@ -169,11 +169,11 @@ class PeopleGenerator:
             self.hr_done = True
         return person
 
-    def _person(self, unit: UnitSpec, line_key: str, level: str, management_title: str):
+    def _person(self, unit: UnitSpec, line_key: str, grade: str, management_title: str):
         line = LINES[line_key]
-        senior = level in ("K3", "K4", "K5", "M1", "M2", "S1", "S2")
+        senior = grade in ("K3", "K4", "K5", "M1", "M2", "S1", "S2")
         spec = self._identity(unit, line_key=line_key, senior=senior)
-        low, high = SALARY[level]
+        low, high = SALARY[grade]
         spec.update(
             staff_type=StaffType.CIVIL_SERVANT,
             salary=_salary(self.rng, low, high),
@@ -182,7 +182,7 @@ class PeopleGenerator:
             line_of_work=line.line_name,
             line_code=line.code,
             position_type=line.ptype,
-            level=level,
+            grade=grade,
         )
         return PersonSpec(**spec)
 
@@ -200,8 +200,8 @@ class PeopleGenerator:
             management_title="",
             line_of_work="",
             line_code="",
-            position_type=levels.OTHER,
-            level="",
+            position_type=grades.OTHER,
+            grade="",
         )
         return PersonSpec(**spec)
 

@@ -44,7 +44,7 @@ class UnitSpec:
     parent: int | None
     dept: int  # index into DemoPlan.departments
     profile: str
-    head_level: str = ""  # "" for a kind the head rule works out
+    head_grade: str = ""  # "" for a kind the head rule works out
     head_line: str = ""
     head_title: str = ""
     is_leaf: bool = True
@@ -189,13 +189,13 @@ class DemoPlan:
                 parent=None,
                 dept=d,
                 profile="admin",
-                head_level="S2",
+                head_grade="S2",
                 head_line="exec",
                 head_title=dept.head_title,
             )
             for p in sorted(picked[d], key=lambda p: p.div.number):
                 div = p.div
-                head_line, head_level, head_title = _division_head(div)
+                head_line, head_grade, head_title = _division_head(div)
                 unit = self._add(
                     code=f"{prefix}{div.number:03d}0000",
                     name=div.name,
@@ -204,7 +204,7 @@ class DemoPlan:
                     parent=root.index,
                     dept=d,
                     profile=div.profile,
-                    head_level=head_level,
+                    head_grade=head_grade,
                     head_line=head_line,
                     head_title=head_title,
                 )
@@ -267,7 +267,7 @@ class DemoPlan:
     def _choose_heads(self, rng: random.Random) -> None:
         """Most units have a head; a few are vacant or have an acting head (รักษาราชการแทน)."""
         # Building sections are headed by the demo's only ทักษะพิเศษ (O4) people, the demo
-        # supervisor's chain should reach two levels up, and a small demo has too few
+        # supervisor's chain should reach two steps up, and a small demo has too few
         # directors (อำนวยการ) to lose one: keep those filled.
         keep = set()
         at = self.demo_group
@@ -324,10 +324,10 @@ class DemoPlan:
                 demo.staff += moved
 
     def root_extras(self, d: int) -> list[tuple[str, str, str]]:
-        """(line, level, management title) of the people attached to a department's root."""
+        """(line, grade, management title) of the people attached to a department's root."""
         dept = self.departments[d]
         deputies = 1 if self.small else 3
-        extras = [("exec", dept.deputy_level, dept.deputy_title)] * deputies
+        extras = [("exec", dept.deputy_grade, dept.deputy_title)] * deputies
         if dept.number == 1:
             extras += [("inspector", "S2", "ผู้ตรวจราชการกระทรวง")] * (1 if self.small else 2)
         extras += [(dept.expert, "K5", ""), (dept.expert, "K4", "")]

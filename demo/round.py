@@ -321,8 +321,8 @@ class _Slot:
     name: str
     position: str
 
-    def usable(self, *levels: str) -> bool:
-        return bool(self.user and self.evaluator_user) and all(getattr(self, lv) for lv in levels)
+    def usable(self, *reviewers: str) -> bool:
+        return bool(self.user and self.evaluator_user) and all(getattr(self, r) for r in reviewers)
 
 
 SLOT_FIELDS = (

@@ -21,18 +21,18 @@ class Line:
     line_name: str
     code: str
     ptype: str
-    levels: tuple[str, ...]
+    grades: tuple[str, ...]
 
 
 # The MOPH file stops the นายช่างเทคนิค line at อาวุโส; no MOPH line there reaches ทักษะพิเศษ (O4), so
-# the data file has this one carry it (heads of building sections only) to show every level.
+# the data file has this one carry it (heads of building sections only) to show every grade.
 LINES: dict[str, Line] = {
     row["key"]: Line(
         row["title"],
         row["line_of_work"],
         row["line_code"],
         row["position_type"],
-        tuple(row["levels"].split()),
+        tuple(row["grades"].split()),
     )
     for row in read_csv("position_lines.csv")
 }
@@ -167,7 +167,7 @@ class Dept:
     kind: str
     head_title: str
     deputy_title: str
-    deputy_level: str
+    deputy_grade: str
     expert: str  # line of the department's ผู้เชี่ยวชาญ/ผู้ทรงคุณวุฒิ
     mail: str
     divisions: tuple[Div, ...]  # in the order a growing demo takes them

@@ -1,4 +1,4 @@
-"""KPIs of a fiscal year at organisation, unit and person level; OS matrix; results."""
+"""KPIs of a fiscal year at the organisation, unit and person tiers; OS matrix; results."""
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +10,7 @@ from kpi import criteria
 from orgchart.models import OrgUnit, Person
 
 
-class KpiLevel(models.TextChoices):
+class KpiTier(models.TextChoices):
     ORGANISATION = "organisation", _("องค์กร")
     UNIT = "unit", _("หน่วยงาน")
     PERSON = "person", _("บุคคล")
@@ -81,7 +81,7 @@ class Kpi(models.Model):
     """A KPI with the 11 fields of the KPI template (แบบฟอร์มรายละเอียดตัวชี้วัด)."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), db_index=True)
-    level = models.CharField(_("ระดับตัวชี้วัด"), max_length=16, choices=KpiLevel.choices)
+    tier = models.CharField(_("ระดับตัวชี้วัด"), max_length=16, choices=KpiTier.choices)
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="kpis"
     )
@@ -179,12 +179,12 @@ class Kpi(models.Model):
         verbose_name = _("ตัวชี้วัด")
         verbose_name_plural = _("ตัวชี้วัด")
         ordering = ["fiscal_year", "code", "pk"]
-        indexes = [models.Index(fields=["unit", "fiscal_year", "level"])]
+        indexes = [models.Index(fields=["unit", "fiscal_year", "tier"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level="person", person__isnull=False)
-                | (~Q(level="person") & Q(person__isnull=True)),
-                name="kpi_person_only_at_person_level",
+                condition=Q(tier="person", person__isnull=False)
+                | (~Q(tier="person") & Q(person__isnull=True)),
+                name="kpi_person_only_at_person_tier",
             ),
             models.CheckConstraint(
                 condition=Q(weight__isnull=True) | (Q(weight__gt=0) & Q(weight__lte=100)),

@@ -61,7 +61,9 @@ class KpiSource(StrEnum):
 
     PLAN = "plan"  # ตามแผนปฏิบัติราชการ
     DUTY = "duty"  # ตามหน้าที่ความรับผิดชอบหลัก
-    ASSIGNMENT = "assignment"  # ตามที่ได้รับมอบหมายพิเศษ
+    SPECIAL = (
+        "special"  # ตามที่ได้รับมอบหมายพิเศษ (the same code as ItemKind.SPECIAL and Source.SPECIAL)
+    )
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,10 @@ def records_kpi(user, kpi):
     return me is not None and kpi is not None and me.pk in (kpi.collector_id, kpi.supervisor_id)
 
 
-# Unit level: `obj` is an OrgUnit.
+# Per unit: `obj` is an OrgUnit.
 rules.add_perm("kpi.view_unit_kpis", is_administrator | in_department_of_unit | is_hr_for_unit)
 rules.add_perm("kpi.edit_unit_kpis", is_administrator | edits_unit_kpis)
-# KPI level: `obj` is a Kpi.
+# Per KPI: `obj` is a Kpi.
 rules.add_perm("kpi.view_kpi", is_administrator | kpi_in_my_department)
 rules.add_perm("kpi.change_kpi", is_administrator | edits_kpi_unit)
 rules.add_perm("kpi.record_result", is_administrator | edits_kpi_unit | records_kpi)

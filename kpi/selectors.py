@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from common import thai
 from kpi import quality
-from kpi.models import CascadeMethod, Kpi, KpiAssignment, KpiLevel, OsRole, Source
+from kpi.models import CascadeMethod, Kpi, KpiAssignment, KpiTier, OsRole, Source
 from kpi.services import MatrixColumn
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import roles_of
 
 _SOURCE_KIND = {
-    Source.SPECIAL: quality.KpiSource.ASSIGNMENT,
+    Source.SPECIAL: quality.KpiSource.SPECIAL,
     Source.JOB_DESCRIPTION: quality.KpiSource.DUTY,
 }
 
@@ -45,7 +45,7 @@ def unit_kpis(*, unit: OrgUnit, fiscal_year: int) -> list[Kpi]:
     """The organisation/unit KPIs a unit owns in a year, with their O/S cells."""
     return list(
         Kpi.objects.filter(
-            unit=unit, fiscal_year=fiscal_year, level__in=[KpiLevel.ORGANISATION, KpiLevel.UNIT]
+            unit=unit, fiscal_year=fiscal_year, tier__in=[KpiTier.ORGANISATION, KpiTier.UNIT]
         )
         .select_related("supervisor", "collector", "parent")
         .prefetch_related(
@@ -157,13 +157,13 @@ IN_CHUNK = 2000
 
 
 def cascade_forest(*, unit: OrgUnit, fiscal_year: int) -> list[CascadeNode]:
-    """The unit's KPIs and everything cascaded from them, level by level.
+    """The unit's KPIs and everything cascaded from them, one cascade step at a time.
 
-    One query per cascade level (and per 2,000 KPIs of a level), plus one for the O/S cells:
+    One query per cascade step (and per 2,000 KPIs of a step), plus one for the O/S cells:
     the cost follows the depth of the cascade, never the size of the department.
     """
     base = Kpi.objects.select_related("unit", "person").order_by("code", "pk")
-    roots = list(base.filter(unit=unit, fiscal_year=fiscal_year).exclude(level=KpiLevel.PERSON))
+    roots = list(base.filter(unit=unit, fiscal_year=fiscal_year).exclude(tier=KpiTier.PERSON))
     kpis = list(roots)
     frontier = [k.pk for k in roots]
     while frontier:
@@ -193,8 +193,8 @@ def cascade_forest(*, unit: OrgUnit, fiscal_year: int) -> list[CascadeNode]:
 def _annotate(node: CascadeNode, depth: int) -> None:
     node.depth = depth
     kpi = node.kpi
-    node.warnings = quality.check_kpi(facts_of(kpi), individual=kpi.level == KpiLevel.PERSON)
-    if kpi.level != KpiLevel.PERSON and not node.owners:
+    node.warnings = quality.check_kpi(facts_of(kpi), individual=kpi.tier == KpiTier.PERSON)
+    if kpi.tier != KpiTier.PERSON and not node.owners:
         node.warnings += quality.check_os_matrix(
             [quality.OsRow(kpi_ref=f"{kpi.code} {kpi.name}".strip())]
         )
@@ -246,7 +246,7 @@ def unit_warnings(
         if splits.get(k.pk) and k.threshold_3 is not None
     )
     for person_kpi in Kpi.objects.filter(
-        unit=unit, fiscal_year=fiscal_year, level=KpiLevel.PERSON, parent__isnull=True
+        unit=unit, fiscal_year=fiscal_year, tier=KpiTier.PERSON, parent__isnull=True
     ).select_related("person"):
         for w in quality.check_kpi(facts_of(person_kpi), individual=True):
             found.append(

@@ -19,8 +19,8 @@ from kpi.models import (
     Kpi,
     KpiAssignment,
     KpiEvent,
-    KpiLevel,
     KpiResult,
+    KpiTier,
     Measurement,
     OsRole,
     Source,
@@ -159,12 +159,12 @@ def level_of(
         ) from None
 
 
-def _check_owner_fields(*, level: str, unit: OrgUnit, person: Person | None) -> None:
-    if level == KpiLevel.PERSON and person is None:
+def _check_owner_fields(*, tier: str, unit: OrgUnit, person: Person | None) -> None:
+    if tier == KpiTier.PERSON and person is None:
         raise DomainError("ตัวชี้วัดระดับบุคคลต้องระบุบุคคล", field="person")
-    if level != KpiLevel.PERSON and person is not None:
+    if tier != KpiTier.PERSON and person is not None:
         raise DomainError("ระบุบุคคลได้เฉพาะตัวชี้วัดระดับบุคคล", field="person")
-    if level == KpiLevel.ORGANISATION and unit.parent_id is not None:
+    if tier == KpiTier.ORGANISATION and unit.parent_id is not None:
         raise DomainError("ตัวชี้วัดระดับองค์กรต้องเป็นของหน่วยงานระดับกรม", field="unit")
     if person is not None and person.unit.tree_id != unit.tree_id:
         raise DomainError("บุคคลต้องอยู่ในส่วนราชการเดียวกับหน่วยงาน", field="person")
@@ -180,7 +180,7 @@ def kpi_create(
     *,
     by,
     fiscal_year: int,
-    level: str,
+    tier: str,
     unit: OrgUnit,
     person: Person | None = None,
     parent: Kpi | None = None,
@@ -191,7 +191,7 @@ def kpi_create(
     if unknown:
         raise TypeError(f"kpi_create cannot set {sorted(unknown)}")
     _check_fiscal_year(fiscal_year)
-    _check_owner_fields(level=level, unit=unit, person=person)
+    _check_owner_fields(tier=tier, unit=unit, person=person)
     _check_values(fields)
     if not (fields.get("name") or "").strip():
         raise DomainError("ต้องระบุชื่อตัวชี้วัด", field="name")
@@ -201,7 +201,7 @@ def kpi_create(
         raise DomainError("ตัวชี้วัดที่ถ่ายทอดมาต้องระบุวิธีถ่ายทอด", field="cascade_method")
     kpi = Kpi(
         fiscal_year=fiscal_year,
-        level=level,
+        tier=tier,
         unit=unit,
         person=person,
         parent=parent,
@@ -217,7 +217,7 @@ def kpi_create(
         kind=KpiEvent.CREATE,
         obj=kpi,
         summary=kpi.name[:200],
-        changes={"unit": unit.code, "level": level, "fiscal_year": fiscal_year},
+        changes={"unit": unit.code, "tier": tier, "fiscal_year": fiscal_year},
     )
     return kpi
 
@@ -283,7 +283,7 @@ def os_matrix_save(
     kpis = {
         k.pk: k
         for k in Kpi.objects.select_for_update().filter(
-            unit=unit, fiscal_year=fiscal_year, level__in=[KpiLevel.ORGANISATION, KpiLevel.UNIT]
+            unit=unit, fiscal_year=fiscal_year, tier__in=[KpiTier.ORGANISATION, KpiTier.UNIT]
         )
     }
     columns = {c.key: c for c in columns}
@@ -354,7 +354,7 @@ class CascadeChild:
 def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -> list[Kpi]:
     """Cascade a unit KPI to units or people: direct copies, split shares, partial new KPIs."""
     parent = Kpi.objects.select_for_update().select_related("unit").get(pk=parent.pk)
-    if parent.level == KpiLevel.PERSON:
+    if parent.tier == KpiTier.PERSON:
         raise DomainError("ตัวชี้วัดระดับบุคคลถ่ายทอดต่อไม่ได้")
     if method not in CascadeMethod.values:
         raise DomainError("วิธีถ่ายทอดไม่ถูกต้อง", field="method")
@@ -402,7 +402,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
 
     created = []
     for child in children:
-        level = KpiLevel.PERSON if child.person else KpiLevel.UNIT
+        tier = KpiTier.PERSON if child.person else KpiTier.UNIT
         unit = child.person.unit if child.person else child.unit
         base = {f: getattr(parent, f) for f in COPIED_FIELDS}
         if method == CascadeMethod.SPLIT:
@@ -429,7 +429,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         kpi = kpi_create(
             by=by,
             fiscal_year=parent.fiscal_year,
-            level=level,
+            tier=tier,
             unit=unit,
             person=child.person,
             parent=parent,

@@ -16,7 +16,7 @@ from common.permissions import can, require
 from common.views import get_scoped_or_404
 from kpi import selectors, services, targets
 from kpi.forms import CascadeForm, KpiForm, ResultForm, TargetHelperForm
-from kpi.models import CascadeMethod, KpiLevel
+from kpi.models import CascadeMethod, KpiTier
 from orgchart.models import OrgUnit
 from orgchart.selectors import person_by_staff_code, roles_of, units_visible_to
 
@@ -96,7 +96,7 @@ def detail(request, pk: int):
             "results": kpi.results.select_related("recorded_by")[:20],
             "assignments": kpi.assignments.select_related("unit", "person"),
             "warnings": selectors.quality.check_kpi(
-                selectors.facts_of(kpi), individual=kpi.level == KpiLevel.PERSON
+                selectors.facts_of(kpi), individual=kpi.tier == KpiTier.PERSON
             ),
             "can_edit": can(request.user, "kpi.change_kpi", kpi),
             "can_record": can(request.user, "kpi.record_result", kpi),
@@ -113,10 +113,10 @@ def create(request, pk: int):
     year = selectors.parse_fiscal_year(request.GET.get("year") or request.POST.get("year"))
     form = KpiForm(request.POST or None, tree_id=unit.tree_id)
     if request.method == "POST" and form.is_valid():
-        level = KpiLevel.ORGANISATION if unit.parent_id is None else KpiLevel.UNIT
+        tier = KpiTier.ORGANISATION if unit.parent_id is None else KpiTier.UNIT
         try:
             kpi = services.kpi_create(
-                by=request.user, fiscal_year=year, level=level, unit=unit, **form.service_fields()
+                by=request.user, fiscal_year=year, tier=tier, unit=unit, **form.service_fields()
             )
         except DomainError as exc:
             _form_error(form, exc)

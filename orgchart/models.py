@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
 from common.models import register_kinds
-from orgchart import levels
+from orgchart import grades
 
 
 class StaffType(models.TextChoices):
@@ -17,15 +17,15 @@ class StaffType(models.TextChoices):
 
 
 class PositionType(models.TextChoices):
-    EXECUTIVE = levels.EXECUTIVE, _("บริหาร")
-    MANAGERIAL = levels.MANAGERIAL, _("อำนวยการ")
-    KNOWLEDGE = levels.KNOWLEDGE, _("วิชาการ")
-    GENERAL = levels.GENERAL, _("ทั่วไป")
-    OTHER = levels.OTHER, _("อื่น ๆ")
+    EXECUTIVE = grades.EXECUTIVE, _("บริหาร")
+    MANAGERIAL = grades.MANAGERIAL, _("อำนวยการ")
+    KNOWLEDGE = grades.KNOWLEDGE, _("วิชาการ")
+    GENERAL = grades.GENERAL, _("ทั่วไป")
+    OTHER = grades.OTHER, _("อื่น ๆ")
 
 
-class Level(models.TextChoices):
-    """OCSC level codes (S = บริหาร, M = อำนวยการ)."""
+class Grade(models.TextChoices):
+    """OCSC grade codes (S = บริหาร, M = อำนวยการ)."""
 
     O1 = "O1", _("ทั่วไป ปฏิบัติงาน (O1)")
     O2 = "O2", _("ทั่วไป ชำนาญงาน (O2)")
@@ -42,8 +42,8 @@ class Level(models.TextChoices):
     S2 = "S2", _("บริหาร สูง (S2)")
 
 
-def _levels_of(ptype: str) -> list[str]:
-    return [code for code, (t, _name) in levels.LEVELS.items() if t == ptype]
+def _grades_of(ptype: str) -> list[str]:
+    return [code for code, (t, _name) in grades.GRADES.items() if t == ptype]
 
 
 class Ministry(models.Model):
@@ -113,6 +113,7 @@ class OrgUnit(MPTTModel):
 
     class MPTTMeta:
         order_insertion_by = ["code"]
+        level_attr = "depth"
 
     class Meta:
         verbose_name = _("หน่วยงาน")
@@ -156,7 +157,7 @@ class Position(models.Model):
     line_of_work = models.CharField(_("สายงาน"), max_length=255, blank=True)
     line_code = models.CharField(_("รหัสสายงาน"), max_length=32, blank=True)
     position_type = models.CharField(_("ประเภทตำแหน่ง"), max_length=16, choices=PositionType.choices)
-    level = models.CharField(_("ระดับ"), max_length=2, choices=Level.choices, blank=True)
+    grade = models.CharField(_("ระดับ"), max_length=2, choices=Grade.choices, blank=True)
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -173,13 +174,13 @@ class Position(models.Model):
             models.CheckConstraint(condition=~Q(number=""), name="position_number_not_blank"),
             models.CheckConstraint(
                 condition=(
-                    Q(level="")
-                    | Q(position_type=levels.EXECUTIVE, level__in=_levels_of(levels.EXECUTIVE))
-                    | Q(position_type=levels.MANAGERIAL, level__in=_levels_of(levels.MANAGERIAL))
-                    | Q(position_type=levels.KNOWLEDGE, level__in=_levels_of(levels.KNOWLEDGE))
-                    | Q(position_type=levels.GENERAL, level__in=_levels_of(levels.GENERAL))
+                    Q(grade="")
+                    | Q(position_type=grades.EXECUTIVE, grade__in=_grades_of(grades.EXECUTIVE))
+                    | Q(position_type=grades.MANAGERIAL, grade__in=_grades_of(grades.MANAGERIAL))
+                    | Q(position_type=grades.KNOWLEDGE, grade__in=_grades_of(grades.KNOWLEDGE))
+                    | Q(position_type=grades.GENERAL, grade__in=_grades_of(grades.GENERAL))
                 ),
-                name="position_level_matches_type",
+                name="position_grade_matches_type",
             ),
         ]
         indexes = [models.Index(fields=["number"])]
@@ -188,8 +189,8 @@ class Position(models.Model):
         return f"{self.number} {self.title}"
 
     @property
-    def level_label(self) -> str:
-        return levels.level_label(self.level) if self.level else self.get_position_type_display()
+    def grade_label(self) -> str:
+        return grades.grade_label(self.grade) if self.grade else self.get_position_type_display()
 
 
 class Person(models.Model):

@@ -106,7 +106,7 @@ def units_hr_scoped(user) -> QuerySet[OrgUnit]:
 
 
 def people_visible_to(user) -> QuerySet[Person]:
-    """People whose page the user may open: self, those they evaluate (and one level below),
+    """People whose page the user may open: self, those they evaluate (and whom those evaluate),
     everyone in their HR scope; all for an administrator."""
     roles = roles_of(user)
     qs = Person.objects.all()
@@ -167,7 +167,7 @@ def _ancestors_of(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
             for a in found.values()
             if a.tree_id == u.tree_id and a.lft <= u.lft and a.rght >= u.rght
         ]
-        chain.sort(key=lambda a: a.level, reverse=True)
+        chain.sort(key=lambda a: a.depth, reverse=True)
         result[u.pk] = chain
     return result
 
@@ -187,7 +187,7 @@ def evaluators_for(people: list[Person]) -> dict[int, Person | None]:
         Q(acting_head_id__in=ids) | Q(head_id__in=ids, acting_head__isnull=True)
     ):
         holder = u.acting_head_id or u.head_id
-        if holder not in headed or u.level < headed[holder].level:
+        if holder not in headed or u.depth < headed[holder].depth:
             headed[holder] = u
     start_ids = {}
     for p in people:

@@ -23,7 +23,7 @@ def tree(request):
     roots = list(selectors.tree_roots_for(request.user))
     children = {}
     if len(roots) <= 20:
-        # Open the first level under each department; deeper levels load on demand.
+        # Open the units just below each department; deeper ones load on demand.
         for child in (
             selectors.units_visible_to(request.user)
             .filter(parent__in=roots)

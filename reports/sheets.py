@@ -29,7 +29,7 @@ from appraisal.models import (
 )
 from appraisal.selectors import form_result
 from common import thai
-from orgchart import levels
+from orgchart import grades
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import subtree_q
 
@@ -216,9 +216,9 @@ def form_sheet(form: AppraisalForm) -> dict:
             "name": person.full_name,
             "position": form.position_title,
             "position_number": form.position_number,
-            "type": levels.TYPE_NAMES.get(form.position_type, ""),
-            "level": levels.LEVELS[form.position_level][1]
-            if form.position_level in levels.LEVELS
+            "type": grades.TYPE_NAMES.get(form.position_type, ""),
+            "grade": grades.GRADES[form.position_grade][1]
+            if form.position_grade in grades.GRADES
             else "",
             "unit": form.unit.name,
         },
@@ -313,12 +313,12 @@ def without_scores(sheet: dict) -> dict:
 
 def _position(form: AppraisalForm) -> str:
     """'นักวิเคราะห์นโยบายและแผน (ชำนาญการ)', 'ผู้อำนวยการกอง (อำนวยการต้น)'."""
-    level = levels.LEVELS.get(form.position_level)
-    if level is None:
+    grade = grades.GRADES.get(form.position_grade)
+    if grade is None:
         return form.position_title
-    ptype, name = level
-    if ptype in (levels.EXECUTIVE, levels.MANAGERIAL):
-        name = levels.TYPE_NAMES[ptype] + name
+    ptype, name = grade
+    if ptype in (grades.EXECUTIVE, grades.MANAGERIAL):
+        name = grades.TYPE_NAMES[ptype] + name
     return f"{form.position_title} ({name})"
 
 

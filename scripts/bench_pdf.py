@@ -75,19 +75,19 @@ def build_unit(people: int, seed: int):
     unit = org.unit_create(code="BENCH-01", name="สำนักยุทธศาสตร์และแผนงาน", parent=dept, kind="สำนัก")
     first = ["สมชาย", "สมหญิง", "ประเสริฐ", "วิไลวรรณ", "ธนพล", "กาญจนา", "อำนาจ", "น้ำฝน", "ศักดิ์ชัย", "จำเนียร"]  # fmt: skip
     last = ["ใจดี", "รุ่งเรือง", "ศรีสุข", "ทองคำ", "บุญมา", "แก้วมณี", "สุขสำราญ", "พึ่งน้ำ"]
-    levels = ["K1", "K2", "K3", "O1", "O2"]
+    grades = ["K1", "K2", "K3", "O1", "O2"]
     titles = {"K": "นักวิเคราะห์นโยบายและแผน", "O": "เจ้าพนักงานธุรการ"}
     positions, people_rows = [], []
     for i in range(people + 1):
-        level = "M1" if i == 0 else rng.choice(levels)
-        ptype = {"K": "knowledge", "O": "general", "M": "managerial"}[level[0]]
+        grade = "M1" if i == 0 else rng.choice(grades)
+        ptype = {"K": "knowledge", "O": "general", "M": "managerial"}[grade[0]]
         positions.append(
             Position(
                 department=dept,
                 number=f"B{i:05d}",
-                title="ผู้อำนวยการสำนัก" if i == 0 else titles[level[0]],
+                title="ผู้อำนวยการสำนัก" if i == 0 else titles[grade[0]],
                 position_type=ptype,
-                level=level,
+                grade=grade,
                 unit=unit,
             )
         )

@@ -1,6 +1,6 @@
 """Writes fixtures/import_example.xlsx and its CSV twin (same rows), deterministically.
 
-A provincial health office in four levels: สำนักงานสาธารณสุขจังหวัด → กลุ่มงาน / สำนักงานสาธารณสุขอำเภอ →
+A provincial health office four units deep: สำนักงานสาธารณสุขจังหวัด → กลุ่มงาน / สำนักงานสาธารณสุขอำเภอ →
 งาน → หน่วย. The office and district codes and names are real (HDC, see
 ../shared/realdata/org_units_mukdahan_health.csv); the กลุ่มงาน/งาน below them, the position numbers
 and every person are made up. Position titles, lines of work and their codes come from
@@ -71,9 +71,9 @@ UNITS = [
     ("0052301", "งานควบคุมโรค สสอ.นิคมคำสร้อย", "00523", "งาน", "", ""),
 ]
 
-# Positions by short key: title, line of work, line code, type, level, OCSC level code
+# Positions by short key: title, line of work, line code, type, grade, OCSC grade code
 KNOW, GEN, MGR, OTHER = "วิชาการ", "ทั่วไป", "อำนวยการ", "อื่น ๆ"
-LEVEL_CODES = {
+GRADE_CODES = {
     (KNOW, "ปฏิบัติการ"): "K1", (KNOW, "ชำนาญการ"): "K2", (KNOW, "ชำนาญการพิเศษ"): "K3", (KNOW, "เชี่ยวชาญ"): "K4",
     (GEN, "ปฏิบัติงาน"): "O1", (GEN, "ชำนาญงาน"): "O2", (GEN, "อาวุโส"): "O3", (MGR, "ต้น"): "M1",
 }
@@ -94,14 +94,14 @@ TITLES = {
     "computer_o": ("เจ้าพนักงานเครื่องคอมพิวเตอร์", "ปฏิบัติงานเครื่องคอมพิวเตอร์", "4-7-2007", GEN),
     "nurse": ("พยาบาลวิชาชีพ", "พยาบาลวิชาชีพ", "3-6-2008", KNOW),
     "district": ("ผู้อำนวยการเฉพาะด้าน (สาธารณสุข)", "อำนวยการเฉพาะด้าน", "2-1-2002", MGR),
-    # Outside the civil-service grid: พนักงานราชการ and ลูกจ้างประจำ positions have no level.
+    # Outside the civil-service grid: พนักงานราชการ and ลูกจ้างประจำ positions have no grade.
     "ge_clerk": ("เจ้าพนักงานธุรการ", "ปฏิบัติงานธุรการ", "", OTHER),
     "ge_computer": ("นักวิชาการคอมพิวเตอร์", "วิชาการคอมพิวเตอร์", "", OTHER),
     "driver": ("พนักงานขับรถยนต์", "", "", OTHER),
 }
 CIVIL, GOV, PERM = "ข้าราชการ", "พนักงานราชการ", "ลูกจ้างประจำ"
 
-# unit, position number, title key, level name, management title, staff code, prefix, first,
+# unit, position number, title key, grade name, management title, staff code, prefix, first,
 # last, staff type, probation, salary, e-mail user part, username, role.  A row without a staff
 # code is a vacant position.
 PEOPLE = [
@@ -163,7 +163,7 @@ def rows() -> list[list[str]]:
                 _u,
                 number,
                 title_key,
-                level,
+                grade,
                 mgmt,
                 staff,
                 prefix,
@@ -177,7 +177,7 @@ def rows() -> list[list[str]]:
                 role,
             ) = p
             title, line, line_code, ptype = TITLES[title_key]
-            level_code = LEVEL_CODES.get((ptype, level), "")
+            grade_code = GRADE_CODES.get((ptype, grade), "")
             salary_text = f"{Decimal(salary):,.2f}" if salary else ""
             table.append(
                 unit_part
@@ -188,9 +188,9 @@ def rows() -> list[list[str]]:
                     line,
                     line_code,
                     ptype,
-                    level,
-                    level_code,
-                    "ocsc" if level_code else "",
+                    grade,
+                    grade_code,
+                    "ocsc" if grade_code else "",
                     staff,
                     prefix,
                     first,

@@ -18,7 +18,7 @@ def make_person(
     code: str,
     first: str,
     *,
-    level="K1",
+    grade="K1",
     title="นักวิเคราะห์นโยบายและแผน",
     ptype="knowledge",
     username: str | None = None,
@@ -31,7 +31,7 @@ def make_person(
         number=number or f"P{code}",
         title=title,
         position_type=ptype,
-        level=level,
+        grade=grade,
         unit=unit,
     )
     user = None
@@ -74,39 +74,39 @@ def build_org() -> SimpleNamespace:
     o.other = services.unit_create(code="OTHER", name="กรมอื่น", ministry=ministry, kind="กรม")
 
     o.director = make_person(
-        o.dept, "0001", "อธิบดี", level="S2", ptype="executive", title="อธิบดี", username="director"
+        o.dept, "0001", "อธิบดี", grade="S2", ptype="executive", title="อธิบดี", username="director"
     )
     o.div1_head = make_person(
         o.div1,
         "0002",
         "ผอ.กองแผน",
-        level="M1",
+        grade="M1",
         ptype="managerial",
         title="ผู้อำนวยการกอง",
         username="div1_head",
     )
-    o.grp1_head = make_person(o.grp1, "0003", "หัวหน้ากลุ่ม", level="K3", username="grp1_head")
+    o.grp1_head = make_person(o.grp1, "0003", "หัวหน้ากลุ่ม", grade="K3", username="grp1_head")
     o.s1 = make_person(o.grp1, "0004", "สมชาย", username="s1")
     o.s2 = make_person(
-        o.grp1, "0005", "สมหญิง", level="O2", ptype="general", title="เจ้าพนักงานธุรการ", username="s2"
+        o.grp1, "0005", "สมหญิง", grade="O2", ptype="general", title="เจ้าพนักงานธุรการ", username="s2"
     )
     o.s3 = make_person(o.grp2, "0006", "สมศักดิ์", username="s3")
     o.div2_head = make_person(
         o.div2,
         "0007",
         "ผอ.กองการเจ้าหน้าที่",
-        level="M1",
+        grade="M1",
         ptype="managerial",
         title="ผู้อำนวยการกอง",
         username="div2_head",
     )
-    o.div2_acting = make_person(o.div2, "0008", "รักษาการ", level="K3", username="div2_acting")
+    o.div2_acting = make_person(o.div2, "0008", "รักษาการ", grade="K3", username="div2_acting")
     o.s4 = make_person(o.div2, "0009", "สมปอง", username="s4")
     o.other_head = make_person(
         o.other,
         "0010",
         "อธิบดีอื่น",
-        level="S2",
+        grade="S2",
         ptype="executive",
         title="อธิบดี",
         username="other_head",

@@ -47,7 +47,7 @@ class AppraisalForm(FSMModelMixin, models.Model):
     position_title = models.CharField(_("ตำแหน่ง"), max_length=255, blank=True)
     position_number = models.CharField(_("เลขที่ตำแหน่ง"), max_length=32, blank=True)
     position_type = models.CharField(_("ประเภทตำแหน่ง"), max_length=16, blank=True)
-    position_level = models.CharField(_("ระดับ"), max_length=2, blank=True)
+    position_grade = models.CharField(_("ระดับ"), max_length=2, blank=True)
     staff_group = models.CharField(_("กลุ่มบุคลากร"), max_length=32, choices=StaffGroup.choices)
     evaluator = models.ForeignKey(
         Person,

@@ -246,12 +246,12 @@ class RoundCompetency(models.Model):
 
 
 class ExpectedLevel(models.Model):
-    """Expected core and managerial competency level for one position level (DOMAIN §5)."""
+    """Expected core and managerial competency level for one position grade (DOMAIN §5)."""
 
     round = models.ForeignKey(
         AppraisalRound, on_delete=models.CASCADE, related_name="expected_levels"
     )
-    level = models.CharField(_("ระดับตำแหน่ง"), max_length=2, blank=True)
+    grade = models.CharField(_("ระดับตำแหน่ง"), max_length=2, blank=True)
     core = models.PositiveSmallIntegerField(
         _("สมรรถนะหลัก"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -264,11 +264,11 @@ class ExpectedLevel(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["level"]
+        ordering = ["grade"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "level"], name="expected_level_unique"),
+            models.UniqueConstraint(fields=["round", "grade"], name="expected_level_unique"),
             models.CheckConstraint(condition=Q(core__gte=1, core__lte=5), name="expected_core_1_5"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.level or '-'}: {self.core}/{self.managerial or '-'}"
+        return f"{self.grade or '-'}: {self.core}/{self.managerial or '-'}"

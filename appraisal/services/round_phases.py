@@ -44,10 +44,10 @@ from orgchart.models import OrgUnit, Person
 from orgchart.selectors import subtree_q
 
 
-def _expected_for(levels: dict[str, ExpectedLevel], level: str) -> tuple[int, int | None]:
-    row = levels.get(level or "") or levels.get("")
+def _expected_for(by_grade: dict[str, ExpectedLevel], grade: str) -> tuple[int, int | None]:
+    row = by_grade.get(grade or "") or by_grade.get("")
     if row is None:
-        return defaults.EXPECTED_LEVELS.get(level or "", (1, None))
+        return defaults.EXPECTED_LEVELS.get(grade or "", (1, None))
     return row.core, row.managerial
 
 
@@ -60,7 +60,7 @@ def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting)
         position_title=(pos.management_title or pos.title) if pos else "",
         position_number=pos.number if pos else "",
         position_type=pos.position_type if pos else "",
-        position_level=pos.level if pos else "",
+        position_grade=pos.grade if pos else "",
         staff_group=group_of(person),
         evaluator=evaluator,
         higher=higher,
@@ -75,8 +75,8 @@ def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting)
     )
 
 
-def _competencies_for(form: AppraisalForm, comps, levels, line_of_work: str):
-    core, managerial = _expected_for(levels, form.position_level)
+def _competencies_for(form: AppraisalForm, comps, expected_by_grade, line_of_work: str):
+    core, managerial = _expected_for(expected_by_grade, form.position_grade)
     rows = []
     order = 0
     for c in comps:
@@ -137,7 +137,7 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
     comps = list(rnd.competencies.all())
     if not any(c.kind == CompetencyKind.CORE for c in comps):
         raise DomainError(_("ต้องมีสมรรถนะหลักอย่างน้อย 1 รายการก่อนเปิดรอบ"))
-    levels = {e.level: e for e in rnd.expected_levels.all()}
+    expected_by_grade = {e.grade: e for e in rnd.expected_levels.all()}
     dept = rnd.department
     people = list(
         Person.objects.filter(unit__tree_id=dept.tree_id, is_active=True)
@@ -156,7 +156,9 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
     comp_rows = []
     for f in created:
         pos = by_person[f.person_id].position
-        comp_rows.extend(_competencies_for(f, comps, levels, pos.line_of_work if pos else ""))
+        comp_rows.extend(
+            _competencies_for(f, comps, expected_by_grade, pos.line_of_work if pos else "")
+        )
     FormCompetency.objects.bulk_create(comp_rows, batch_size=5000)
     rnd.open()
     rnd.opened_at = timezone.now()

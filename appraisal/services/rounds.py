@@ -83,8 +83,8 @@ def round_create(
     ]
     RoundCompetency.objects.bulk_create(comps)
     ExpectedLevel.objects.bulk_create(
-        ExpectedLevel(round=rnd, level=level, core=c, managerial=m)
-        for level, (c, m) in defaults.EXPECTED_LEVELS.items()
+        ExpectedLevel(round=rnd, grade=grade, core=c, managerial=m)
+        for grade, (c, m) in defaults.EXPECTED_LEVELS.items()
     )
     audit(actor=actor, kind=RoundEvent.CREATE, obj=rnd, summary=f"{department.code} {rnd.code}")
     return rnd
@@ -179,20 +179,20 @@ def round_update(
             row._history_user = actor
             row.save()
             changes[f"setting:{group}"] = diff
-    for level, (core, managerial) in (expected_levels or {}).items():
+    for grade, (core, managerial) in (expected_levels or {}).items():
         for value, what in ((core, "core"), (managerial, "managerial")):
             if value is None and what == "managerial":
                 continue
             if not isinstance(value, int) or not 1 <= value <= 5:
                 raise DomainError(
-                    _("ระดับที่คาดหวังของ %(l)s ต้องเป็น 1–5") % {"l": level or "-"},
-                    field=f"expected-{level}-{what}",
+                    _("ระดับที่คาดหวังของ %(l)s ต้องเป็น 1–5") % {"l": grade or "-"},
+                    field=f"expected-{grade}-{what}",
                 )
         row, _created = ExpectedLevel.objects.select_for_update().get_or_create(
-            round=rnd, level=level, defaults={"core": core, "managerial": managerial}
+            round=rnd, grade=grade, defaults={"core": core, "managerial": managerial}
         )
         if (row.core, row.managerial) != (core, managerial):
-            changes[f"expected:{level}"] = [[row.core, row.managerial], [core, managerial]]
+            changes[f"expected:{grade}"] = [[row.core, row.managerial], [core, managerial]]
             row.core, row.managerial = core, managerial
             row._history_user = actor
             row.save()

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from orgchart import levels
+from orgchart import grades
 from orgchart.models import StaffType
 
 
@@ -40,9 +40,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("line_of_work", "สายงาน", max_length=255),
     Column("line_code", "รหัสสายงาน", max_length=32),
     Column("position_type", "ประเภทตำแหน่ง"),
-    Column("position_level", "ระดับ", ("ระดับตำแหน่ง",)),
-    Column("level_code", "รหัสระดับ"),
-    Column("level_scheme", "ระบบรหัส", ("ระบบรหัสระดับ",)),
+    # position_level, level_code and level_scheme: the English headers of earlier files.
+    Column("position_grade", "ระดับ", ("ระดับตำแหน่ง", "position_level")),
+    Column("grade_code", "รหัสระดับ", ("level_code",)),
+    Column("grade_scheme", "ระบบรหัส", ("ระบบรหัสระดับ", "level_scheme")),
     Column("staff_code", "รหัสบุคลากร", max_length=32),
     Column("title", "คำนำหน้า", ("คำนำหน้าชื่อ",), max_length=64),
     Column("first_name", "ชื่อ", max_length=150),
@@ -69,9 +70,9 @@ POSITION_FIELDS = (
     "line_of_work",
     "line_code",
     "position_type",
-    "position_level",
-    "level_code",
-    "level_scheme",
+    "position_grade",
+    "grade_code",
+    "grade_scheme",
 )
 PERSON_FIELDS = (
     "title",
@@ -149,7 +150,7 @@ _ROLES = {
     "acting": ACTING,
     "acting_head": ACTING,
 }
-_SCHEMES = {"ocsc": levels.OCSC, "dpis": levels.DPIS, "ก.พ.": levels.OCSC}
+_SCHEMES = {"ocsc": grades.OCSC, "dpis": grades.DPIS, "ก.พ.": grades.OCSC}
 _OTHER_TYPE_NAMES = {"อื่นๆ", "other"}
 
 
@@ -175,7 +176,7 @@ def parse_role(text: str) -> str | None:
 
 
 def parse_scheme(text: str) -> str | None:
-    """The level-code scheme (levels.OCSC or levels.DPIS) a cell names, or None."""
+    """The grade-code scheme (grades.OCSC or grades.DPIS) a cell names, or None."""
     return _SCHEMES.get(text.casefold())
 
 
@@ -188,58 +189,56 @@ def parse_probation(text: str) -> bool:
     raise ValueError(text)
 
 
-def resolve_row_level(
-    type_text: str, level_text: str, code: str, scheme: str | None
+def resolve_row_grade(
+    type_text: str, grade_text: str, code: str, scheme: str | None
 ) -> tuple[str, str]:
-    """(position type, OCSC level) from a row, via levels.resolve_level, plus what a row may add:
-    'อื่น ๆ' for positions outside the civil-service grid, a level name that fits one type only,
+    """(position type, OCSC grade) from a row, via grades.resolve_grade, plus what a row may add:
+    'อื่น ๆ' for positions outside the civil-service grid, a grade name that fits one type only,
     and a Thai type that tells which reading of a bare M1/M2 is meant."""
     if type_text.replace(" ", "").casefold() in _OTHER_TYPE_NAMES:
-        if level_text or code:
-            raise levels.LevelError(_("ตำแหน่งประเภทอื่น ๆ ไม่มีระดับ"))
-        return levels.OTHER, ""
-    if not type_text and level_text and not code:
-        types = {t for t, name in levels.LEVELS.values() if name == level_text}
+        if grade_text or code:
+            raise grades.GradeError(_("ตำแหน่งประเภทอื่น ๆ ไม่มีระดับ"))
+        return grades.OTHER, ""
+    if not type_text and grade_text and not code:
+        types = {t for t, name in grades.GRADES.values() if name == grade_text}
         if len(types) == 1:
-            type_text = levels.TYPE_NAMES[types.pop()]
+            type_text = grades.TYPE_NAMES[types.pop()]
         elif types:
-            raise levels.LevelError(
-                _("ระดับ '%(level)s' มีในหลายประเภทตำแหน่ง ต้องระบุประเภทตำแหน่ง") % {"level": level_text}
+            raise grades.GradeError(
+                _("ระดับ '%(level)s' มีในหลายประเภทตำแหน่ง ต้องระบุประเภทตำแหน่ง") % {"level": grade_text}
             )
-    if not (type_text or level_text or code):
-        raise levels.LevelError(_("ต้องระบุประเภทตำแหน่งและระดับ หรือรหัสระดับ"))
+    if not (type_text or grade_text or code):
+        raise grades.GradeError(_("ต้องระบุประเภทตำแหน่งและระดับ หรือรหัสระดับ"))
     if code and scheme is None and type_text:
-        wanted_type = levels.parse_type(type_text)
-        by_names = levels.level_from_names(type_text, level_text) if level_text else None
+        wanted_type = grades.parse_type(type_text)
+        by_names = grades.grade_from_names(type_text, grade_text) if grade_text else None
         readings = set()
-        for s in levels.SCHEMES:
+        for s in grades.SCHEMES:
             try:
-                readings.add(levels.level_from_code(code, s))
-            except levels.LevelError:
+                readings.add(grades.grade_from_code(code, s))
+            except grades.GradeError:
                 pass
         if not readings:
-            raise levels.LevelError(_("รหัสระดับ '%(code)s' ไม่ถูกต้อง") % {"code": code})
+            raise grades.GradeError(_("รหัสระดับ '%(code)s' ไม่ถูกต้อง") % {"code": code})
         fits = {
-            lv
-            for lv in readings
-            if levels.type_of_level(lv) == wanted_type and by_names in (None, lv)
+            g for g in readings if grades.type_of_grade(g) == wanted_type and by_names in (None, g)
         }
         if len(fits) != 1:
-            raise levels.LevelError(
+            raise grades.GradeError(
                 _("รหัสระดับ '%(code)s' ไม่ตรงกับ ประเภท%(type)s%(level)s")
                 % {
                     "code": code,
                     "type": type_text,
-                    "level": f" ระดับ{level_text}" if level_text else "",
+                    "level": f" ระดับ{grade_text}" if grade_text else "",
                 }
             )
-        level = fits.pop()
-        return levels.type_of_level(level), level
-    ptype, level = levels.resolve_level(
-        type_text=type_text, level_text=level_text, code=code, scheme=scheme
+        grade = fits.pop()
+        return grades.type_of_grade(grade), grade
+    ptype, grade = grades.resolve_grade(
+        type_text=type_text, grade_text=grade_text, code=code, scheme=scheme
     )
-    if type_text and levels.parse_type(type_text) != ptype:
-        raise levels.LevelError(
+    if type_text and grades.parse_type(type_text) != ptype:
+        raise grades.GradeError(
             _("รหัสระดับ '%(code)s' ไม่ตรงกับ ประเภท%(type)s") % {"code": code, "type": type_text}
         )
-    return ptype, level
+    return ptype, grade

@@ -247,7 +247,7 @@ _FIELD_LABELS = {
     "line_of_work": gettext_lazy("สายงาน"),
     "line_code": gettext_lazy("รหัสสายงาน"),
     "position_type": gettext_lazy("ประเภทตำแหน่ง"),
-    "level": gettext_lazy("ระดับ"),
+    "grade": gettext_lazy("ระดับ"),
     "unit": gettext_lazy("หน่วยงาน"),
     "first_name": gettext_lazy("ชื่อ"),
     "last_name": gettext_lazy("นามสกุล"),

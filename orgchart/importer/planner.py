@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from orgchart import levels
+from orgchart import grades
 from orgchart.importer.people import plan_positions_and_people
 from orgchart.importer.plan import ImportPlan, RowError, UnitAction
 from orgchart.importer.queries import chunks
@@ -76,7 +76,7 @@ class Planner:
         self.unit_actions: dict[str, UnitAction] = {}
 
     def run(self) -> ImportPlan:
-        if self.scheme is not None and self.scheme not in levels.SCHEMES:
+        if self.scheme is not None and self.scheme not in grades.SCHEMES:
             self.error(
                 None, "", _("ไม่รู้จักระบบรหัสระดับ '%(s)s' (ใช้ ocsc หรือ dpis)") % {"s": self.scheme}
             )

@@ -350,7 +350,7 @@ def _read_header(number: int, cells: list[_Cell]):
         required += ["staff_code", "title", "first_name", "last_name"]
     if any(k in headers for k in ("position_number", *POSITION_FIELDS)):
         required += ["position_number", "position_title"]
-        if not any(k in headers for k in ("position_type", "position_level", "level_code")):
+        if not any(k in headers for k in ("position_type", "position_grade", "grade_code")):
             errors.append(
                 RowError(
                     number,

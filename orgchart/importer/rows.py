@@ -2,7 +2,7 @@
 
 A row names a unit (รหัสหน่วยงาน) and may define it, a position in it and a person in it. The
 checks here look at one row at a time: lengths, the unit code, a unit defined differently by
-two rows, position or person data without its number or code, the position's title and level,
+two rows, position or person data without its number or code, the position's title and grade,
 and the person's names, staff type, probation, salary, email, username and role. Each failure
 is a Thai error at the row's Excel number and column (`Planner.error`), and the row, or the
 part of it that failed, is left out of the plan.
@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from orgchart import levels
+from orgchart import grades
 from orgchart.importer.columns import (
     COLUMN_BY_KEY,
     PERSON_FIELDS,
@@ -33,7 +33,7 @@ from orgchart.importer.columns import (
     parse_salary,
     parse_scheme,
     parse_staff_type,
-    resolve_row_level,
+    resolve_row_grade,
 )
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def check_row(planner: Planner, number: int, values: dict[str, str]) -> None:
     staff_code = values.get("staff_code", "")
     if number_value:
         planner.position_rows.append((number, code, values))
-    elif any(values.get(k) for k in POSITION_FIELDS if k != "level_scheme") and not planner.is_bad(
+    elif any(values.get(k) for k in POSITION_FIELDS if k != "grade_scheme") and not planner.is_bad(
         number, "position_number"
     ):
         planner.error(number, "position_number", _("มีข้อมูลตำแหน่งแต่ไม่ได้ระบุเลขที่ตำแหน่ง"))
@@ -117,46 +117,46 @@ def _length_ok(planner: Planner, number: int, key: str, value: str) -> bool:
 
 def check_position_row(planner: Planner, number: int, values: dict[str, str]) -> dict | None:
     """The position fields of a row with a position number, or None (and the errors) when its
-    title or level is missing or wrong."""
+    title or grade is missing or wrong."""
     title = values.get("position_title", "")
     if not title:
         if not planner.is_bad(number, "position_title"):
             planner.error(number, "position_title", _("ต้องระบุชื่อตำแหน่ง"))
         return None
-    resolved = _level(planner, number, values)
+    resolved = _grade(planner, number, values)
     if resolved is None:
         return None
-    ptype, level = resolved
+    ptype, grade = resolved
     return {
         "title": title,
         "management_title": values.get("management_title", ""),
         "line_of_work": values.get("line_of_work", ""),
         "line_code": values.get("line_code", ""),
         "position_type": ptype,
-        "level": level,
+        "grade": grade,
     }
 
 
-def _level(planner: Planner, number: int, values: dict[str, str]) -> tuple[str, str] | None:
+def _grade(planner: Planner, number: int, values: dict[str, str]) -> tuple[str, str] | None:
     type_text = values.get("position_type", "")
-    level_text = values.get("position_level", "").removeprefix("ระดับ")
-    code = values.get("level_code", "").upper()
+    grade_text = values.get("position_grade", "").removeprefix("ระดับ")
+    code = values.get("grade_code", "").upper()
     scheme = planner.scheme
-    if values.get("level_scheme"):
-        scheme = parse_scheme(values["level_scheme"])
+    if values.get("grade_scheme"):
+        scheme = parse_scheme(values["grade_scheme"])
         if scheme is None:
             planner.error(
                 number,
-                "level_scheme",
-                _("ไม่รู้จักระบบรหัส '%(s)s' (ใช้ ocsc หรือ dpis)") % {"s": values["level_scheme"]},
+                "grade_scheme",
+                _("ไม่รู้จักระบบรหัส '%(s)s' (ใช้ ocsc หรือ dpis)") % {"s": values["grade_scheme"]},
             )
             return None
     column = (
-        "level_code" if code else "position_level" if type_text and level_text else "position_type"
+        "grade_code" if code else "position_grade" if type_text and grade_text else "position_type"
     )
     try:
-        return resolve_row_level(type_text, level_text, code, scheme)
-    except levels.LevelError as exc:
+        return resolve_row_grade(type_text, grade_text, code, scheme)
+    except grades.GradeError as exc:
         planner.error(number, column, str(exc))
         return None
 

@@ -70,8 +70,8 @@ def settings_post(rnd, **overrides):
         ):
             data[f"{s.group}-{name}"] = str(getattr(s, name))
     for e in rnd.expected_levels.all():
-        data[f"expected-{e.level}-core"] = e.core
-        data[f"expected-{e.level}-managerial"] = e.managerial or ""
+        data[f"expected-{e.grade}-core"] = e.core
+        data[f"expected-{e.grade}-managerial"] = e.managerial or ""
     data.update(overrides)
     return data
 
@@ -153,7 +153,7 @@ def test_settings_are_saved_with_buddhist_era_deadlines_and_expected_levels(clie
     probation = RoundSetting.objects.get(round=rnd, group="probation")
     assert (probation.weight_achievement, probation.weight_competency) == (60, 40)
     assert RoundSetting.objects.get(round=rnd, group="civil_servant").very_good_from == 85
-    assert rnd.expected_levels.get(level="K1").core == 2
+    assert rnd.expected_levels.get(grade="K1").core == 2
     body = client.get(settings_url(rnd)).content.decode()
     assert "30 เมษายน 2570" in body  # shown in B.E.
     assert 'value="30/4/2570"' in body
@@ -167,7 +167,7 @@ def test_a_stale_version_is_refused_with_the_conflict_message(client, org):
     response = client.post(settings_url(rnd), stale)
     assert response.status_code == 200
     assert "มีผู้อื่นแก้ไขการตั้งค่ารอบนี้ไปก่อนแล้ว" in response.content.decode()
-    assert rnd.expected_levels.get(level="K1").core == 1
+    assert rnd.expected_levels.get(grade="K1").core == 1
 
 
 def test_the_method_cannot_change_once_the_round_is_open(client, org):

@@ -19,7 +19,7 @@ from appraisal.services.review import form_acknowledge, form_release, form_revie
 from appraisal.services.round_phases import round_advance
 from appraisal.views_staff import _formset_error
 from common.errors import DomainError
-from kpi.models import KpiLevel
+from kpi.models import KpiTier
 from tests.appraisal.conftest import form_of, open_round, three_items
 from tests.kpi.conftest import make_kpi
 
@@ -225,7 +225,7 @@ def test_a_stale_version_is_a_conflict_message_the_input_stays_and_nothing_chang
 
 
 def test_pull_cascaded_kpis_adds_them_as_plan_rows(client, s1_form, org):
-    personal = make_kpi(org.grp1, level=KpiLevel.PERSON, person=org.s1, name="ตัวชี้วัดของสมชาย")
+    personal = make_kpi(org.grp1, tier=KpiTier.PERSON, person=org.s1, name="ตัวชี้วัดของสมชาย")
     page = client.get(reverse("appraisal:agreement", args=[s1_form.pk]))
     assert "ตัวชี้วัดของสมชาย" in text(page)
     response = client.post(

@@ -70,7 +70,7 @@ STATES = ["acknowledged", "submitted", "agreed", "scored", "draft", "not_started
 def build_team(org, parent, n: int, tag: str):
     """A unit under `parent` headed by a new evaluator, with n people who can sign in."""
     unit = org_services.unit_create(code=f"DEPT-T{tag}", name=f"ทีมทดสอบ {tag}", parent=parent)
-    lead = make_person(unit, f"{tag}000", f"หัวหน้าทีม{tag}", level="K3", username=f"lead{tag}")
+    lead = make_person(unit, f"{tag}000", f"หัวหน้าทีม{tag}", grade="K3", username=f"lead{tag}")
     org_services.unit_update(unit=unit, head=lead)
     members = [
         make_person(unit, f"{tag}{i:03d}", f"สมาชิก{tag}{i:03d}", username=f"m{tag}{i:03d}")

@@ -3,12 +3,12 @@ from decimal import Decimal
 import pytest
 
 from kpi import services
-from kpi.models import KpiLevel
+from kpi.models import KpiTier
 
 YEAR = 2570
 
 
-def make_kpi(unit, *, by=None, level=None, **fields):
+def make_kpi(unit, *, by=None, tier=None, **fields):
     defaults = {
         "name": "ร้อยละของงานที่แล้วเสร็จ",
         "unit_of_measure": "ร้อยละ",
@@ -20,8 +20,8 @@ def make_kpi(unit, *, by=None, level=None, **fields):
         "threshold_5": Decimal("100"),
     }
     defaults.update(fields)
-    level = level or (KpiLevel.ORGANISATION if unit.parent_id is None else KpiLevel.UNIT)
-    return services.kpi_create(by=by, fiscal_year=YEAR, level=level, unit=unit, **defaults)
+    tier = tier or (KpiTier.ORGANISATION if unit.parent_id is None else KpiTier.UNIT)
+    return services.kpi_create(by=by, fiscal_year=YEAR, tier=tier, unit=unit, **defaults)
 
 
 @pytest.fixture

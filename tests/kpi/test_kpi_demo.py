@@ -2,7 +2,7 @@ import datetime as dt
 
 from demo.kpis import seed_kpis
 from kpi import selectors
-from kpi.models import Kpi, KpiAssignment, KpiLevel
+from kpi.models import Kpi, KpiAssignment, KpiTier
 from kpi.services import check_criteria
 from tests.kpi.conftest import YEAR
 
@@ -10,10 +10,10 @@ from tests.kpi.conftest import YEAR
 def test_demo_kpis_cascade_from_the_organisation_to_people_and_obey_the_rules(org):
     counts = seed_kpis(fiscal_year=YEAR, seed=3, roots=[org.dept], today=dt.date(2026, 11, 22))
     assert counts["organisation"] == 5
-    assert counts[KpiLevel.UNIT] > 0 and counts[KpiLevel.PERSON] > 0
+    assert counts[KpiTier.UNIT] > 0 and counts[KpiTier.PERSON] > 0
     for kpi in Kpi.objects.all():
         check_criteria(kpi)  # raises if thresholds break the rules
-        if kpi.level != KpiLevel.ORGANISATION:
+        if kpi.tier != KpiTier.ORGANISATION:
             assert kpi.parent_id or kpi.source == "jd" or kpi.measurement == "milestone"
     # Every KPI that has been cascaded has exactly one owner in its OS matrix.
     cascaded = Kpi.objects.filter(children__isnull=False).distinct()
@@ -26,11 +26,11 @@ def test_demo_kpis_cascade_from_the_organisation_to_people_and_obey_the_rules(or
         assert "weights_not_100" not in [w.code for w in warnings]
         assert "owner_missing" not in [w.code for w in warnings if unit == org.dept]
         assert "split_below_parent" not in [w.code for w in warnings]
-    assert Kpi.objects.filter(level=KpiLevel.PERSON, person__unit=org.grp1).exists()
+    assert Kpi.objects.filter(tier=KpiTier.PERSON, person__unit=org.grp1).exists()
     # No unit has the same KPI twice.
     for unit in (org.dept, org.div1, org.div2, org.grp1, org.grp2):
         names = list(
-            Kpi.objects.filter(unit=unit, level__in=["organisation", "unit"]).values_list(
+            Kpi.objects.filter(unit=unit, tier__in=["organisation", "unit"]).values_list(
                 "name", flat=True
             )
         )

@@ -6,7 +6,7 @@ import pytest
 from common.errors import ConflictError, DomainError
 from common.models import AuditEvent
 from kpi import selectors, services
-from kpi.models import CascadeMethod, Kpi, KpiAssignment, KpiLevel, Measurement
+from kpi.models import CascadeMethod, Kpi, KpiAssignment, KpiTier, Measurement
 from tests.kpi.conftest import YEAR, make_kpi
 
 
@@ -38,7 +38,7 @@ def test_a_quantitative_kpi_needs_all_five_thresholds(org):
 
 def test_organisation_kpis_belong_to_a_department_root(org):
     with pytest.raises(DomainError, match="ระดับกรม"):
-        make_kpi(org.div1, level=KpiLevel.ORGANISATION)
+        make_kpi(org.div1, tier=KpiTier.ORGANISATION)
 
 
 def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(kpis):
@@ -93,7 +93,7 @@ def test_direct_cascade_copies_the_criteria(kpis):
         by=None,
         children=[services.CascadeChild(unit=kpis.grp1)],
     )
-    assert child.parent == kpis.pct and child.level == KpiLevel.UNIT
+    assert child.parent == kpis.pct and child.tier == KpiTier.UNIT
     assert child.thresholds == kpis.pct.thresholds and child.name == kpis.pct.name
 
 
@@ -133,7 +133,7 @@ def test_partial_cascade_creates_named_child_kpis_for_people(kpis):
         by=None,
         children=[services.CascadeChild(person=kpis.s3, name="ร้อยละของเอกสารงบประมาณที่ส่งตรงเวลา")],
     )
-    assert child.level == KpiLevel.PERSON and child.person == kpis.s3 and child.unit == kpis.grp2
+    assert child.tier == KpiTier.PERSON and child.person == kpis.s3 and child.unit == kpis.grp2
     assert child.cascade_method == CascadeMethod.PARTIAL
 
 
@@ -199,7 +199,7 @@ def test_warnings_panel_reports_weights_targets_owners_and_splits(kpis):
     )
     Kpi.objects.create(
         fiscal_year=YEAR,
-        level=KpiLevel.PERSON,
+        tier=KpiTier.PERSON,
         unit=kpis.div1,
         person=kpis.div1_head,
         name="ตัวชี้วัดที่ไม่เชื่อมโยง",

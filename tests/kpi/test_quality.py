@@ -67,7 +67,7 @@ def test_an_individual_plan_kpi_linked_to_no_unit_kpi_is_warned():
     assert found[0].subject == "K9"
 
 
-@pytest.mark.parametrize("source", [KpiSource.DUTY, KpiSource.ASSIGNMENT, "duty"])
+@pytest.mark.parametrize("source", [KpiSource.DUTY, KpiSource.SPECIAL, "duty"])
 def test_unlinked_duty_and_assignment_kpis_are_only_a_hint(source):
     found = check_kpi(KpiFacts(ref="K9", weight=20, source=source))
     assert [(w.code, w.severity) for w in found] == [(UNLINKED_KPI, Severity.INFO)]

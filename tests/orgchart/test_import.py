@@ -52,9 +52,9 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
 
 
 def person_row(
-    unit, number, staff, first, *, parent="", name="", level="ชำนาญการ", role="", salary="30,000.00"
+    unit, number, staff, first, *, parent="", name="", grade="ชำนาญการ", role="", salary="30,000.00"
 ):
-    return [unit, name, parent, number, "นักวิชาการสาธารณสุข", "วิชาการ", level, staff, "นาย", first,
+    return [unit, name, parent, number, "นักวิชาการสาธารณสุข", "วิชาการ", grade, staff, "นาย", first,
             "ทดสอบ", salary, role]  # fmt: skip
 
 
@@ -81,7 +81,7 @@ def db_state():
 
 
 def tree_snapshot():
-    return sorted(OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "level", "parent_id"))
+    return sorted(OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "depth", "parent_id"))
 
 
 def assert_tree_equals_its_rebuild():
@@ -117,7 +117,7 @@ def test_the_example_xlsx_imports_cleanly_into_an_empty_database():
     root = OrgUnit.objects.get(code="00036")
     assert root.parent is None and root.ministry.name == "กระทรวงสาธารณสุข"
     assert root.get_descendant_count() == 14
-    assert max(OrgUnit.objects.values_list("level", flat=True)) == 3  # four levels
+    assert max(OrgUnit.objects.values_list("depth", flat=True)) == 3  # four deep
     assert root.head.full_name == "นายแพทย์ประเสริฐ วงศ์สวัสดิ์"
     disease = OrgUnit.objects.get(code="0003604")
     assert disease.head is None and disease.acting_head.staff_code == "360401"
@@ -126,7 +126,7 @@ def test_the_example_xlsx_imports_cleanly_into_an_empty_database():
     assert Person.objects.get(staff_code="360124").title == "ว่าที่ร้อยตรี"
     assert Person.objects.get(staff_code="360113").on_probation is True
     assert Person.objects.get(staff_code="360001").salary == Decimal("78530.00")
-    assert Person.objects.get(staff_code="360501").position.level == "M1"  # อำนวยการ ต้น
+    assert Person.objects.get(staff_code="360501").position.grade == "M1"  # อำนวยการ ต้น
     assert Person.objects.get(staff_code="360103").staff_type == StaffType.GOVERNMENT_EMPLOYEE
     assert not Person.objects.filter(position__number="0313").exists()  # a vacant position
     user = get_user_model().objects.get(username="prasert.w")
@@ -487,7 +487,7 @@ def test_moving_a_unit_under_its_own_descendant_is_a_cycle(org):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("ptype", "level", "code", "scheme", "column", "text"),
+    ("ptype", "grade", "code", "scheme", "column", "text"),
     [
         ("", "", "M1", None, "รหัสระดับ", "กำกวม"),
         ("", "", "K9", "ocsc", "รหัสระดับ", "รหัสระดับ 'K9' ไม่ถูกต้อง"),
@@ -499,35 +499,35 @@ def test_moving_a_unit_under_its_own_descendant_is_a_cycle(org):
         ("", "", "", None, "ประเภทตำแหน่ง", "ต้องระบุประเภทตำแหน่ง"),
     ],
 )
-def test_a_bad_or_ambiguous_level_is_reported(ptype, level, code, scheme, column, text):
+def test_a_bad_or_ambiguous_grade_is_reported(ptype, grade, code, scheme, column, text):
     header = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "เลขที่ตำแหน่ง", "ตำแหน่ง", "ประเภทตำแหน่ง", "ระดับ", "รหัสระดับ"]
-    data = csv_bytes([["R", "กรม", "1", "ผู้อำนวยการ", ptype, level, code]], header=header)
+    data = csv_bytes([["R", "กรม", "1", "ผู้อำนวยการ", ptype, grade, code]], header=header)
     assert_rejected(data, row=2, column=column, text=text, scheme=scheme)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("ptype", "level", "code", "scheme", "expected"),
+    ("ptype", "grade", "code", "scheme", "expected"),
     [
         ("", "", "M1", "dpis", ("executive", "S1")),
         ("", "", "M1", "ocsc", ("managerial", "M1")),
         ("", "", "D2", "dpis", ("managerial", "M2")),
         ("อำนวยการ", "", "M1", None, ("managerial", "M1")),  # the Thai type settles M1
         ("บริหาร", "", "M2", None, ("executive", "S2")),
-        ("", "ชำนาญการพิเศษ", "", None, ("knowledge", "K3")),  # a level name of one type only
+        ("", "ชำนาญการพิเศษ", "", None, ("knowledge", "K3")),  # a grade name of one type only
         ("วิชาการ", "ชำนาญการ", "K2", None, ("knowledge", "K2")),
         ("อื่น ๆ", "", "", None, ("other", "")),
     ],
 )
-def test_level_codes_read_in_the_declared_scheme_or_by_the_thai_type(
-    ptype, level, code, scheme, expected
+def test_grade_codes_read_in_the_declared_scheme_or_by_the_thai_type(
+    ptype, grade, code, scheme, expected
 ):
     header = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "เลขที่ตำแหน่ง", "ตำแหน่ง", "ประเภทตำแหน่ง", "ระดับ", "รหัสระดับ"]
-    data = csv_bytes([["R", "กรม", "1", "ผู้อำนวยการ", ptype, level, code]], header=header)
+    data = csv_bytes([["R", "กรม", "1", "ผู้อำนวยการ", ptype, grade, code]], header=header)
     plan = plan_of(data, scheme=scheme)
     assert plan.ok, [str(e) for e in plan.errors]
     fields = plan.positions[0].fields
-    assert (fields["position_type"], fields["level"]) == expected
+    assert (fields["position_type"], fields["grade"]) == expected
 
 
 @pytest.mark.django_db
@@ -538,7 +538,21 @@ def test_a_scheme_column_declares_the_scheme_per_row():
         header=header,
     )
     plan = plan_of(data)
-    assert [a.fields["level"] for a in plan.positions] == ["S1", "M1"]
+    assert [a.fields["grade"] for a in plan.positions] == ["S1", "M1"]
+
+
+@pytest.mark.django_db
+def test_the_english_grade_headers_of_earlier_files_still_work():
+    header = ["unit_code", "unit_name", "position_number", "position_title", "position_type",
+              "position_level", "level_code", "level_scheme"]  # fmt: skip
+    data = csv_bytes(
+        [["R", "กรม", "1", "นักบริหาร", "", "", "M1", "dpis"],
+         ["R", "", "2", "นักวิชาการ", "วิชาการ", "ชำนาญการ", "", ""]],
+        header=header,
+    )  # fmt: skip
+    plan = plan_of(data)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert [a.fields["grade"] for a in plan.positions] == ["S1", "K2"]
 
 
 @pytest.mark.django_db
@@ -745,13 +759,13 @@ def test_numeric_codes_in_an_xlsx_warn_that_leading_zeros_may_be_lost():
 
 
 @pytest.mark.django_db
-def test_a_2000_unit_file_five_levels_deep_imports_whole():
+def test_a_2000_unit_file_five_units_deep_imports_whole():
     # Speed is for the benchmarks (make bench-org); a timed assertion fails on a loaded machine.
     header = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "รหัสหน่วยงานต้นสังกัด", "เลขที่ตำแหน่ง", "ตำแหน่ง",
               "ประเภทตำแหน่ง", "ระดับ", "รหัสบุคลากร", "คำนำหน้า", "ชื่อ", "นามสกุล", "บทบาทในหน่วยงาน"]  # fmt: skip
     rows = [["00001", "กรมขนาดใหญ่", "", "", "", "", "", "", "", "", "", ""]]
     for i in range(2, 2001):
-        parent = f"{max(1, i // 8):05d}"  # eight children each: five levels deep
+        parent = f"{max(1, i // 8):05d}"  # eight children each: five units deep
         rows.append([f"{i:05d}", f"หน่วยงานที่ {i}", parent, f"{i:05d}", "นักวิชาการ", "วิชาการ",
                      "ชำนาญการ", f"S{i:05d}", "นาย", f"ชื่อ{i}", "สกุล", "หัวหน้า"])  # fmt: skip
     data = csv_bytes(rows, header=header)

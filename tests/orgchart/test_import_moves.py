@@ -108,8 +108,8 @@ def test_people_under_a_refused_move_are_planned_in_the_department_they_stay_in(
     # have taken DEPT-01-1), the row would also be told that its position is held by someone else.
     data = csv_bytes([
         ["DEPT-01", "กองแผนงาน", "OTHER"] + [""] * (len(HEADER) - 3),
-        person_row("DEPT-01-1", "P0004", "0004", "สมชาย", level="ปฏิบัติการ"),
-        person_row("DEPT-01-1", "P0011", "0005", "สมหญิง", level="ปฏิบัติการ"),
+        person_row("DEPT-01-1", "P0004", "0004", "สมชาย", grade="ปฏิบัติการ"),
+        person_row("DEPT-01-1", "P0011", "0005", "สมหญิง", grade="ปฏิบัติการ"),
     ])  # fmt: skip
     plan = assert_rejected(data, row=2, column=PARENT_COLUMN, text=ELSEWHERE, user=org.admin)
     assert [(e.row, e.column) for e in plan.errors] == [(2, PARENT_COLUMN)]

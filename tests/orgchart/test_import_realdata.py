@@ -27,7 +27,7 @@ MUKDAHAN = """unit_code,unit_name,unit_type,parent_code_derived
 05741,โรงพยาบาลส่งเสริมสุขภาพตำบลบ้านโคก,โรงพยาบาลส่งเสริมสุขภาพตำบล / สถานีอนามัย (รพ.สต./สอ.),00522
 10712,โรงพยาบาลมุกดาหาร,โรงพยาบาลทั่วไป (รพท.),00036
 """
-# org_units_coj_criminal_court_office.csv (four levels: สำนัก → ส่วน → ฝ่าย → งาน)
+# org_units_coj_criminal_court_office.csv (four deep: สำนัก → ส่วน → ฝ่าย → งาน)
 COJ = """off_code,off_name,parent_code_derived_from_code_pattern
 1000000,สำนักอำนวยการประจำศาลอาญา,
 1010000,ส่วนช่วยอำนวยการ,1000000
@@ -72,9 +72,9 @@ def positions_to_import(text: str, unit_code: str, *, with_thai: bool) -> list[d
                 "position_title": r["position_name"],
                 "line_code": r["line_code"],
                 "position_type": r["position_type"] if with_thai else "",
-                "position_level": r["level_name"] if with_thai else "",
-                "level_code": r["level_code"],
-                "level_scheme": "dpis",
+                "position_grade": r["level_name"] if with_thai else "",
+                "grade_code": r["level_code"],
+                "grade_scheme": "dpis",
             }
         )
     return rows
@@ -122,30 +122,30 @@ def test_real_unit_codes_keep_their_leading_zeros_and_tree_shape():
 
 
 @pytest.mark.django_db
-def test_a_real_four_level_court_office_imports():
+def test_a_real_court_office_four_units_deep_imports():
     import_rows(
         units_to_import(COJ, "off_code", "off_name", "parent_code_derived_from_code_pattern")
     )
     leaf = OrgUnit.objects.get(code="1010101")
-    assert leaf.level == 3
+    assert leaf.depth == 3
     assert [a.code for a in leaf.get_ancestors()] == ["1000000", "1010000", "1010100"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("with_thai", [True, False])
-def test_dpis_level_codes_are_stored_in_the_ocsc_scheme(with_thai):
+def test_dpis_grade_codes_are_stored_in_the_ocsc_scheme(with_thai):
     rows = units_to_import(COJ, "off_code", "off_name", "parent_code_derived_from_code_pattern")
     rows += positions_to_import(POSITIONS, "1010000", with_thai=with_thai)
     rows.append(
         {"unit_code": "1010000", "position_number": "09999", "position_title": "นิติกร",
-         "position_type": "วิชาการ", "position_level": "ชำนาญการ", "staff_code": "C0001",
+         "position_type": "วิชาการ", "position_grade": "ชำนาญการ", "staff_code": "C0001",
          "title": "ว่าที่ร้อยตรีหญิง", "first_name": "ทดสอบ", "last_name": "ข้อมูลจริง",
          "unit_role": "หัวหน้า"}
     )  # fmt: skip
     import_rows(rows)
     stored = dict(
         Position.objects.filter(line_code__in=["1-1-2001", "2-1-2001", "3-1-2012"]).values_list(
-            "number", "level"
+            "number", "grade"
         )
     )
     dpis = [r["level_code"] for r in csv.DictReader(io.StringIO(POSITIONS))]
@@ -174,7 +174,7 @@ def test_the_whole_real_files_import():
     plan = import_rows(rows + coj + positions)
     assert plan.counts()["units"]["created"] == len(rows) + len(coj)
     assert plan.counts()["positions"]["created"] == len(positions)
-    assert set(Position.objects.values_list("level", flat=True)) <= {
+    assert set(Position.objects.values_list("grade", flat=True)) <= {
         "O1", "O2", "O3", "O4", "K1", "K2", "K3", "K4", "K5", "M1", "M2", "S1", "S2",
     }  # fmt: skip
     assert_tree_equals_its_rebuild()

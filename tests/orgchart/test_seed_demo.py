@@ -11,7 +11,7 @@ from demo import org as demo
 from orgchart import selectors
 from orgchart.models import HrScope, Ministry, OrgUnit, Person, Position, StaffType
 
-ALL_LEVELS = {"O1", "O2", "O3", "O4", "K1", "K2", "K3", "K4", "K5", "M1", "M2", "S1", "S2"}
+ALL_GRADES = {"O1", "O2", "O3", "O4", "K1", "K2", "K3", "K4", "K5", "M1", "M2", "S1", "S2"}
 
 
 def seed(*args) -> str:
@@ -22,7 +22,7 @@ def seed(*args) -> str:
 
 def snapshot(plan: demo.DemoPlan):
     units = [(u.code, u.name, u.head_mode) for u in plan.units]
-    people = [(p.seq, p.full_name, p.level) for p in plan.people()]
+    people = [(p.seq, p.full_name, p.grade) for p in plan.people()]
     return units, people
 
 
@@ -67,29 +67,29 @@ def test_the_four_demo_accounts_have_their_roles(seeded):
         assert User.objects.get(username=username).check_password("demo"), username
 
 
-def test_every_level_staff_type_and_position_type_appears(seeded):
-    assert set(Position.objects.exclude(level="").values_list("level", flat=True)) == ALL_LEVELS
+def test_every_grade_staff_type_and_position_type_appears(seeded):
+    assert set(Position.objects.exclude(grade="").values_list("grade", flat=True)) == ALL_GRADES
     assert set(Person.objects.values_list("staff_type", flat=True)) == set(StaffType.values)
     others = Position.objects.filter(
         holder__staff_type__in=["government_employee", "permanent_employee"]
     )
     assert others.exists()
-    assert set(others.values_list("position_type", "level").distinct()) == {("other", "")}
+    assert set(others.values_list("position_type", "grade").distinct()) == {("other", "")}
     assert Person.objects.filter(on_probation=True).exists()
 
 
-def test_the_tree_has_a_ministry_above_departments_and_at_least_four_levels(seeded):
+def test_the_tree_has_a_ministry_above_departments_and_is_at_least_four_deep(seeded):
     roots = OrgUnit.objects.filter(parent__isnull=True)
     assert roots.count() >= 2
     assert set(roots.values_list("ministry__name", flat=True)) == {"กระทรวงสาธารณสุข"}
     assert Ministry.objects.count() == 1
-    assert max(OrgUnit.objects.values_list("level", flat=True)) >= 3
+    assert max(OrgUnit.objects.values_list("depth", flat=True)) >= 3
     kinds = set(OrgUnit.objects.values_list("kind", flat=True))
     assert {"กอง", "กลุ่มงาน", "ฝ่าย", "งาน"} <= kinds
 
 
 def test_the_tree_is_what_a_rebuild_would_make(seeded):
-    fields = ("pk", "tree_id", "lft", "rght", "level")
+    fields = ("pk", "tree_id", "lft", "rght", "depth")
     before = list(OrgUnit.objects.order_by("pk").values_list(*fields))
     OrgUnit.objects.rebuild()
     assert list(OrgUnit.objects.order_by("pk").values_list(*fields)) == before

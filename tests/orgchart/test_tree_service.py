@@ -11,7 +11,7 @@ from orgchart.models import OrgUnit, Position
 
 
 def tree_snapshot():
-    return sorted(OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "level", "parent_id"))
+    return sorted(OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "depth", "parent_id"))
 
 
 def assert_tree_equals_its_rebuild():
@@ -64,7 +64,7 @@ def test_moving_into_a_department_with_the_same_position_number_is_refused(org):
         number=org.s1.position.number,
         title="ซ้ำ",
         position_type="knowledge",
-        level="K1",
+        grade="K1",
         unit=org.other,
     )
     with pytest.raises(DomainError, match="เลขที่ตำแหน่งซ้ำ"):

@@ -252,7 +252,7 @@ def _tree_problems() -> list[str]:
 
     def snap():
         return sorted(
-            OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "level", "parent_id")
+            OrgUnit.objects.values_list("pk", "tree_id", "lft", "rght", "depth", "parent_id")
         )
 
     before = snap()

@@ -1,4 +1,4 @@
-"""Position types and levels of Thai civil servants, and the two code schemes in use.
+"""Position types and grades (ระดับตำแหน่ง) of Thai civil servants; the two code schemes in use.
 
 OCSC competency documents write บริหาร as S1/S2 and อำนวยการ as M1/M2; DPIS writes บริหาร as
 M1/M2 and อำนวยการ as D1/D2. We store OCSC codes and read either scheme, or the Thai names.
@@ -21,8 +21,8 @@ TYPE_NAMES = {
     OTHER: "อื่น ๆ",
 }
 
-# OCSC code -> (position type, Thai level name)
-LEVELS: dict[str, tuple[str, str]] = {
+# OCSC code -> (position type, Thai grade name)
+GRADES: dict[str, tuple[str, str]] = {
     "O1": (GENERAL, "ปฏิบัติงาน"),
     "O2": (GENERAL, "ชำนาญงาน"),
     "O3": (GENERAL, "อาวุโส"),
@@ -50,22 +50,22 @@ _TYPE_BY_NAME.update({"ประเภท" + name: code for code, name in TYPE_N
 _TYPE_BY_NAME.update({code: code for code in TYPE_NAMES})
 
 
-class LevelError(ValueError):
-    """A type or level that cannot be read; the message is Thai and says what was given."""
+class GradeError(ValueError):
+    """A type or grade that cannot be read; the message is Thai and says what was given."""
 
 
-def level_label(code: str) -> str:
+def grade_label(code: str) -> str:
     """'ประเภทวิชาการ ระดับชำนาญการ' for K2."""
-    ptype, name = LEVELS[code]
+    ptype, name = GRADES[code]
     return f"ประเภท{TYPE_NAMES[ptype]} ระดับ{name}"
 
 
-def type_of_level(code: str) -> str:
-    return LEVELS[code][0]
+def type_of_grade(code: str) -> str:
+    return GRADES[code][0]
 
 
 def dpis_code(code: str) -> str:
-    """The DPIS spelling of an OCSC level code."""
+    """The DPIS spelling of an OCSC grade code."""
     return _OCSC_TO_DPIS.get(code, code)
 
 
@@ -74,49 +74,49 @@ def parse_type(text: str) -> str:
     key = (text or "").strip()
     if key in _TYPE_BY_NAME:
         return _TYPE_BY_NAME[key]
-    raise LevelError(f"ไม่รู้จักประเภทตำแหน่ง '{text}' (ใช้ บริหาร, อำนวยการ, วิชาการ หรือ ทั่วไป)")
+    raise GradeError(f"ไม่รู้จักประเภทตำแหน่ง '{text}' (ใช้ บริหาร, อำนวยการ, วิชาการ หรือ ทั่วไป)")
 
 
-def level_from_code(code: str, scheme: str) -> str:
-    """OCSC level code from a code written in the given scheme ('ocsc' or 'dpis')."""
+def grade_from_code(code: str, scheme: str) -> str:
+    """OCSC grade code from a code written in the given scheme ('ocsc' or 'dpis')."""
     key = (code or "").strip().upper()
     if scheme not in SCHEMES:
-        raise LevelError(f"ไม่รู้จักระบบรหัสระดับ '{scheme}' (ใช้ ocsc หรือ dpis)")
+        raise GradeError(f"ไม่รู้จักระบบรหัสระดับ '{scheme}' (ใช้ ocsc หรือ dpis)")
     if scheme == DPIS:
         if key in ("S1", "S2"):
-            raise LevelError(f"รหัสระดับ '{code}' ไม่มีในระบบ DPIS (บริหารใช้ M1/M2, อำนวยการใช้ D1/D2)")
+            raise GradeError(f"รหัสระดับ '{code}' ไม่มีในระบบ DPIS (บริหารใช้ M1/M2, อำนวยการใช้ D1/D2)")
         key = _DPIS_TO_OCSC.get(key, key)
     elif key in ("D1", "D2"):
-        raise LevelError(f"รหัสระดับ '{code}' เป็นรหัสแบบ DPIS แต่ไฟล์ระบุระบบ ocsc")
-    if key not in LEVELS:
-        raise LevelError(f"รหัสระดับ '{code}' ไม่ถูกต้อง")
+        raise GradeError(f"รหัสระดับ '{code}' เป็นรหัสแบบ DPIS แต่ไฟล์ระบุระบบ ocsc")
+    if key not in GRADES:
+        raise GradeError(f"รหัสระดับ '{code}' ไม่ถูกต้อง")
     return key
 
 
-def level_from_names(type_text: str, level_text: str) -> str:
-    """OCSC level code from the Thai type and level names ('วิชาการ', 'ชำนาญการพิเศษ')."""
+def grade_from_names(type_text: str, grade_text: str) -> str:
+    """OCSC grade code from the Thai type and grade names ('วิชาการ', 'ชำนาญการพิเศษ')."""
     ptype = parse_type(type_text)
-    name = (level_text or "").strip().removeprefix("ระดับ")
-    for code, (t, n) in LEVELS.items():
+    name = (grade_text or "").strip().removeprefix("ระดับ")
+    for code, (t, n) in GRADES.items():
         if t == ptype and n == name:
             return code
-    raise LevelError(f"ประเภท{TYPE_NAMES[ptype]}ไม่มีระดับ '{level_text}'")
+    raise GradeError(f"ประเภท{TYPE_NAMES[ptype]}ไม่มีระดับ '{grade_text}'")
 
 
-def resolve_level(
-    *, type_text: str = "", level_text: str = "", code: str = "", scheme: str | None = None
+def resolve_grade(
+    *, type_text: str = "", grade_text: str = "", code: str = "", scheme: str | None = None
 ) -> tuple[str, str]:
-    """(position type, OCSC level code or '') from whatever a row gives, checked for agreement.
+    """(position type, OCSC grade code or '') from whatever a row gives, checked for agreement.
 
     A bare code needs a declared scheme, because M1 means อำนวยการ in OCSC documents and
     บริหาร in DPIS; Thai names need none.
     """
-    type_text, level_text, code = (
+    type_text, grade_text, code = (
         (type_text or "").strip(),
-        (level_text or "").strip(),
+        (grade_text or "").strip(),
         (code or "").strip(),
     )
-    by_names = level_from_names(type_text, level_text) if type_text and level_text else None
+    by_names = grade_from_names(type_text, grade_text) if type_text and grade_text else None
     by_code = None
     if code:
         if scheme is None:
@@ -131,21 +131,21 @@ def resolve_level(
                 "K4",
                 "K5",
             ):
-                raise LevelError(
+                raise GradeError(
                     f"รหัสระดับ '{code}' กำกวม (M1 เป็นอำนวยการในระบบ OCSC แต่เป็นบริหารในระบบ DPIS): "
                     "ระบุประเภทและระดับเป็นภาษาไทย หรือเลือกระบบรหัส"
                 )
             if by_names is None:
-                by_code = level_from_code(code, OCSC)
+                by_code = grade_from_code(code, OCSC)
         else:
-            by_code = level_from_code(code, scheme)
+            by_code = grade_from_code(code, scheme)
     if by_names and by_code and by_names != by_code:
-        raise LevelError(f"รหัสระดับ '{code}' ไม่ตรงกับ ประเภท{type_text} ระดับ{level_text}")
-    level = by_names or by_code
-    if level:
-        return type_of_level(level), level
+        raise GradeError(f"รหัสระดับ '{code}' ไม่ตรงกับ ประเภท{type_text} ระดับ{grade_text}")
+    grade = by_names or by_code
+    if grade:
+        return type_of_grade(grade), grade
     if type_text:
-        if level_text:
-            raise LevelError(f"ประเภท{type_text}ไม่มีระดับ '{level_text}'")
+        if grade_text:
+            raise GradeError(f"ประเภท{type_text}ไม่มีระดับ '{grade_text}'")
         return parse_type(type_text), ""
-    raise LevelError("ต้องระบุประเภทตำแหน่ง")
+    raise GradeError("ต้องระบุประเภทตำแหน่ง")
