@@ -178,7 +178,7 @@ def _check_fiscal_year(fiscal_year: int) -> None:
 @transaction.atomic
 def kpi_create(
     *,
-    by,
+    actor,
     fiscal_year: int,
     tier: str,
     unit: OrgUnit,
@@ -206,14 +206,14 @@ def kpi_create(
         person=person,
         parent=parent,
         cascade_method=cascade_method,
-        updated_by=by if getattr(by, "pk", None) else None,
+        updated_by=actor if getattr(actor, "pk", None) else None,
         **fields,
     )
     kpi.name = kpi.name.strip()
     check_criteria(kpi)
     kpi.save()
     audit(
-        actor=by,
+        actor=actor,
         kind=KpiEvent.CREATE,
         obj=kpi,
         summary=kpi.name[:200],
@@ -223,7 +223,7 @@ def kpi_create(
 
 
 @transaction.atomic
-def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -> Kpi:
+def kpi_update(*, kpi: Kpi, actor, expected_version: int | None = None, **fields) -> Kpi:
     """Edit a KPI; a stale `expected_version` (someone saved first) raises ConflictError."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -247,9 +247,11 @@ def kpi_update(*, kpi: Kpi, by, expected_version: int | None = None, **fields) -
         return current
     check_criteria(current)
     current.version += 1
-    current.updated_by = by if getattr(by, "pk", None) else None
+    current.updated_by = actor if getattr(actor, "pk", None) else None
     current.save()
-    audit(actor=by, kind=KpiEvent.UPDATE, obj=current, summary=current.name[:200], changes=changes)
+    audit(
+        actor=actor, kind=KpiEvent.UPDATE, obj=current, summary=current.name[:200], changes=changes
+    )
     return current
 
 
@@ -272,7 +274,7 @@ def os_matrix_save(
     fiscal_year: int,
     columns: Iterable[MatrixColumn],
     cells: Mapping[int, Mapping[str, str]],
-    by,
+    actor,
     roles: Mapping[int, Mapping[str, Person | None]] | None = None,
 ) -> int:
     """Replace the O/S cells of the unit's KPIs; every KPI must end with exactly one owner.
@@ -326,7 +328,7 @@ def os_matrix_save(
                 setattr(kpi, field, people[field])
         kpi.save(update_fields=["supervisor", "collector"])
     audit(
-        actor=by,
+        actor=actor,
         kind=KpiEvent.OS_MATRIX,
         obj=unit,
         object_type="kpi.osmatrix",
@@ -351,7 +353,7 @@ class CascadeChild:
 
 
 @transaction.atomic
-def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -> list[Kpi]:
+def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], actor) -> list[Kpi]:
     """Cascade a unit KPI to units or people: direct copies, split shares, partial new KPIs."""
     parent = Kpi.objects.select_for_update().select_related("unit").get(pk=parent.pk)
     if parent.tier == KpiTier.PERSON:
@@ -427,7 +429,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         base["weight"] = child.weight
         base["source"] = Source.CASCADE
         kpi = kpi_create(
-            by=by,
+            actor=actor,
             fiscal_year=parent.fiscal_year,
             tier=tier,
             unit=unit,
@@ -438,7 +440,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
         )
         created.append(kpi)
     audit(
-        actor=by,
+        actor=actor,
         kind=KpiEvent.CASCADE,
         obj=parent,
         summary=f"{method} → {len(created)}",
@@ -454,7 +456,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], by) -
 def kpi_result_record(
     *,
     kpi: Kpi,
-    by,
+    actor,
     period_end,
     actual: Decimal | None = None,
     steps_done: int | None = None,
@@ -476,10 +478,10 @@ def kpi_result_record(
         else None,
         level=level,
         evidence=(evidence or "").strip(),
-        recorded_by=by if getattr(by, "pk", None) else None,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     audit(
-        actor=by,
+        actor=actor,
         kind=KpiEvent.RESULT,
         obj=kpi,
         summary=f"{period_end}: {actual} → ระดับ {level}",
@@ -489,7 +491,7 @@ def kpi_result_record(
 
 
 @transaction.atomic
-def kpi_delegate_set(*, unit: OrgUnit, person: Person, active: bool, by) -> None:
+def kpi_delegate_set(*, unit: OrgUnit, person: Person, active: bool, actor) -> None:
     """Let a member of the unit edit its KPIs (or withdraw it)."""
     from kpi.models import KpiDelegate
 
@@ -498,8 +500,8 @@ def kpi_delegate_set(*, unit: OrgUnit, person: Person, active: bool, by) -> None
             raise DomainError("ผู้ได้รับมอบหมายต้องอยู่ในส่วนราชการเดียวกัน", field="staff_code")
         _obj, created = KpiDelegate.objects.get_or_create(unit=unit, person=person)
         if created:
-            audit(actor=by, kind=KpiEvent.DELEGATE_ADD, obj=unit, summary=person.staff_code)
+            audit(actor=actor, kind=KpiEvent.DELEGATE_ADD, obj=unit, summary=person.staff_code)
     else:
         deleted, _n = KpiDelegate.objects.filter(unit=unit, person=person).delete()
         if deleted:
-            audit(actor=by, kind=KpiEvent.DELEGATE_REMOVE, obj=unit, summary=person.staff_code)
+            audit(actor=actor, kind=KpiEvent.DELEGATE_REMOVE, obj=unit, summary=person.staff_code)

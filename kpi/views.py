@@ -116,7 +116,7 @@ def create(request, pk: int):
         tier = KpiTier.ORGANISATION if unit.parent_id is None else KpiTier.UNIT
         try:
             kpi = services.kpi_create(
-                by=request.user, fiscal_year=year, tier=tier, unit=unit, **form.service_fields()
+                actor=request.user, fiscal_year=year, tier=tier, unit=unit, **form.service_fields()
             )
         except DomainError as exc:
             _form_error(form, exc)
@@ -136,7 +136,7 @@ def edit(request, pk: int):
         try:
             services.kpi_update(
                 kpi=kpi,
-                by=request.user,
+                actor=request.user,
                 expected_version=form.cleaned_data.get("version"),
                 **form.service_fields(),
             )
@@ -186,7 +186,7 @@ def os_matrix(request, pk: int):
                 columns=matrix.columns,
                 cells=cells,
                 roles=roles,
-                by=request.user,
+                actor=request.user,
             )
         except DomainError as exc:
             errors = exc.message.split("; ")
@@ -266,7 +266,7 @@ def cascade(request, pk: int):
                     )
                 )
             created = services.kpi_cascade(
-                parent=kpi, method=form.cleaned_data["method"], children=chosen, by=request.user
+                parent=kpi, method=form.cleaned_data["method"], children=chosen, actor=request.user
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -332,7 +332,7 @@ def target_helper(request, pk: int):
         try:
             services.kpi_update(
                 kpi=kpi,
-                by=request.user,
+                actor=request.user,
                 **{f"threshold_{i}": v for i, v in enumerate(thresholds, start=1)},
             )
         except DomainError as exc:
@@ -369,7 +369,7 @@ def delegates(request, pk: int):
                 unit=unit,
                 person=person,
                 active=request.POST.get("action") != "remove",
-                by=request.user,
+                actor=request.user,
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -398,7 +398,7 @@ def record_result(request, pk: int):
         try:
             result = services.kpi_result_record(
                 kpi=kpi,
-                by=request.user,
+                actor=request.user,
                 period_end=data["period_end"],
                 actual=data.get("actual"),
                 steps_done=data.get("steps_done"),

@@ -26,10 +26,10 @@ class ImportRejected(DomainError):
 
 
 @transaction.atomic
-def org_import(*, plan: ImportPlan, by=None) -> ImportPlan:
+def org_import(*, plan: ImportPlan, actor=None) -> ImportPlan:
     """Write what `plan` says. `by` None is the system; otherwise the plan is re-checked in `by`'s
     HR scope. Returns the plan that was applied (re-read under the lock)."""
-    if by is not None and not can(by, "orgchart.import_org"):
+    if actor is not None and not can(actor, "orgchart.import_org"):
         raise ImportRejected(_("ท่านไม่มีสิทธิ์นำเข้าข้อมูลโครงสร้างและบุคลากร"))
     if plan.table is None or plan.errors:
         raise ImportRejected(
@@ -38,7 +38,9 @@ def org_import(*, plan: ImportPlan, by=None) -> ImportPlan:
     with tree_lock():
         # The preview was worked out before the lock; re-read the database now, so what we write
         # is what the user confirmed and nobody else's change slipped in between.
-        fresh = importer.build_plan(plan.table, scheme=plan.scheme, user=by, filename=plan.filename)
+        fresh = importer.build_plan(
+            plan.table, scheme=plan.scheme, user=actor, filename=plan.filename
+        )
         if fresh.errors:
             raise ImportRejected(
                 _("ไฟล์มีข้อผิดพลาด %(n)s รายการ ยังนำเข้าไม่ได้") % {"n": len(fresh.errors)},
@@ -48,7 +50,7 @@ def org_import(*, plan: ImportPlan, by=None) -> ImportPlan:
             raise ImportRejected(_("ข้อมูลในระบบเปลี่ยนไปหลังจากตรวจสอบไฟล์ กรุณาตรวจสอบไฟล์อีกครั้งก่อนยืนยัน"))
         PlanWriter(fresh).apply()
         audit(
-            actor=by,
+            actor=actor,
             kind=OrgEvent.IMPORT,
             object_type="orgchart.import",
             summary=f"{plan.filename}: {fresh.summary()}",

@@ -160,7 +160,7 @@ def import_confirm(request):
         notice = _("ข้อมูลในระบบเปลี่ยนไปหลังจากที่ท่านตรวจสอบ กรุณาตรวจสอบรายการด้านล่างอีกครั้งแล้วยืนยัน")
         return _preview(request, pending, plan, notice=notice)
     try:
-        done = org_import(plan=plan, by=request.user)
+        done = org_import(plan=plan, actor=request.user)
     except ImportRejected as exc:
         return _preview(request, pending, plan, errors=exc.errors, notice=exc.message)
     _forget(request)

@@ -60,7 +60,7 @@ def unit_create(
     ministry: Ministry | None = None,
     short_name: str = "",
     kind: str = "",
-    by=None,
+    actor=None,
 ) -> OrgUnit:
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
@@ -81,7 +81,7 @@ def unit_create(
         )
         unit.save()
         audit(
-            actor=by,
+            actor=actor,
             kind=OrgEvent.UNIT_CREATE,
             obj=unit,
             summary=f"{code} {name}",
@@ -91,7 +91,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
+def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, actor=None) -> OrgUnit:
     """Move a unit (and its subtree) under another parent, or make it a department root."""
     with tree_lock():
         unit = _fresh(unit)
@@ -134,7 +134,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
                 )
             moved.update(department=new_root)
         audit(
-            actor=by,
+            actor=actor,
             kind=OrgEvent.UNIT_MOVE,
             obj=unit,
             summary=unit.code,
@@ -144,7 +144,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, by=None) -> OrgUnit:
 
 
 @transaction.atomic
-def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
+def unit_update(*, unit: OrgUnit, actor=None, **fields) -> OrgUnit:
     """Change a unit's non-structural fields (names, kind, heads, active, Thai digits)."""
     allowed = {
         "name",
@@ -180,12 +180,12 @@ def unit_update(*, unit: OrgUnit, by=None, **fields) -> OrgUnit:
     if changes:
         # Only the named fields are written, so tree fields are never touched here.
         unit.save(update_fields=list(changes))
-        audit(actor=by, kind=OrgEvent.UNIT_UPDATE, obj=unit, summary=unit.code, changes=changes)
+        audit(actor=actor, kind=OrgEvent.UNIT_UPDATE, obj=unit, summary=unit.code, changes=changes)
     return unit
 
 
 @transaction.atomic
-def person_set_evaluator(*, person: Person, evaluator: Person | None, by=None) -> Person:
+def person_set_evaluator(*, person: Person, evaluator: Person | None, actor=None) -> Person:
     """HR override of a person's evaluator (None returns to the org chart's default)."""
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     if evaluator is not None:
@@ -199,7 +199,7 @@ def person_set_evaluator(*, person: Person, evaluator: Person | None, by=None) -
     person.evaluator_override = evaluator
     person.save(update_fields=["evaluator_override"])
     audit(
-        actor=by,
+        actor=actor,
         kind=OrgEvent.PERSON_SET_EVALUATOR,
         obj=person,
         summary=person.staff_code,
@@ -212,10 +212,10 @@ _UNSET = object()
 
 
 @transaction.atomic
-def unit_change(*, unit: OrgUnit, by=None, new_parent=_UNSET, **fields) -> OrgUnit:
+def unit_change(*, unit: OrgUnit, actor=None, new_parent=_UNSET, **fields) -> OrgUnit:
     """One HR edit of a unit: field changes and an optional move, all or nothing."""
     if fields:
-        unit = unit_update(unit=unit, by=by, **fields)
+        unit = unit_update(unit=unit, actor=actor, **fields)
     if new_parent is not _UNSET:
-        unit = unit_move(unit=unit, new_parent=new_parent, by=by)
+        unit = unit_move(unit=unit, new_parent=new_parent, actor=actor)
     return unit

@@ -156,7 +156,7 @@ def unit_edit(request, pk: int):
         else:
             try:
                 kwargs = {"new_parent": new_parent} if moving else {}
-                services.unit_change(unit=unit, by=request.user, **fields, **kwargs)
+                services.unit_change(unit=unit, actor=request.user, **fields, **kwargs)
             except DomainError as exc:
                 _show_domain_error(form, exc)
             else:
@@ -177,7 +177,7 @@ def person_evaluator(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_set_evaluator(
-                person=person, evaluator=form.cleaned_data["evaluator_code"], by=request.user
+                person=person, evaluator=form.cleaned_data["evaluator_code"], actor=request.user
             )
         except DomainError as exc:
             _show_domain_error(form, exc)

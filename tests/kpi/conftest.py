@@ -8,7 +8,7 @@ from kpi.models import KpiTier
 YEAR = 2570
 
 
-def make_kpi(unit, *, by=None, tier=None, **fields):
+def make_kpi(unit, *, actor=None, tier=None, **fields):
     defaults = {
         "name": "ร้อยละของงานที่แล้วเสร็จ",
         "unit_of_measure": "ร้อยละ",
@@ -21,7 +21,7 @@ def make_kpi(unit, *, by=None, tier=None, **fields):
     }
     defaults.update(fields)
     tier = tier or (KpiTier.ORGANISATION if unit.parent_id is None else KpiTier.UNIT)
-    return services.kpi_create(by=by, fiscal_year=YEAR, tier=tier, unit=unit, **defaults)
+    return services.kpi_create(actor=actor, fiscal_year=YEAR, tier=tier, unit=unit, **defaults)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def build(org, n: int, tag: str) -> None:
         services.kpi_cascade(
             parent=kpi,
             method=CascadeMethod.DIRECT,
-            by=None,
+            actor=None,
             children=[services.CascadeChild(unit=subs[i])],
         )
 
@@ -90,7 +90,7 @@ def test_the_os_matrix_page_saves_and_shows_errors_in_thai(client, org):
 
 def test_the_collector_records_a_result_and_sees_the_level(client, org):
     kpi = make_kpi(org.div1, code="1")
-    services.kpi_update(kpi=kpi, by=None, collector=org.s1)
+    services.kpi_update(kpi=kpi, actor=None, collector=org.s1)
     client.force_login(org.s1.user)
     url = reverse("kpi:record_result", kwargs={"pk": kpi.pk})
     response = client.post(
@@ -131,7 +131,7 @@ def test_the_edit_form_refuses_a_stale_version(client, org):
     kpi = make_kpi(org.div1, code="1")
     client.force_login(org.hr)
     url = reverse("kpi:edit", kwargs={"pk": kpi.pk})
-    services.kpi_update(kpi=kpi, by=None, name="มีผู้แก้ก่อน")
+    services.kpi_update(kpi=kpi, actor=None, name="มีผู้แก้ก่อน")
     data = {
         "name": "ของฉัน",
         "measurement": "quantitative",

@@ -44,9 +44,11 @@ def test_organisation_kpis_belong_to_a_department_root(org):
 def test_a_stale_edit_gets_a_conflict_message_and_changes_nothing(kpis):
     first = Kpi.objects.get(pk=kpis.pct.pk)
     second = Kpi.objects.get(pk=kpis.pct.pk)
-    services.kpi_update(kpi=first, by=None, expected_version=first.version, name="ชื่อใหม่ของผู้แรก")
+    services.kpi_update(kpi=first, actor=None, expected_version=first.version, name="ชื่อใหม่ของผู้แรก")
     with pytest.raises(ConflictError, match="มีผู้อื่นบันทึก"):
-        services.kpi_update(kpi=second, by=None, expected_version=second.version, name="ชื่อของผู้ที่สอง")
+        services.kpi_update(
+            kpi=second, actor=None, expected_version=second.version, name="ชื่อของผู้ที่สอง"
+        )
     assert Kpi.objects.get(pk=kpis.pct.pk).name == "ชื่อใหม่ของผู้แรก"
 
 
@@ -58,7 +60,7 @@ def test_os_matrix_needs_exactly_one_owner_per_kpi_and_saves_all_or_nothing(kpis
             unit=kpis.div1,
             fiscal_year=YEAR,
             columns=matrix.columns,
-            by=None,
+            actor=None,
             cells={kpis.pct.pk: {g1: "O", g2: "S"}, kpis.count.pk: {g1: "O", g2: "O"}},
         )
     assert not KpiAssignment.objects.exists()
@@ -66,7 +68,7 @@ def test_os_matrix_needs_exactly_one_owner_per_kpi_and_saves_all_or_nothing(kpis
         unit=kpis.div1,
         fiscal_year=YEAR,
         columns=matrix.columns,
-        by=None,
+        actor=None,
         cells={kpis.pct.pk: {g1: "O", g2: "S"}, kpis.count.pk: {g1: "S", g2: "O"}},
         roles={kpis.pct.pk: {"supervisor": kpis.div1_head, "collector": kpis.s1}},
     )
@@ -90,7 +92,7 @@ def test_direct_cascade_copies_the_criteria(kpis):
     (child,) = services.kpi_cascade(
         parent=kpis.pct,
         method=CascadeMethod.DIRECT,
-        by=None,
+        actor=None,
         children=[services.CascadeChild(unit=kpis.grp1)],
     )
     assert child.parent == kpis.pct and child.tier == KpiTier.UNIT
@@ -102,7 +104,7 @@ def test_split_targets_below_the_parent_are_rejected(kpis):
         services.kpi_cascade(
             parent=kpis.count,
             method=CascadeMethod.SPLIT,
-            by=None,
+            actor=None,
             children=[
                 services.CascadeChild(unit=kpis.grp1, target=Decimal("40")),
                 services.CascadeChild(unit=kpis.grp2, target=Decimal("50")),
@@ -115,7 +117,7 @@ def test_split_targets_scale_the_thresholds_and_may_exceed_the_parent(kpis):
     a, b = services.kpi_cascade(
         parent=kpis.count,
         method=CascadeMethod.SPLIT,
-        by=None,
+        actor=None,
         children=[
             services.CascadeChild(unit=kpis.grp1, target=Decimal("60")),
             services.CascadeChild(unit=kpis.grp2, target=Decimal("50")),
@@ -130,7 +132,7 @@ def test_partial_cascade_creates_named_child_kpis_for_people(kpis):
     (child,) = services.kpi_cascade(
         parent=kpis.pct,
         method=CascadeMethod.PARTIAL,
-        by=None,
+        actor=None,
         children=[services.CascadeChild(person=kpis.s3, name="ร้อยละของเอกสารงบประมาณที่ส่งตรงเวลา")],
     )
     assert child.tier == KpiTier.PERSON and child.person == kpis.s3 and child.unit == kpis.grp2
@@ -142,7 +144,7 @@ def test_cascade_outside_the_unit_subtree_is_refused(kpis):
         services.kpi_cascade(
             parent=kpis.pct,
             method=CascadeMethod.DIRECT,
-            by=None,
+            actor=None,
             children=[services.CascadeChild(unit=kpis.div2)],
         )
 
@@ -150,7 +152,7 @@ def test_cascade_outside_the_unit_subtree_is_refused(kpis):
 def test_a_result_gets_its_level_from_the_criteria(kpis):
     result = services.kpi_result_record(
         kpi=kpis.pct,
-        by=None,
+        actor=None,
         period_end=dt.date(2026, 10, 31),
         actual=Decimal("91.5"),
         evidence="รายงานผลไตรมาส 1",
@@ -161,7 +163,7 @@ def test_a_result_gets_its_level_from_the_criteria(kpis):
 def test_a_result_in_the_future_is_refused(kpis):
     with pytest.raises(DomainError, match="อนาคต"):
         services.kpi_result_record(
-            kpi=kpis.pct, by=None, period_end=dt.date(2999, 1, 1), actual=Decimal("1")
+            kpi=kpis.pct, actor=None, period_end=dt.date(2999, 1, 1), actual=Decimal("1")
         )
 
 
@@ -194,7 +196,7 @@ def test_warnings_panel_reports_weights_targets_owners_and_splits(kpis):
     services.kpi_cascade(
         parent=kpis.pct,
         method=CascadeMethod.PARTIAL,
-        by=None,
+        actor=None,
         children=[services.CascadeChild(person=kpis.s3, name="งานย่อย")],
     )
     Kpi.objects.create(
@@ -219,7 +221,7 @@ def test_a_child_weight_out_of_range_is_a_thai_message_not_a_database_error(kpis
             parent=kpis.pct,
             method=CascadeMethod.DIRECT,
             children=[services.CascadeChild(unit=kpis.grp1, weight=weight)],
-            by=kpis.div1_head.user,
+            actor=kpis.div1_head.user,
         )
     assert exc.value.field == "weight"
     assert not Kpi.objects.filter(parent=kpis.pct).exists()

@@ -65,7 +65,7 @@ def plan_of(data: bytes, *, filename="org.csv", user=None, scheme=None) -> impor
 def run_import(data: bytes, *, filename="org.csv", user=None, scheme=None) -> importer.ImportPlan:
     plan = plan_of(data, filename=filename, user=user, scheme=scheme)
     assert plan.ok, [str(e) for e in plan.errors]
-    return org_import(plan=plan, by=user)
+    return org_import(plan=plan, actor=user)
 
 
 def db_state():
@@ -98,7 +98,7 @@ def assert_rejected(data: bytes, *, row, column, text, filename="org.csv", user=
     assert matching, [str(e) for e in plan.errors]
     assert (matching[0].row, matching[0].column) == (row, column), [str(e) for e in plan.errors]
     with pytest.raises(ImportRejected) as exc:
-        org_import(plan=plan, by=user)
+        org_import(plan=plan, actor=user)
     assert exc.value.errors
     assert db_state() == before
     return plan
@@ -196,7 +196,7 @@ def test_a_database_error_in_the_middle_of_the_write_leaves_nothing_behind(monke
     assert plan.ok
     monkeypatch.setattr(Person.objects, "bulk_create", explode)
     with pytest.raises(IntegrityError):
-        org_import(plan=plan, by=None)
+        org_import(plan=plan, actor=None)
     assert OrgUnit.objects.count() == 0
     assert Position.objects.count() == 0
     assert Person.objects.count() == 0
@@ -216,7 +216,7 @@ def test_a_plan_made_stale_by_another_write_is_refused(org):
     services.unit_create(code="DEPT-01-3", name="ชื่ออื่น", parent=org.div1)
     before = db_state()
     with pytest.raises(ImportRejected, match="ข้อมูลในระบบเปลี่ยนไป"):
-        org_import(plan=plan, by=org.hr)
+        org_import(plan=plan, actor=org.hr)
     assert db_state() == before
 
 
@@ -696,7 +696,7 @@ def test_the_service_refuses_a_user_without_the_import_permission(org):
     assert plan.ok
     before = db_state()
     with pytest.raises(ImportRejected, match="ไม่มีสิทธิ์"):
-        org_import(plan=plan, by=org.s1.user)
+        org_import(plan=plan, actor=org.s1.user)
     assert db_state() == before
 
 

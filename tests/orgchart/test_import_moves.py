@@ -50,7 +50,7 @@ def assert_errors_or_a_consistent_import(rows, *, user=None, header=UNIT_HEADER)
         assert all(e.column and e.message for e in plan.errors), [str(e) for e in plan.errors]
         before = db_state()
         with pytest.raises(ImportRejected):
-            org_import(plan=plan, by=user)
+            org_import(plan=plan, actor=user)
         assert db_state() == before
         return plan
     expected = parents()
@@ -59,7 +59,7 @@ def assert_errors_or_a_consistent_import(rows, *, user=None, header=UNIT_HEADER)
         if parent or code not in expected:
             expected[code] = parent or None
     old_departments = departments()
-    org_import(plan=plan, by=user)
+    org_import(plan=plan, actor=user)
     assert parents() == expected
     now = departments()
     assert {c: now[c] for c in old_departments} == old_departments

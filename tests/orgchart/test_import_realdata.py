@@ -94,7 +94,7 @@ def to_csv(rows: list[dict]) -> bytes:
 def import_rows(rows: list[dict]) -> importer.ImportPlan:
     plan = importer.plan_import(to_csv(rows), filename="real.csv")
     assert plan.ok, [str(e) for e in plan.errors]
-    return org_import(plan=plan, by=None)
+    return org_import(plan=plan, actor=None)
 
 
 @pytest.mark.django_db

@@ -85,7 +85,7 @@ def test_os_matrix_save_is_all_or_nothing(org, monkeypatch):
         fiscal_year=2570,
         columns=columns,
         cells={pct.pk: {keys[0]: "O"}, count.pk: {keys[1]: "O"}},
-        by=org.div1_head.user,
+        actor=org.div1_head.user,
     )
     before = fingerprint()
     from kpi.models import Kpi
@@ -98,7 +98,7 @@ def test_os_matrix_save_is_all_or_nothing(org, monkeypatch):
             columns=columns,
             cells={pct.pk: {keys[1]: "O", keys[0]: "S"}, count.pk: {keys[0]: "O"}},
             roles={pct.pk: {"supervisor": None}, count.pk: {"supervisor": None}},
-            by=org.div1_head.user,
+            actor=org.div1_head.user,
         )
     assert fingerprint() == before and not consistency_problems()
     assert KpiAssignment.objects.filter(kpi=pct, role="O", unit=org.grp1).exists()
@@ -125,7 +125,7 @@ def test_org_import_is_all_or_nothing(org, monkeypatch):
     monkeypatch.setattr(Position.objects, "bulk_create", explode)
     TALLY["fault:database error mid-save"] += 1
     with pytest.raises(DatabaseError):
-        org_import(plan=plan, by=org.hr)
+        org_import(plan=plan, actor=org.hr)
     assert fingerprint() == before and not consistency_problems()
 
 

@@ -269,12 +269,12 @@ def test_kpi_create_update_cascade_and_matrix_with_hostile_inputs(kpis, data):
     fields["name"] = data.draw(HOSTILE)
     call(
         "kpi_create",
-        lambda: make_kpi(o.div1, by=o.div1_head.user, **fields),
+        lambda: make_kpi(o.div1, actor=o.div1_head.user, **fields),
     )
     call(
         "kpi_update",
         lambda: kpi_services.kpi_update(
-            kpi=o.pct, by=o.div1_head.user, expected_version=o.pct.version, **fields
+            kpi=o.pct, actor=o.div1_head.user, expected_version=o.pct.version, **fields
         ),
     )
     children = data.draw(
@@ -293,7 +293,7 @@ def test_kpi_create_update_cascade_and_matrix_with_hostile_inputs(kpis, data):
     call(
         "kpi_cascade",
         lambda: kpi_services.kpi_cascade(
-            parent=o.pct, method=method, children=children, by=o.div1_head.user
+            parent=o.pct, method=method, children=children, actor=o.div1_head.user
         ),
     )
     columns = [kpi_services.MatrixColumn(key=f"u{u.pk}", unit=u) for u in (o.grp1, o.grp2)]
@@ -308,7 +308,7 @@ def test_kpi_create_update_cascade_and_matrix_with_hostile_inputs(kpis, data):
     call(
         "os_matrix_save",
         lambda: kpi_services.os_matrix_save(
-            unit=o.div1, fiscal_year=2570, columns=columns, cells=cells, by=o.div1_head.user
+            unit=o.div1, fiscal_year=2570, columns=columns, cells=cells, actor=o.div1_head.user
         ),
     )
 
@@ -317,7 +317,7 @@ def test_kpi_update_refuses_a_signalling_nan_with_a_domain_error(kpis):
     o = kpis
     with pytest.raises(DomainError):
         kpi_services.kpi_update(
-            kpi=o.pct, by=o.div1_head.user, expected_version=o.pct.version,
+            kpi=o.pct, actor=o.div1_head.user, expected_version=o.pct.version,
             threshold_1=Decimal("sNaN"),
         )  # fmt: skip
 

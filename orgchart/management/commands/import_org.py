@@ -43,14 +43,16 @@ class Command(BaseCommand):
             data = path.open("rb").read(settings.IMPORT_MAX_BYTES + 1)
         else:
             data = path.read_bytes()
-        by = None
+        actor = None
         if user:
-            by = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
-            if by is None:
+            actor = (
+                get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
+            )
+            if actor is None:
                 raise CommandError(f"ไม่พบผู้ใช้ {user}")
-            if not can(by, "orgchart.import_org"):
+            if not can(actor, "orgchart.import_org"):
                 raise CommandError(f"ผู้ใช้ {user} ไม่มีสิทธิ์นำเข้าข้อมูลโครงสร้าง")
-        plan = importer.plan_import(data, filename=path.name, scheme=scheme, user=by)
+        plan = importer.plan_import(data, filename=path.name, scheme=scheme, user=actor)
         for warning in plan.warnings:
             self.stderr.write(f"คำเตือน: {warning}")
         if not plan.ok:
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             self.stdout.write(f"ตรวจสอบแล้ว ไม่บันทึก (--dry-run): {plan.summary()}")
             return
         try:
-            done = org_import(plan=plan, by=by)
+            done = org_import(plan=plan, actor=actor)
         except ImportRejected as exc:
             raise CommandError(_errors_text(exc.errors) if exc.errors else exc.message) from None
         self.stdout.write(self.style.SUCCESS(f"นำเข้าเรียบร้อย: {done.summary()}"))
