@@ -38,6 +38,7 @@ __all__ = [
     "share_percent",
     "total",
     "validate_bands",
+    "weight_total",
 ]
 
 # 28 significant digits hold every intermediate of a 100-point form exactly, except the
@@ -587,3 +588,9 @@ def share_percent(count: object, of: object) -> Decimal:
         raise _error("the total must be greater than 0", "จำนวนทั้งหมดต้องมากกว่า 0")
     with localcontext(prec=PRECISION):
         return n * _HUNDRED / whole
+
+
+def weight_total(weights: Iterable[object]) -> Decimal:
+    """Σ of KPI weights as the agreement shows it (exact; blank weights count as 0)."""
+    with localcontext(prec=PRECISION):
+        return sum((_dec(w, "KPI weight") for w in weights if w not in (None, "")), _ZERO)

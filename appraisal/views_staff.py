@@ -328,7 +328,7 @@ def form_detail(request, pk: int):
     context = {
         "form": form,
         "kpis": kpis,
-        "weight_total": sum((r.weight for r in kpis), Decimal(0)),
+        "weight_total": scoring.weight_total(r.weight for r in kpis),
         "competencies": list(form.competencies.all()),
         "events": events,
         "steps": timeline(form, events),
@@ -368,7 +368,7 @@ def _describe_versions(versions) -> None:
             }
             for it in v.items
         ]
-        v.weight_total = sum((Decimal(str(it.get("weight", 0))) for it in v.items), Decimal(0))
+        v.weight_total = scoring.weight_total(str(it.get("weight", 0)) for it in v.items)
 
 
 @login_required
@@ -421,7 +421,7 @@ def agreement(request, pk: int):
         "formset": formset,
         "page_errors": page_errors,
         "conflict": conflict,
-        "weight_total": sum((r.weight for r in rows), Decimal(0)),
+        "weight_total": scoring.weight_total(r.weight for r in rows),
         "warnings": agreement_warnings(rows),
         "cascaded": cascaded_kpis(form=form) if editable else [],
         "return_comment": _return_comment(form, events),

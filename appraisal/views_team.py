@@ -296,7 +296,7 @@ def agreement_review(request, pk: int):
             "form": form,
             "decision": decision,
             "kpis": kpis,
-            "weight_total": sum((r.weight for r in kpis), 0),
+            "weight_total": scoring.weight_total(r.weight for r in kpis),
             "warnings": agreement_warnings(kpis),
             "competencies": list(form.competencies.all()),
             "events": form_events(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal import scoring
 from appraisal.models import (
     CRITERIA_FIELDS,
     AgreementVersion,
@@ -102,7 +103,7 @@ def agreement_items_check(items: Sequence[ItemInput], *, for_submit: bool) -> No
     if for_submit:
         if not items:
             raise DomainError(_("ต้องมีตัวชี้วัดอย่างน้อย 1 ตัวก่อนส่งข้อตกลง"), field="items")
-        total = sum((Decimal(str(it.weight)) for it in items), Decimal(0))
+        total = scoring.weight_total(str(it.weight) for it in items)
         if total != 100:
             raise DomainError(
                 _("น้ำหนักตัวชี้วัดรวมกันต้องเท่ากับ 100 (ขณะนี้ %(t)s)") % {"t": total},

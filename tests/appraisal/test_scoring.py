@@ -441,3 +441,10 @@ def test_scoring_module_imports_nothing_from_django():
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= {"__future__", "collections", "dataclasses", "decimal", "typing"}
+
+
+def test_weight_total_is_the_exact_sum_of_the_kpi_weights():
+    assert scoring.weight_total(["21.01", Decimal("38.99"), 40]) == Decimal(100)
+    assert scoring.weight_total(["33.33", "33.33", "", None]) == Decimal("66.66")
+    with pytest.raises(TypeError):
+        scoring.weight_total([0.5])
