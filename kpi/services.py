@@ -66,6 +66,9 @@ def _check_values(fields: Mapping) -> None:
             raise DomainError("น้ำหนักต้องเป็นตัวเลข", field="weight") from None
         if not weight.is_finite() or not Decimal(0) < weight <= Decimal(100):
             raise DomainError("น้ำหนักต้องมากกว่า 0 และไม่เกิน 100", field="weight")
+        # The column keeps two decimals: 0.004 would be stored as 0.00, which is no weight.
+        if weight != weight.quantize(Decimal("0.01")):
+            raise DomainError("น้ำหนักมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง", field="weight")
 
 
 def check_criteria(kpi: Kpi) -> None:

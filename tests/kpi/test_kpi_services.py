@@ -225,3 +225,13 @@ def test_a_child_weight_out_of_range_is_a_thai_message_not_a_database_error(kpis
         )
     assert exc.value.field == "weight"
     assert not Kpi.objects.filter(parent=kpis.pct).exists()
+
+
+def test_a_weight_with_more_than_two_decimals_is_refused_in_thai(org):
+    """The column keeps two decimals: 0.004 would be stored as 0.00 and break the check
+    constraint (a 500 on PostgreSQL) instead of being refused."""
+    with pytest.raises(DomainError) as info:
+        make_kpi(org.div1, weight=Decimal("0.004"))
+    assert info.value.field == "weight" and "ทศนิยม" in info.value.message
+    kpi = make_kpi(org.div1, weight=Decimal("12.50"))
+    assert kpi.weight == Decimal("12.50")
