@@ -11,7 +11,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import defaults
-from appraisal.models import CompetencyMethod, StaffGroup
+from appraisal.models import (
+    SCORING_RULES,
+    BarLevelZero,
+    CompetencyMethod,
+    RatioCap,
+    Rounding,
+    StaffGroup,
+)
 from common import thai
 from orgchart import grades
 from orgchart.edit_forms import staff_code_field
@@ -91,6 +98,24 @@ class RoundSettingsForm(forms.Form):
     competency_method = forms.ChoiceField(
         label=_("วิธีประเมินสมรรถนะ"), choices=CompetencyMethod.choices
     )
+    # Not required: a page sent without them keeps the round's rules.
+    rounding = forms.ChoiceField(
+        label=_("การปัดเศษคะแนน"),
+        choices=Rounding.choices,
+        required=False,
+        help_text=_(
+            "ตามระบบ DPIS: ปัดคะแนนแต่ละองค์ประกอบเป็นทศนิยม 3 ตำแหน่งแล้วเป็น 2 ตำแหน่งก่อนรวม "
+            "คะแนนรวมและระดับผลการประเมินจึงตรงกับที่ DPIS คำนวณ"
+        ),
+    )
+    ratio_cap = forms.ChoiceField(
+        label=_("เพดานคะแนน (วิธีสัดส่วน)"), choices=RatioCap.choices, required=False
+    )
+    bar_level_zero = forms.ChoiceField(
+        label=_("สมรรถนะที่แสดงออกระดับ 0 (วิธีเทียบระดับที่คาดหวัง)"),
+        choices=BarLevelZero.choices,
+        required=False,
+    )
     second_review = forms.BooleanField(
         label=_("ให้ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็นด้วย"), required=False
     )
@@ -101,15 +126,14 @@ class RoundSettingsForm(forms.Form):
     def __init__(self, *args, rnd, setting_rows, expected_rows, readonly: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.rnd = rnd
-        for name in ("competency_method", "second_review", "agreement_deadline"):
+        for name in ("competency_method", "second_review", "agreement_deadline", *SCORING_RULES):
             self.fields[name].initial = getattr(rnd, name)
         self.fields["evaluation_deadline"].initial = rnd.evaluation_deadline
         self.fields["version"].initial = rnd.version
         if rnd.phase != "setup":
-            self.fields["competency_method"].disabled = True
-            self.fields["competency_method"].help_text = _(
-                "เปลี่ยนได้ก่อนเปิดรอบเท่านั้น แบบประเมินที่สร้างแล้วใช้วิธีเดิม"
-            )
+            for name in ("competency_method", *SCORING_RULES):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("เปลี่ยนได้ก่อนเปิดรอบเท่านั้น แบบประเมินที่สร้างแล้วใช้วิธีเดิม")
         by_group = {s.group: s for s in setting_rows}
         self.groups = [g for g in StaffGroup.values if g in by_group]
         for group in self.groups:
@@ -183,6 +207,9 @@ class RoundSettingsForm(forms.Form):
         }
         if not self.fields["competency_method"].disabled:
             fields["competency_method"] = data["competency_method"]
+        for name in SCORING_RULES:
+            if not self.fields[name].disabled and data.get(name):
+                fields[name] = data[name]
         return {
             "expected_version": data.get("version") or self.rnd.version,
             "fields": fields,

@@ -10,7 +10,11 @@ from typing import NamedTuple
 __all__ = [
     "BAND_LABELS_TH",
     "BAR_SCALE",
+    "BAR_ZERO_BY_GAP",
+    "BAR_ZERO_NO_POINTS",
     "DEFAULT_BANDS",
+    "DPIS",
+    "EXACT",
     "FAIR",
     "FAIR_FROM",
     "GOOD",
@@ -19,12 +23,17 @@ __all__ = [
     "OUTSTANDING_FROM",
     "RATING",
     "RATIO",
+    "RATIO_CAP_EACH",
+    "RATIO_CAP_TOTAL",
+    "ROUNDING_MODES",
     "VERY_GOOD",
     "Achievement",
     "CompetencyRow",
+    "ExactFigures",
     "FormResult",
     "KpiRow",
     "achievement",
+    "adds_up",
     "band",
     "band_label",
     "band_table",
@@ -33,8 +42,10 @@ __all__ = [
     "competency_rating",
     "competency_ratio",
     "component_weights_valid",
+    "dpis_round",
     "form_result",
     "round2",
+    "rounded",
     "share_percent",
     "total",
     "validate_bands",
@@ -60,6 +71,27 @@ IMPROVE = "improve"
 BAR_SCALE = "bar_scale"
 RATING = "rating"
 RATIO = "ratio"
+
+# How a component's points count toward the total (DOMAIN §5, a round setting). EXACT keeps
+# the exact points and rounds only the total for display and the band; DPIS rounds each
+# component as round(round(x, 3), 2) first and adds the rounded ones, as DPIS prints them.
+EXACT = "exact"
+DPIS = "dpis"
+ROUNDING_MODES = (EXACT, DPIS)
+_MILLS = Decimal("0.001")
+
+# The cap of the ratio method (DOMAIN §5 [verify], a round setting): the sum of actual levels
+# counts up to the sum of expected ones (TOTAL, the rule so far), or each competency's actual
+# level counts up to its own expected level (EACH), so one strong competency cannot make up
+# for a weak one.
+RATIO_CAP_TOTAL = "total"
+RATIO_CAP_EACH = "each"
+
+# A bar-scale competency at level 0 (a round setting): points by how far it falls short, like
+# any other level (BY_GAP, the rule so far: expected 1, shown 0 → 2 points), or no points at
+# all, since no behaviour was shown (NO_POINTS).
+BAR_ZERO_BY_GAP = "by_gap"
+BAR_ZERO_NO_POINTS = "no_points"
 
 # The fixed ends of every band table (DOMAIN §5): ดีเด่น is 90–100 and ต้องปรับปรุง is everything
 # below 60. Only the middle bounds are the organisation's. Defined here and nowhere else.
@@ -91,7 +123,8 @@ BAND_LABELS_TH: dict[str, str] = {
 
 
 class Achievement(NamedTuple):
-    """Exact (unrounded) results of the achievement part of the form."""
+    """Results of the achievement part of the form: exact (unrounded), or with the percent and
+    points rounded as DPIS rounds them when achievement() is called with rounding=DPIS."""
 
     score_kpi: Decimal
     percent: Decimal
@@ -182,12 +215,42 @@ def round2(x: object) -> Decimal:
             raise _error(f"{value} is too large to show", f"{value} มีค่ามากเกินกว่าจะแสดงได้") from None
 
 
-def achievement(items: Iterable[Sequence[object]], weight: object) -> Achievement:
+def dpis_round(x: object) -> Decimal:
+    """DPIS's rounding of a component: to 3 decimals, then to 2, each half away from zero."""
+    value = _dec(x, "value")
+    with localcontext(prec=PRECISION):
+        try:
+            return value.quantize(_MILLS, rounding=ROUND_HALF_UP).quantize(
+                _CENTS, rounding=ROUND_HALF_UP
+            )
+        except InvalidOperation:
+            raise _error(f"{value} is too large to show", f"{value} มีค่ามากเกินกว่าจะแสดงได้") from None
+
+
+def _mode(rounding: str) -> str:
+    if rounding not in ROUNDING_MODES:
+        raise _error(
+            f"rounding must be one of {ROUNDING_MODES}, got {rounding!r}",
+            f"วิธีปัดเศษต้องเป็น {' หรือ '.join(ROUNDING_MODES)} (ได้ {rounding!r})",
+        )
+    return rounding
+
+
+def rounded(x: Decimal, rounding: str = EXACT) -> Decimal:
+    """A component's points as they count toward the total: exact, or rounded as DPIS does."""
+    return dpis_round(x) if _mode(rounding) == DPIS else x
+
+
+def achievement(
+    items: Iterable[Sequence[object]], weight: object, *, rounding: str = EXACT
+) -> Achievement:
     """Achievement part of the form from (level, kpi_weight) pairs and the component weight.
 
     score_kpi = Σ level × kpi_weight; percent = score_kpi / (5 × Σ kpi_weight) × 100;
     points = score_kpi / (5 × Σ kpi_weight) × weight. KPI weights must total exactly 100.
+    With rounding=DPIS the percent and the points are rounded as DPIS rounds them.
     """
+    _mode(rounding)
     rows = _pairs(items, "ตัวชี้วัด")
     w_ach = _component_weight(weight)
     with localcontext(prec=PRECISION):
@@ -204,61 +267,115 @@ def achievement(items: Iterable[Sequence[object]], weight: object) -> Achievemen
         # Multiply before dividing so the only division is the final, exact one by 500.
         return Achievement(
             score_kpi=score,
-            percent=score * _HUNDRED / full,
-            points=score * w_ach / full,
+            percent=rounded(score * _HUNDRED / full, rounding),
+            points=rounded(score * w_ach / full, rounding),
         )
 
 
-def bar_points(actual: object, expected: object) -> int:
-    """Bar-scale points of one competency: 3 when met, then one point less per level short."""
+def _level_zero(rule: str) -> str:
+    if rule not in (BAR_ZERO_BY_GAP, BAR_ZERO_NO_POINTS):
+        raise _error(f"unknown level-0 rule {rule!r}", f"ไม่รู้จักเกณฑ์ระดับ 0 {rule!r}")
+    return rule
+
+
+def bar_points(actual: object, expected: object, *, level_zero: str = BAR_ZERO_BY_GAP) -> int:
+    """Bar-scale points of one competency: 3 when met, then one point less per level short;
+    level 0 scores by the same gap, or nothing with level_zero=BAR_ZERO_NO_POINTS."""
     a = _whole(actual, "actual competency level", 0, _MAX_LEVEL)
     e = _whole(expected, "expected competency level", 1, _MAX_LEVEL)
+    if a == 0 and _level_zero(level_zero) == BAR_ZERO_NO_POINTS:
+        return 0
     return max(0, _BAR_MAX - max(0, e - a))
 
 
-def competency_bar_scale(items: Iterable[Sequence[object]], weight: object) -> Decimal:
+def competency_bar_scale(
+    items: Iterable[Sequence[object]],
+    weight: object,
+    *,
+    rounding: str = EXACT,
+    level_zero: str = BAR_ZERO_BY_GAP,
+) -> Decimal:
     """Competency points by the OCSC bar scale: Σ bar points / (3 × n) × weight."""
+    _mode(rounding)
     rows = _pairs(items, "สมรรถนะ")
     w_comp = _component_weight(weight)
     with localcontext(prec=PRECISION):
-        got = sum(bar_points(a, e) for a, e in rows)
-        return Decimal(got) * w_comp / Decimal(_BAR_MAX * len(rows))
+        got = sum(bar_points(a, e, level_zero=level_zero) for a, e in rows)
+        return rounded(Decimal(got) * w_comp / Decimal(_BAR_MAX * len(rows)), rounding)
 
 
-def competency_rating(items: Iterable[Sequence[object]], weight: object) -> Decimal:
+def competency_rating(
+    items: Iterable[Sequence[object]], weight: object, *, rounding: str = EXACT
+) -> Decimal:
     """Competency points by rating scale: Σ(rating × w) / (5 × Σ w) × weight, ratings 1–5."""
+    _mode(rounding)
     rows = _pairs(items, "สมรรถนะ")
     w_comp = _component_weight(weight)
     with localcontext(prec=PRECISION):
         ratings = [_whole(r, "competency rating", 1, _MAX_LEVEL) for r, _ in rows]
         weights = [_positive_weight(w, "competency weight") for _, w in rows]
         got = sum((Decimal(r) * w for r, w in zip(ratings, weights, strict=True)), _ZERO)
-        return got * w_comp / (_MAX_LEVEL * sum(weights, _ZERO))
+        return rounded(got * w_comp / (_MAX_LEVEL * sum(weights, _ZERO)), rounding)
 
 
-def competency_ratio(items: Iterable[Sequence[object]], weight: object) -> Decimal:
-    """Competency points by ratio: Σ actual / Σ expected × weight, never more than weight."""
+def _ratio_sums(rows: Sequence[tuple[object, object]], cap: str) -> tuple[int, int]:
+    """(Σ actual as counted, Σ expected): with cap=EACH an actual counts up to its expected."""
+    if cap not in (RATIO_CAP_TOTAL, RATIO_CAP_EACH):
+        raise _error(f"unknown ratio cap {cap!r}", f"ไม่รู้จักเพดานคะแนนแบบสัดส่วน {cap!r}")
+    pairs = [
+        (
+            _whole(a, "actual competency level", 0, _MAX_LEVEL),
+            _whole(e, "expected competency level", 1, _MAX_LEVEL),
+        )
+        for a, e in rows
+    ]
+    if cap == RATIO_CAP_EACH:
+        pairs = [(min(a, e), e) for a, e in pairs]
+    return sum(a for a, _ in pairs), sum(e for _, e in pairs)
+
+
+def competency_ratio(
+    items: Iterable[Sequence[object]],
+    weight: object,
+    *,
+    rounding: str = EXACT,
+    cap: str = RATIO_CAP_TOTAL,
+) -> Decimal:
+    """Competency points by ratio: Σ actual / Σ expected × weight, never more than weight
+    (cap=TOTAL caps the result, cap=EACH counts each actual level up to its expected one)."""
+    _mode(rounding)
     rows = _pairs(items, "สมรรถนะ")
     w_comp = _component_weight(weight)
     with localcontext(prec=PRECISION):
-        actual = sum(_whole(a, "actual competency level", 0, _MAX_LEVEL) for a, _ in rows)
-        expected = sum(_whole(e, "expected competency level", 1, _MAX_LEVEL) for _, e in rows)
-        return min(w_comp, Decimal(actual) * w_comp / Decimal(expected))
+        actual, expected = _ratio_sums(rows, cap)
+        return rounded(min(w_comp, Decimal(actual) * w_comp / Decimal(expected)), rounding)
 
 
-def total(*points: object) -> Decimal:
-    """Exact sum of component points; round only when showing it or choosing the band."""
-    if not points:
+def total(*components: object, rounding: str = EXACT) -> Decimal:
+    """The total that decides the band, from the component points: total([ach, comp, other])
+    (or total(ach, comp, other)). EXACT: the exact sum, rounded only when shown or banded;
+    DPIS: the sum of the components each rounded as DPIS rounds them."""
+    _mode(rounding)
+    if len(components) == 1 and not isinstance(components[0], int | str | Decimal | float):
+        components = tuple(components[0])  # type: ignore[arg-type]
+    if not components:
         raise _error("no component points given", "ไม่มีคะแนนองค์ประกอบ")
     with localcontext(prec=PRECISION):
-        values = [_dec(p, "component points") for p in points]
+        values = [_dec(p, "component points") for p in components]
         for v in values:
             if v < 0:
                 raise _error(
                     f"component points must not be negative, got {v}",
                     f"คะแนนองค์ประกอบต้องไม่ติดลบ (ได้ {v})",
                 )
-        return sum(values, _ZERO)
+        return sum((rounded(v, rounding) for v in values), _ZERO)
+
+
+def adds_up(components: Iterable[object], total: object) -> bool:
+    """The components shown with 2 decimals add up to the total shown with 2 decimals."""
+    with localcontext(prec=PRECISION):
+        shown = sum((round2(c) for c in components if c is not None), _ZERO)
+        return shown == round2(total)
 
 
 def component_weights_valid(ach: object, comp: object, other: object = 0) -> bool:
@@ -382,6 +499,20 @@ class CompetencyRow(NamedTuple):
     product: Decimal | None
 
 
+class ExactFigures(NamedTuple):
+    """A form's figures before any rounding (the same as the FormResult's in EXACT mode), so
+    that a printed equation can be written over the values it really comes from.
+    competency_uncapped is the ratio method's Σ actual ÷ Σ expected × weight before its cap."""
+
+    percent: Decimal | None
+    achievement: Decimal | None
+    competency_percent: Decimal | None
+    competency: Decimal | None
+    competency_uncapped: Decimal | None
+    other: Decimal | None
+    total: Decimal | None
+
+
 @dataclass(frozen=True)
 class FormResult:
     """Every figure a page, printed form or workbook shows of one form, exact (unrounded).
@@ -389,6 +520,11 @@ class FormResult:
     Missing levels count as 0 (a rating as 1) so that the total follows the evaluator while
     they fill the page; `complete` says whether every level is entered and nothing is wrong,
     `problems` says what is (in Thai). The figures are None where they cannot be worked out.
+
+    The component figures (percent, achievement, competency_percent, competency, other) are
+    as they count toward the total in the form's rounding mode: exact in EXACT mode, rounded
+    as DPIS rounds them in DPIS mode, where the total is their sum; `exact` keeps them all
+    unrounded. `rounding`, `ratio_cap` and `bar_level_zero` are the rules that applied.
     """
 
     kpi_rows: tuple[KpiRow, ...]
@@ -417,6 +553,31 @@ class FormResult:
     higher2_band: str = ""
     final_total: Decimal | None = None
     final_band: str = ""
+    rounding: str = EXACT
+    ratio_cap: str = RATIO_CAP_TOTAL
+    bar_level_zero: str = BAR_ZERO_BY_GAP
+    exact: ExactFigures | None = None
+    # How many competencies got 3, 2, 1 and 0 bar-scale points.
+    bar_counts: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # Σ actual as the ratio method counts it (each up to its expected level with cap=EACH).
+    actual_counted: int = 0
+
+    @property
+    def ratio_capped(self) -> bool:
+        """The ratio method's cap lowered the competency points (the form says so)."""
+        e = self.exact
+        return bool(
+            e and e.competency_uncapped is not None and e.competency_uncapped != e.competency
+        )
+
+    @property
+    def adds_up(self) -> bool:
+        """The components shown with 2 decimals add up to the total shown. Always true in DPIS
+        mode; in EXACT mode a form where they do not says that the total comes from the
+        unrounded values."""
+        if self.total is None or self.achievement is None or self.competency is None:
+            return True
+        return adds_up((self.achievement, self.competency, self.other), self.total)
 
     @property
     def revised(self) -> bool:
@@ -434,10 +595,11 @@ def _thai_part(exc: ValueError) -> str:
 
 
 def _competency_rows(
-    competencies: Sequence[Sequence[object]], method: str
+    competencies: Sequence[Sequence[object]], method: str, level_zero: str = BAR_ZERO_BY_GAP
 ) -> tuple[tuple[CompetencyRow, ...], dict]:
     rows = []
     sums = {"bar": 0, "rating": _ZERO, "weight": _ZERO, "actual": 0, "expected": 0}
+    counts = [0, 0, 0, 0]
     for actual, expected, weight in competencies:
         points = rating = product = row_weight = None
         if method == RATING:
@@ -454,9 +616,11 @@ def _competency_rows(
                 sums["actual"] += int(actual)
                 sums["expected"] += int(expected)
             else:
-                points = bar_points(actual, expected)
+                points = bar_points(actual, expected, level_zero=level_zero)
                 sums["bar"] += points
+                counts[_BAR_MAX - points] += 1
         rows.append(CompetencyRow(actual, int(expected), points, rating, row_weight, product))
+    sums["counts"] = tuple(counts)
     return tuple(rows), sums
 
 
@@ -472,14 +636,20 @@ def form_result(
     bands: Iterable[Sequence[object]] = DEFAULT_BANDS,
     higher_total: object | None = None,
     higher2_total: object | None = None,
+    rounding: str = EXACT,
+    ratio_cap: str = RATIO_CAP_TOTAL,
+    bar_level_zero: str = BAR_ZERO_BY_GAP,
 ) -> FormResult:
     """The one result of a form from plain values.
 
     kpis: (level or None, weight) per KPI row; competencies: (actual or None, expected, weight
     or None) per competency; method: BAR_SCALE, RATING or RATIO; the three component weights;
     the other component's percent; the form's band table; the reviewers' revised totals (the
-    last one given wins: the level above's over the higher supervisor's over the evaluator's).
+    last one given wins: the level above's over the higher supervisor's over the evaluator's);
+    the form's rounding mode, ratio cap and bar-scale level-0 rule.
     """
+    _mode(rounding)
+    _level_zero(bar_level_zero)
     table = validate_bands(bands)
     problems: list[str] = []
     complete = True
@@ -506,21 +676,25 @@ def form_result(
         w_comp = _component_weight(weight_competency)
         comp_rows: tuple[CompetencyRow, ...] = ()
         sums = {"bar": 0, "rating": _ZERO, "weight": _ZERO, "actual": 0, "expected": 0}
-        comp = None
+        comp = uncapped = None
+        counted_actual = 0
         if competencies:
             try:
-                comp_rows, sums = _competency_rows(competencies, method)
+                comp_rows, sums = _competency_rows(competencies, method, bar_level_zero)
                 if any(r.actual is None for r in comp_rows):
                     complete = False
                 if method == RATING:
                     comp = competency_rating([(r.rating or 1, r.weight) for r in comp_rows], w_comp)
                 elif method == RATIO:
-                    comp = competency_ratio(
-                        [(r.actual or 0, r.expected) for r in comp_rows], w_comp
-                    )
+                    pairs = [(r.actual or 0, r.expected) for r in comp_rows]
+                    comp = competency_ratio(pairs, w_comp, cap=ratio_cap)
+                    counted_actual, expected_sum = _ratio_sums(pairs, ratio_cap)
+                    uncapped = Decimal(counted_actual) * w_comp / Decimal(expected_sum)
                 else:
                     comp = competency_bar_scale(
-                        [(r.actual or 0, r.expected) for r in comp_rows], w_comp
+                        [(r.actual or 0, r.expected) for r in comp_rows],
+                        w_comp,
+                        level_zero=bar_level_zero,
                     )
             except ValueError as exc:
                 problems.append(_thai_part(exc))
@@ -538,11 +712,24 @@ def form_result(
             if pct_other is None:
                 complete = False
             other = (pct_other or _ZERO) * w_other / _HUNDRED
+        exact = ExactFigures(pct, ach, comp_pct, comp, uncapped, other, None)
+
+        def counted(x: Decimal | None) -> Decimal | None:
+            return None if x is None else rounded(x, rounding)
+
+        pct, ach, comp_pct, comp, other = (counted(x) for x in (pct, ach, comp_pct, comp, other))
         result_total = None
         result_band = ""
         if ach is not None and comp is not None:
+            # The components as they count (rounded first in DPIS mode), added up exactly.
             result_total = total(ach, comp, other)
             result_band = band(result_total, table)
+            exact_total = (
+                result_total
+                if rounding == EXACT
+                else total(exact.achievement, exact.competency, exact.other)
+            )
+            exact = exact._replace(total=exact_total)
         revised = {}
         for name, value in (("higher", higher_total), ("higher2", higher2_total)):
             value = None if value is None else _dec(value, f"{name} total")
@@ -578,6 +765,12 @@ def form_result(
             higher2_band=revised["higher2"][1],
             final_total=final,
             final_band=band(final, table) if final is not None else "",
+            rounding=rounding,
+            ratio_cap=ratio_cap,
+            bar_level_zero=bar_level_zero,
+            exact=exact,
+            bar_counts=sums.get("counts", (0, 0, 0, 0)),
+            actual_counted=counted_actual,
         )
 
 

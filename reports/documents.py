@@ -7,7 +7,6 @@ what; these functions only read and render.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.utils import timezone
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from appraisal.models import AppraisalForm, AppraisalRound
+from common.spreadsheet import workbook_bytes
 from kpi import selectors as kpi_selectors
 from kpi.models import Kpi
 from orgchart.models import OrgUnit
@@ -62,16 +62,17 @@ def form_pdf(form: AppraisalForm, kind: str, sheet: dict | None = None) -> bytes
     return html_to_pdf(form_html(form, kind, sheet))
 
 
-def unit_report_html(rnd: AppraisalRound, unit: OrgUnit) -> str:
+def unit_report_html(rnd: AppraisalRound, unit: OrgUnit, *, viewer=None) -> str:
     return render_html(
         "reports/pdf/unit_report.html",
-        {"r": sheets.unit_report(rnd, unit), "printed_on": timezone.localdate()},
+        {"r": sheets.unit_report(rnd, unit, viewer=viewer), "printed_on": timezone.localdate()},
         thai_digits=rnd.department.use_thai_digits,
     )
 
 
-def unit_report_pdf(rnd: AppraisalRound, unit: OrgUnit) -> bytes:
-    return html_to_pdf(unit_report_html(rnd, unit))
+def unit_report_pdf(rnd: AppraisalRound, unit: OrgUnit, *, viewer=None) -> bytes:
+    """`viewer`: the person downloading it, whose own unreleased form shows no figure."""
+    return html_to_pdf(unit_report_html(rnd, unit, viewer=viewer))
 
 
 def announcement_pdf(rnd: AppraisalRound, unit: OrgUnit) -> bytes:
@@ -101,9 +102,9 @@ def kpi_sheet_pdf(kpi: Kpi) -> bytes:
     )
 
 
-def unit_report_xlsx(rnd: AppraisalRound, unit: OrgUnit) -> bytes:
+def unit_report_xlsx(rnd: AppraisalRound, unit: OrgUnit, *, viewer=None) -> bytes:
     """The unit report's table (same columns as the PDF) and its distribution, as numbers."""
-    report = sheets.unit_report(rnd, unit)
+    report = sheets.unit_report(rnd, unit, viewer=viewer)
     book = Workbook()
     ws = book.active
     ws.title = "ผลการประเมิน"
@@ -141,6 +142,4 @@ def unit_report_xlsx(rnd: AppraisalRound, unit: OrgUnit) -> bytes:
     dist.append(["รวมผู้ที่ได้รับการประเมิน", report["scored"], None])
     dist.append(["ทั้งหมดในหน่วยงาน", report["count"], None])
     dist.column_dimensions["A"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # every cell data, never a formula

@@ -8,6 +8,13 @@ for the rest of the document. The font served to WeasyPrint therefore gets a cop
 to its own characters by glyph name: NIKHAHIT to nothing, the copy to ำ. The outlines are the
 OFL files in static/fonts, unchanged; only the served copy gains the glyph and the rule.
 
+Every Thai mark also moves its origin MARK_INSET units back inside the letter it sits on
+(`_marks_inside_base`): its outline and its anchors shift right by as much, so it is drawn
+exactly where it was, but its origin in the PDF no longer falls on the base letter's right
+edge, where a rounding of WeasyPrint's glyph positions (up to 1/1000 em) decided whether
+poppler's default text mode joined it to its letter or split it off ("ปฏิบต / ั ิราชการ" in
+bold headings).
+
 Pure fontTools: no Django, no WeasyPrint.
 """
 
@@ -30,6 +37,51 @@ SARA_AM = "\u0e33"
 # Marks that may stand between NIKHAHIT and SARA AA once HarfBuzz has moved NIKHAHIT back over
 # them (tone marks, MAI HAN-AKAT, the upper vowels, MAITAIKHU, THANTHAKHAT, YAMAKKAN).
 _ABOVE_MARKS = (0x31, 0x34, 0x35, 0x36, 0x37, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4E)
+MARK_INSET = 10  # font units (1/1000 em in Sarabun): 0.3 pt at 15 pt
+
+
+def _marks_inside_base(font: TTFont) -> None:
+    """Shift every Thai mark glyph's outline and its mark anchors right by MARK_INSET, so that
+    GPOS attachment puts its origin MARK_INSET left of where it was and it draws unchanged."""
+    if "GDEF" not in font or "GPOS" not in font or font["GDEF"].table.GlyphClassDef is None:
+        return
+    classes = font["GDEF"].table.GlyphClassDef.classDefs
+    marks = {g for g, c in classes.items() if c == 3 and g.startswith("uni0E")}
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    for name in marks:
+        glyph = glyf[name]
+        if glyph.isComposite() or not hasattr(glyph, "coordinates"):
+            continue  # composites are made of marks that move themselves
+        glyph.coordinates.translate((MARK_INSET, 0))
+        glyph.recalcBounds(glyf)
+    for name in marks:
+        glyph = glyf[name]
+        glyph.recalcBounds(glyf)
+        advance, _lsb = hmtx.metrics[name]
+        hmtx.metrics[name] = (advance, getattr(glyph, "xMin", 0))
+    moved: set[int] = set()
+
+    def shift(anchor) -> None:
+        if anchor is not None and id(anchor) not in moved:
+            moved.add(id(anchor))
+            anchor.XCoordinate += MARK_INSET
+
+    for lookup in font["GPOS"].table.LookupList.Lookup:
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 4:  # mark to base: the marks' own anchors
+                for g, rec in zip(sub.MarkCoverage.glyphs, sub.MarkArray.MarkRecord, strict=True):
+                    if g in marks:
+                        shift(rec.MarkAnchor)
+            elif lookup.LookupType == 6:  # mark to mark: both marks move with their outlines
+                for g, rec in zip(sub.Mark1Coverage.glyphs, sub.Mark1Array.MarkRecord, strict=True):
+                    if g in marks:
+                        shift(rec.MarkAnchor)
+                for g, rec in zip(
+                    sub.Mark2Coverage.glyphs, sub.Mark2Array.Mark2Record, strict=True
+                ):
+                    if g in marks:
+                        for anchor in rec.Mark2Anchor:
+                            shift(anchor)
 
 
 def _is_thai(text: str) -> bool:
@@ -83,6 +135,7 @@ def served_font(data: bytes) -> bytes:
         if record.FeatureTag == "ccmp":
             record.Feature.LookupListIndex.append(len(lookups) - 1)
             record.Feature.LookupCount = len(record.Feature.LookupListIndex)
+    _marks_inside_base(font)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -110,4 +163,25 @@ def glyph_texts(data: bytes) -> dict[int, str]:
                     # NIKHAHIT only ever comes from SARA AM, whose text the copy carries.
                     table[gid] = text.replace(NIKHAHIT, "")
         _TEXTS[key] = table
+    return table
+
+
+_ALL: dict[bytes, dict[int, str]] = {}
+
+
+def all_glyph_texts(data: bytes) -> dict[int, str]:
+    """Every glyph of a served font with its text (the Thai ones as glyph_texts gives them,
+    the others from the font's cmap). Given to WeasyPrint as already used, it makes the
+    subset every glyph of the font: the same bytes in every document, so a book merged from
+    many keeps one copy, with an exact text map for all glyphs."""
+    key = hashlib.sha256(data).digest()
+    table = _ALL.get(key)
+    if table is None:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        table = {}
+        for code, name in sorted(font.getBestCmap().items(), reverse=True):
+            table[font.getGlyphID(name)] = chr(code)
+        table.update(glyph_texts(data))
+        table.setdefault(0, "")
+        _ALL[key] = table
     return table

@@ -37,6 +37,11 @@ class ReportJob(models.Model):
     pages = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # What the book holds (reports.book.build_unit_book): the report alone or with every
+    # person's summary form, the forms not yet scored or not, the attached forms or not.
+    with_people = models.BooleanField(_("พร้อมแบบสรุปรายบุคคล"), default=True)
+    scored_only = models.BooleanField(_("เฉพาะผู้ที่ประเมินแล้ว"), default=False)
+    attachments = models.BooleanField(_("แนบแบบประเมินผลสัมฤทธิ์และสมรรถนะ"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # The worker writes this with every progress step; a running job whose heartbeat stops

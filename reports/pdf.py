@@ -78,34 +78,45 @@ class _ExactThai(dict):
     """A WeasyPrint font's glyph -> text map that writes each Thai glyph's own characters
     instead of those of the cluster it happened to be met in first (see reports.fonts)."""
 
-    def __init__(self, texts: dict[int, str]):
+    def __init__(self, texts: dict[int, str], every_glyph: dict[int, str] | None = None):
         super().__init__()
         self.texts = texts
+        if every_glyph:
+            dict.update(self, every_glyph)
 
     def __setitem__(self, glyph_id, text):
         super().__setitem__(glyph_id, self.texts.get(glyph_id, text))
 
 
 class _Fonts(dict):
-    """Document.fonts: every font WeasyPrint adds while drawing gets an exact Thai map."""
+    """Document.fonts: every font WeasyPrint adds while drawing gets an exact Thai map, and
+    with `whole` every glyph of the font counts as used (reports.fonts.all_glyph_texts)."""
+
+    def __init__(self, *, whole: bool = False):
+        super().__init__()
+        self.whole = whole
 
     def __setitem__(self, key, font):
         texts = fonts.glyph_texts(font.file_content)
         if texts:
-            font.to_unicode = _ExactThai(texts)
+            every = fonts.all_glyph_texts(font.file_content) if self.whole else None
+            font.to_unicode = _ExactThai(texts, every)
         super().__setitem__(key, font)
 
 
-def html_to_pdf(html: str, *, exact_thai: bool = True) -> bytes:
+def html_to_pdf(html: str, *, exact_thai: bool = True, whole_fonts: bool = False) -> bytes:
     """PDF bytes of an HTML string with the shared stylesheet. `exact_thai=False` is plain
-    WeasyPrint (the benchmark's floor)."""
+    WeasyPrint (the benchmark's floor). `whole_fonts` embeds every glyph of the fonts instead
+    of those the page uses: every part of a book then carries byte-identical font files and
+    text maps, which the book keeps once (reports/book.py). (WeasyPrint's own `full_fonts`
+    would map glyphs through the cmap only and lose the exact Thai text.)"""
     sheet = stylesheet()
     with _lock:
         document = HTML(string=html, url_fetcher=FETCHER).render(
             stylesheets=[sheet], font_config=FONT_CONFIG
         )
         if exact_thai:
-            document.fonts = _Fonts()
+            document.fonts = _Fonts(whole=whole_fonts)
         return document.write_pdf()
 
 

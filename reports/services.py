@@ -58,18 +58,50 @@ def _enqueue(job_id: int) -> None:
     ReportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
+def sync_report_limit() -> int:
+    """Above this many people the unit report is built by the worker, not in the request
+    (settings.REPORTS_SYNC_MAX_PEOPLE; a 500-person report takes several seconds)."""
+    return int(getattr(settings, "REPORTS_SYNC_MAX_PEOPLE", 150))
+
+
+def _total(rnd, unit, *, with_people: bool, scored_only: bool) -> int:
+    return book.unit_form_count(rnd, unit, scored_only=scored_only) if with_people else 0
+
+
 @transaction.atomic
-def job_start(*, actor, rnd: AppraisalRound, unit: OrgUnit) -> ReportJob:
-    """Queue the unit's book for the worker; the same request while one is pending returns it."""
+def job_start(
+    *,
+    actor,
+    rnd: AppraisalRound,
+    unit: OrgUnit,
+    with_people: bool = True,
+    scored_only: bool = False,
+    attachments: bool = False,
+) -> ReportJob:
+    """Queue the unit's book (or, `with_people=False`, its report alone) for the worker; the
+    same request while one is pending returns it."""
     _require_report(actor, rnd, unit)
+    options = {
+        "with_people": with_people,
+        "scored_only": scored_only and with_people,
+        "attachments": attachments and with_people,
+    }
     fail_stale_jobs(ReportJob.objects.filter(owner=actor, round=rnd, unit=unit))
     pending = ReportJob.objects.filter(
-        owner=actor, round=rnd, unit=unit, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        owner=actor,
+        round=rnd,
+        unit=unit,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        **options,
     ).first()
     if pending is not None:
         return pending
     job = ReportJob.objects.create(
-        owner=actor, round=rnd, unit=unit, total=book.unit_form_count(rnd, unit)
+        owner=actor,
+        round=rnd,
+        unit=unit,
+        total=_total(rnd, unit, with_people=with_people, scored_only=options["scored_only"]),
+        **options,
     )
     audit(actor=actor, kind=ReportEvent.START, obj=job, summary=f"{rnd.code} {unit.code}")
     transaction.on_commit(lambda: _enqueue(job.pk))
@@ -92,12 +124,19 @@ def job_retry(*, actor, job: ReportJob) -> ReportJob:
     job.status = JobStatus.QUEUED
     job.error = ""
     job.done = 0
-    job.total = book.unit_form_count(job.round, job.unit)
+    job.total = _total(
+        job.round, job.unit, with_people=job.with_people, scored_only=job.scored_only
+    )
     job.started_at = job.finished_at = None
     job.save()
     audit(actor=actor, kind=ReportEvent.RETRY, obj=job, summary=f"{job.round.code} {job.unit.code}")
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _person_of(user):
+    """The person a book is built for (None for an account that is nobody's)."""
+    return roles_of(user).person if user is not None else None
 
 
 def job_file(job: ReportJob) -> Path:
@@ -134,7 +173,16 @@ def job_run(*, job_id: int) -> None:
 
     target = job_file(job)
     try:
-        stats = book.build_unit_book(job.round, job.unit, target, progress=progress)
+        stats = book.build_unit_book(
+            job.round,
+            job.unit,
+            target,
+            progress=progress,
+            people=job.with_people,
+            scored_only=job.scored_only,
+            attachments=job.attachments,
+            viewer=_person_of(job.owner),
+        )
     except Exception as exc:
         logger.exception("report job %s failed", job_id)
         mine.update(

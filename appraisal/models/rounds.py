@@ -37,6 +37,35 @@ class CompetencyMethod(models.TextChoices):
     RATIO = scoring.RATIO, _("สัดส่วนระดับที่แสดงต่อระดับที่คาดหวัง (ratio)")
 
 
+class Rounding(models.TextChoices):
+    """How component points count toward the total (DOMAIN §5)."""
+
+    EXACT = scoring.EXACT, _("ค่าจริง (ปัดเศษเฉพาะคะแนนรวมเมื่อแสดงผล)")
+    DPIS = scoring.DPIS, _("ตามระบบ DPIS (ปัดเศษแต่ละองค์ประกอบก่อนรวม)")
+
+
+class RatioCap(models.TextChoices):
+    """The cap of the ratio method (DOMAIN §5 [verify])."""
+
+    TOTAL = scoring.RATIO_CAP_TOTAL, _("คะแนนรวมไม่เกินน้ำหนักขององค์ประกอบ")
+    EACH = scoring.RATIO_CAP_EACH, _("นับระดับที่แสดงออกแต่ละสมรรถนะไม่เกินระดับที่คาดหวัง")
+
+
+class BarLevelZero(models.TextChoices):
+    """What a bar-scale competency shown at level 0 scores."""
+
+    BY_GAP = scoring.BAR_ZERO_BY_GAP, _("คิดตามจำนวนระดับที่ต่ำกว่าที่คาดหวัง เช่นเดียวกับระดับอื่น")
+    NO_POINTS = scoring.BAR_ZERO_NO_POINTS, _("ได้ 0 คะแนน (ไม่แสดงพฤติกรรม)")
+
+
+# The round settings frozen into each form when the round opens, with their defaults.
+SCORING_RULES = {
+    "rounding": Rounding.EXACT,
+    "ratio_cap": RatioCap.TOTAL,
+    "bar_level_zero": BarLevelZero.BY_GAP,
+}
+
+
 class StaffGroup(models.TextChoices):
     """Whose weights and bands a setting row holds: a staff type, or anyone on probation."""
 
@@ -66,6 +95,18 @@ class AppraisalRound(FSMModelMixin, models.Model):
         max_length=16,
         choices=CompetencyMethod.choices,
         default=CompetencyMethod.BAR_SCALE,
+    )
+    rounding = models.CharField(
+        _("การปัดเศษคะแนน"), max_length=8, choices=Rounding.choices, default=Rounding.EXACT
+    )
+    ratio_cap = models.CharField(
+        _("เพดานคะแนนวิธีสัดส่วน"), max_length=8, choices=RatioCap.choices, default=RatioCap.TOTAL
+    )
+    bar_level_zero = models.CharField(
+        _("สมรรถนะระดับ 0 (วิธีเทียบระดับที่คาดหวัง)"),
+        max_length=16,
+        choices=BarLevelZero.choices,
+        default=BarLevelZero.BY_GAP,
     )
     second_review = models.BooleanField(_("ให้ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็นด้วย"), default=False)
     agreement_deadline = models.DateField(_("กำหนดส่งข้อตกลง"), null=True, blank=True)

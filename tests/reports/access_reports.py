@@ -78,7 +78,12 @@ ACCESS: dict = {
     "reports:kpi_sheet": ("get", lambda o: {"pk": o.kpi.pk}, row(OK, outsider=NOT_FOUND)),
     "reports:job": ("get", lambda o: {"pk": done_job(o).pk}, JOB_ROW),
     "reports:job_progress": ("get", lambda o: {"pk": done_job(o).pk}, JOB_ROW),
-    "reports:job_download": ("get", lambda o: {"pk": done_job(o).pk}, JOB_ROW),
+    # Only the one who built a book downloads it (it leaves out their own unreleased form).
+    "reports:job_download": (
+        "get",
+        lambda o: {"pk": done_job(o).pk},
+        row(NOT_FOUND, hr=OK, admin=FORBIDDEN),
+    ),
     "reports:job_retry": ("get", lambda o: {"pk": done_job(o).pk}, row(NOT_ALLOWED)),
 }
 

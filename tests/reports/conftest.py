@@ -21,6 +21,7 @@ from appraisal.services.review import form_acknowledge, form_release, form_revie
 from appraisal.services.round_phases import round_advance
 from orgchart.models import OrgUnit
 from tests.appraisal.conftest import agree, form_of, open_round
+from tests.factories import informed
 
 
 def pdftotext_available() -> bool:
@@ -62,6 +63,7 @@ def release_worked_example(org):
     round_advance(actor=org.hr, rnd=rnd)
     f1 = score_worked_example(f1, org.grp1_head.user)
     f1 = scoring_finish(actor=org.grp1_head.user, form=f1, expected_version=f1.version)
+    f1 = informed(f1)
     f1 = form_acknowledge(actor=org.s1.user, form=f1, expected_version=f1.version)
     round_advance(actor=org.hr, rnd=rnd)
     f1 = form_review_higher(

@@ -52,7 +52,8 @@ EXPECTED = {
         "80.00",
     ],
 }
-PAGES = {"summary": 2, "achievement": 1, "competency": 1}
+# The summary is three pages, as the official form: its instructions, and part 4 kept whole.
+PAGES = {"summary": 3, "achievement": 1, "competency": 1}
 
 
 def _render(form, kind):
@@ -171,8 +172,9 @@ def test_before_release_the_appraisee_prints_the_agreement_without_figures(clien
     [
         # Ratings 4,4,4,5,5 on equal weights: 22 of 25 -> 26.40 of 30.
         ("rating", ["∑(ก)×(ข)÷(5×∑(ข))×30=22÷(5×5)×30=26.40", "คะแนนประเมิน(ก)(1–5)"]),
-        # Actual 2,2,2,2,2 over expected 1 x 5: capped at the weight, 30.00.
-        ("ratio", ["10÷5×30=30.00", "ไม่เกิน30"]),
+        # Actual 2,2,2,2,2 over expected 1 x 5: 60.00, capped at the weight, 30.00 (the cap
+        # is shown, so that the equation printed is true).
+        ("ratio", ["10÷5×30=60.00ซึ่งเกิน30จึงได้คะแนนเต็ม30.00", "ไม่เกิน30"]),
     ],
 )
 def test_competency_form_follows_the_round_method(org, method, expected):

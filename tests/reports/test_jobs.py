@@ -48,7 +48,11 @@ def test_job_builds_the_unit_book_and_the_owner_downloads_it(
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     pdf = b"".join(response.streaming_content)
     report_pages = pages_of(book.documents.unit_report_pdf(o.round, o.grp1))
-    assert pages_of(pdf) == job.pages == report_pages + 3 * 2
+    # The summaries are two or three pages (part 4 kept whole): the book adds up its parts.
+    form_pages = sum(
+        pages_of(book.documents.form_pdf(f, "summary")) for f in book.unit_forms(o.round, o.grp1)
+    )
+    assert pages_of(pdf) == job.pages == report_pages + form_pages
     flat = squeeze(text_of(pdf))
     assert "รายงานผลการประเมินผลการปฏิบัติราชการ" in flat
     assert flat.count("แบบสรุปการประเมินผลการปฏิบัติราชการ") >= 3
@@ -67,7 +71,8 @@ def test_cache_is_reused_when_nothing_changed_and_refreshed_when_a_level_changes
     first = book.build_unit_book(o.round, o.dept, tmp_path / "a.pdf")
     assert (first.people, first.rendered, first.reused) == (9, 9, 0)
     cached = sorted(cache.cache_dir().rglob("*.pdf"))
-    assert len(cached) == 9 and str(cache.cache_dir()).startswith(str(settings.MEDIA_ROOT))
+    # Nine summaries and the book's page numbers (reports.book._numbers_pdf).
+    assert len(cached) == 10 and str(cache.cache_dir()).startswith(str(settings.MEDIA_ROOT))
 
     second = book.build_unit_book(o.round, o.dept, tmp_path / "b.pdf")
     assert (second.rendered, second.reused) == (0, 9)

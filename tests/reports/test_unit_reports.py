@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports import book as reports_book
 from reports import documents, sheets
 from tests.kpi.conftest import make_kpi
 from tests.reports.conftest import pdftotext_available
@@ -50,7 +51,7 @@ def test_unit_report_lists_everyone_with_distribution_top_list_and_who_is_missin
     assert squeeze("นายสมชาย ทดสอบ นักวิเคราะห์นโยบายและแผน (ปฏิบัติการ)") in flat
     assert "57.4024.0081.40ดีมาก" in flat
     assert missing_texts(html, pdf) == []
-    assert pages_of(pdf) == 2
+    assert pages_of(pdf) == 3  # with HR's sign-off block
     assert all(f["emb"] == "yes" for f in fonts_of(pdf))
 
 
@@ -137,9 +138,12 @@ def test_export_command_writes_pdf_and_xlsx(released, tmp_path):
         "export_round_report", "--round", "2570-1", "--unit", "DEPT-01-1", "--with-forms",
         "-o", str(book),
     )  # fmt: skip
-    # The unit report of กลุ่มงานยุทธศาสตร์ and the summaries of its 3 people (2 pages each).
+    # The unit report of กลุ่มงานยุทธศาสตร์ and the summaries of its 3 people.
     report = documents.unit_report_pdf(released.round, released.grp1)
-    assert pages_of(book.read_bytes()) == pages_of(report) + 3 * 2
+    forms = reports_book.unit_forms(released.round, released.grp1)
+    summaries = sum(pages_of(documents.form_pdf(f, "summary")) for f in forms)
+    assert len(forms) == 3
+    assert pages_of(book.read_bytes()) == pages_of(report) + summaries
     xlsx = tmp_path / "round.xlsx"
     call_command(
         "export_round_report", "--round", "2570-1", "--department", "DEPT", "-o", str(xlsx)
