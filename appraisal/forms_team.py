@@ -225,6 +225,16 @@ class ReopenForm(TeamForm):
     )
 
 
+class InformForm(TeamForm):
+    informed_on = forms.DateField(label=_("วันที่แจ้งผลการประเมิน"), widget=_date_input())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informed_on"].initial = timezone.localdate()
+        self.fields["informed_on"].error_messages["required"] = _("กรุณาระบุวันที่แจ้งผลการประเมิน")
+        self.fields["informed_on"].error_messages["invalid"] = _("วันที่ไม่ถูกต้อง")
+
+
 class RefusalForm(TeamForm):
     informed_on = forms.DateField(label=_("วันที่แจ้งผลการประเมิน"), widget=_date_input())
     witness_name = forms.CharField(label=_("ชื่อ-สกุลพยาน"), max_length=320)

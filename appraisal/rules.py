@@ -69,6 +69,11 @@ def round_in_review(user, form):
 
 
 @rules.predicate
+def is_informed(user, form):
+    return form is not None and form.is_informed
+
+
+@rules.predicate
 def is_released(user, form):
     return form is not None and form.state == State.RELEASED
 
@@ -92,13 +97,17 @@ def on_committee(user, rnd):
 
 
 chain = is_evaluator | is_higher | is_higher2
-readers = is_administrator | is_appraisee | chain | is_hr_for_form
+# Nobody acts on, or sees through another role, their own appraisal (DOMAIN §8): every role
+# but the appraisee's own is read as "someone else's form".
+others = ~is_appraisee & (is_administrator | chain | is_hr_for_form)
+readers = is_appraisee | others
 
 rules.add_perm("appraisal.view_form", readers)
-# The appraisee sees the evaluator's figures only once HR has released them.
-rules.add_perm(
-    "appraisal.view_score", is_administrator | chain | is_hr_for_form | (is_appraisee & is_released)
-)
+# The appraisee sees the evaluator's result (levels, points, total, band, IDP, comments) once
+# the evaluator has informed them of it (DOMAIN §5, part 4); the higher supervisors' opinions,
+# revisions and the final result only once HR has released them.
+rules.add_perm("appraisal.view_score", others | (is_appraisee & is_informed))
+rules.add_perm("appraisal.view_final", others | (is_appraisee & is_released))
 rules.add_perm("appraisal.view_evidence", readers)
 rules.add_perm("appraisal.edit_agreement", is_appraisee & round_is_live)
 rules.add_perm("appraisal.submit_agreement", is_appraisee & round_is_live)
@@ -110,11 +119,17 @@ rules.add_perm("appraisal.add_coaching", chain & round_is_live)
 rules.add_perm("appraisal.self_assess", is_appraisee & round_in_evaluation)
 rules.add_perm("appraisal.score_form", is_evaluator & round_in_evaluation)
 rules.add_perm("appraisal.acknowledge_form", is_appraisee & round_is_live)
+rules.add_perm("appraisal.inform_form", is_evaluator & round_is_live)
 rules.add_perm("appraisal.record_refusal", is_evaluator & round_is_live)
 rules.add_perm("appraisal.higher_review", is_higher & round_is_live)
 rules.add_perm("appraisal.higher2_review", is_higher2 & round_is_live)
-rules.add_perm("appraisal.release_form", (is_administrator | is_hr_for_form) & round_in_review)
-rules.add_perm("appraisal.set_form_evaluator", (is_administrator | is_hr_for_form) & round_is_live)
+rules.add_perm(
+    "appraisal.release_form", ~is_appraisee & (is_administrator | is_hr_for_form) & round_in_review
+)
+rules.add_perm(
+    "appraisal.set_form_evaluator",
+    ~is_appraisee & (is_administrator | is_hr_for_form) & round_is_live,
+)
 
 # Rounds
 rules.add_perm("appraisal.manage_round", is_administrator | manages_department)

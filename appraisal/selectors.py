@@ -32,7 +32,7 @@ from common import thai
 from common.errors import DomainError
 from common.models import AuditEvent
 from common.permissions import can
-from orgchart.models import OrgUnit
+from orgchart.models import OrgUnit, Person
 from orgchart.selectors import roles_of, subtree_q
 
 SCORED_STATES = [
@@ -148,11 +148,22 @@ def progress_by_unit(rnd: AppraisalRound, units: list[OrgUnit] | None = None, *,
     return rows, totals
 
 
-def distribution(rnd: AppraisalRound, units: list[OrgUnit] | None = None) -> dict:
+def _without_own(qs, viewer):
+    """The viewer's own unreleased form left out: nobody sees their own result through
+    another role (DOMAIN §8)."""
+    if viewer is None:
+        return qs
+    return qs.exclude(Q(person=viewer) & ~Q(state=State.RELEASED))
+
+
+def distribution(
+    rnd: AppraisalRound, units: list[OrgUnit] | None = None, *, viewer: Person | None = None
+) -> dict:
     """Final bands of scored forms: counts per band overall and per staff group."""
     # Only forms whose evaluation is confirmed: a band set while scoring is in progress is not
     # a result yet.
     qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
+    qs = _without_own(qs, viewer)
     if units is not None:
         qs = qs.filter(subtree_q(units, prefix="unit__"))
     per_group: dict[str, Counter] = defaultdict(Counter)
@@ -164,7 +175,11 @@ def distribution(rnd: AppraisalRound, units: list[OrgUnit] | None = None) -> dic
 
 
 def distribution_by_child(
-    rnd: AppraisalRound, focus: OrgUnit, scope: list[OrgUnit] | None = None
+    rnd: AppraisalRound,
+    focus: OrgUnit,
+    scope: list[OrgUnit] | None = None,
+    *,
+    viewer: Person | None = None,
 ) -> list[tuple[OrgUnit, dict]]:
     """distribution()'s overall counts for each child unit of `focus` (its whole subtree), in
     one query whatever the number of units. With a scope (HR of a subtree) a child counts only
@@ -173,7 +188,7 @@ def distribution_by_child(
     if not children:
         return []
     qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
-    qs = qs.filter(subtree_q(children, prefix="unit__"))
+    qs = _without_own(qs, viewer).filter(subtree_q(children, prefix="unit__"))
     if scope is not None:
         qs = qs.filter(subtree_q(scope, prefix="unit__"))
     starts = [(c.tree_id, c.lft) for c in children]
@@ -253,14 +268,17 @@ def round_forms(
     )
 
 
-def top_rated(*, rnd: AppraisalRound, units: list[OrgUnit]) -> list[AppraisalForm]:
+def top_rated(
+    *, rnd: AppraisalRound, units: list[OrgUnit], viewer: Person | None = None
+) -> list[AppraisalForm]:
     """The scored forms rated ดีเด่น or ดีมาก in the units' subtrees, highest total first."""
+    qs = AppraisalForm.objects.filter(
+        round=rnd,
+        state__in=SCORED_STATES,
+        final_band__in=[scoring.OUTSTANDING, scoring.VERY_GOOD],
+    )
     return list(
-        AppraisalForm.objects.filter(
-            round=rnd,
-            state__in=SCORED_STATES,
-            final_band__in=[scoring.OUTSTANDING, scoring.VERY_GOOD],
-        )
+        _without_own(qs, viewer)
         .filter(subtree_q(units, prefix="unit__"))
         .select_related("person", "unit")
         .order_by("-final_total", "person__first_name", "person__last_name")
@@ -316,6 +334,9 @@ def form_result(
         bands=form.bands(),
         higher_total=form.higher_total,
         higher2_total=form.higher2_total,
+        rounding=form.rounding,
+        ratio_cap=form.ratio_cap,
+        bar_level_zero=form.bar_level_zero,
     )
 
 
@@ -490,6 +511,8 @@ def round_audit(
     forms = AppraisalForm.objects.filter(round=rnd).filter(
         subtree_q(round_scope(user=user, rnd=rnd), prefix="unit__")
     )
+    # The officer's own form is not theirs to audit before it is released (DOMAIN §8).
+    forms = _without_own(forms, roles_of(user).person)
     if who:
         forms = forms.filter(
             Q(person__staff_code=who)

@@ -8,15 +8,36 @@ from django.core.exceptions import PermissionDenied
 
 from appraisal import selectors
 from common.errors import DomainError
+from common.models import DataAccess, record_access
 from common.permissions import can
 from common.views import get_scoped_or_404
+from orgchart.selectors import roles_of
 
 
-def get_form(request, pk, perm: str = "appraisal.view_form"):
+def get_form(
+    request, pk, perm: str = "appraisal.view_form", *, access: DataAccess | None = DataAccess.FORM
+):
+    """The form if the user may `perm` it; a page read (GET) of someone else's form is written
+    to the access log as `access` (PDPA), the appraisee's own reads are not."""
     form = get_scoped_or_404(selectors.forms_visible_to(request.user), pk=pk)
     if not can(request.user, perm, form):
         raise PermissionDenied(perm)
+    if access is not None and request.method == "GET":
+        note_access(request, form, access)
     return form
+
+
+def note_access(request, form, what: DataAccess) -> None:
+    me = roles_of(request.user).person
+    if me is None or me.pk != form.person_id:
+        record_access(
+            request,
+            what=what,
+            subject_type="person",
+            subject_id=form.person_id,
+            subject_name=form.person.full_name,
+            obj=form,
+        )
 
 
 def get_round(request, pk, perm: str = "appraisal.view_round"):

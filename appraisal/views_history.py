@@ -9,12 +9,14 @@ from django.views.decorators.http import require_GET
 
 from appraisal.selectors import form_history as history_rows
 from appraisal.views_common import get_form
+from common.models import DataAccess
 
 
 @login_required
 @require_GET
 def form_history(request, pk):
-    form = get_form(request, pk, perm="appraisal.view_score")
+    # Every save and revision with its figures: for the appraisee only once released.
+    form = get_form(request, pk, perm="appraisal.view_final", access=DataAccess.HISTORY)
     return render(
         request, "appraisal/history.html", {"form": form, "rows": history_rows(form=form)}
     )

@@ -55,6 +55,7 @@ from appraisal.services.rounds import (
 from appraisal.views_common import form_error, get_round
 from common import thai
 from common.errors import DomainError
+from common.inputs import parse_id, search_text
 from common.permissions import can
 from orgchart.models import OrgUnit, Position
 from orgchart.selectors import roles_of, subtree_q, unit_search
@@ -103,11 +104,8 @@ def form_url(form: AppraisalForm) -> str:
     return reverse("appraisal:form", kwargs={"pk": form.pk})
 
 
-def parse_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+# Ids from a query string or a form: plain ASCII integers only (common.inputs).
+parse_int = parse_id
 
 
 def percent_of(part: int, whole: int) -> Decimal:
@@ -150,7 +148,7 @@ def covered(scope: list[OrgUnit], unit: OrgUnit) -> bool:
 def unit_filter(request, rnd, scope):
     """The unit the page is narrowed to (None: the whole scope), from ?unit= or a search ?q=
     by code or name; and the search's candidates when it matched several."""
-    q = (request.GET.get("q") or "").strip()
+    q = search_text(request.GET.get("q"))
     if q:
         matches = [
             u

@@ -26,8 +26,9 @@ from appraisal.models import (
     JournalEntry,
 )
 from appraisal.services.monitoring import checkin_record, journal_add
-from appraisal.views_common import form_error, get_form
+from appraisal.views_common import form_error, get_form, note_access
 from common.errors import DomainError
+from common.models import DataAccess
 from common.permissions import can
 from common.views import get_scoped_or_404
 
@@ -117,6 +118,7 @@ def evidence(request, pk: int):
         raise PermissionDenied("appraisal.view_evidence")
     if not entry.evidence:
         raise Http404
+    note_access(request, entry.form, DataAccess.EVIDENCE)
     try:
         handle = entry.evidence.open("rb")
     except FileNotFoundError:

@@ -21,6 +21,7 @@ from appraisal.forms_hr import (
 )
 from appraisal.models import (
     BAND_LABELS,
+    AppraisalForm,
     FormEvent,
     Phase,
     RoundEvent,
@@ -43,9 +44,11 @@ from appraisal.views_hr import (  # what the round's HR pages share
     unit_filter,
 )
 from common.errors import DomainError
+from common.inputs import search_text
+from common.models import DataAccess, record_access
 from common.permissions import can
 from orgchart.models import OrgUnit
-from orgchart.selectors import subtree_q
+from orgchart.selectors import roles_of, subtree_q
 
 # --- the forms of a round --------------------------------------------------------------------
 
@@ -64,7 +67,7 @@ def round_forms(request, pk: int):
     state = request.GET.get("state", "")
     if state not in State.values:
         state = ""
-    who = (request.GET.get("who") or "").strip()
+    who = search_text(request.GET.get("who"))
     qs = selectors.round_forms(
         rnd=rnd,
         units=[unit] if unit is not None else scope,
@@ -74,16 +77,27 @@ def round_forms(request, pk: int):
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
+    me = roles_of(user).person
     for f in page:
         f.url = form_url(f)
-        f.shown_total = scoring.round2(f.final_total) if f.final_total is not None else None
-        f.band_label = BAND_LABELS.get(f.final_band, "")
-        f.fixable = can_fix and f.state in (
-            State.NOT_STARTED,
-            State.DRAFT,
-            State.RETURNED,
-            State.SUBMITTED,
-            State.AGREED,
+        # The officer's own form shows its result only once released (DOMAIN §8).
+        own = me is not None and f.person_id == me.pk
+        shown = not own or f.state == State.RELEASED
+        f.shown_total = (
+            scoring.round2(f.final_total) if shown and f.final_total is not None else None
+        )
+        f.band_label = BAND_LABELS.get(f.final_band, "") if shown else ""
+        f.fixable = (
+            (not own)
+            and can_fix
+            and f.state
+            in (
+                State.NOT_STARTED,
+                State.DRAFT,
+                State.RETURNED,
+                State.SUBMITTED,
+                State.AGREED,
+            )
         )
     return render(
         request,
@@ -139,7 +153,10 @@ def distribution(request, pk: int):
     # HR of a subtree sees the figures, unit rows and names of their subtree only (a small
     # unit's row would otherwise reveal one person's band).
     scope = round_scope(user=user, rnd=rnd, committee_sees_all=True)
-    dept = selectors.distribution(rnd, scope)
+    # Nobody sees their own unreleased result through another role (DOMAIN §8): the viewer's
+    # own form is left out of every figure until it is released.
+    me = roles_of(user).person
+    dept = selectors.distribution(rnd, scope, viewer=me)
     pk_unit = parse_int(request.GET.get("unit"))
     focus = rnd.department
     if pk_unit is not None:
@@ -148,7 +165,7 @@ def distribution(request, pk: int):
             raise Http404
     unit_rows = [
         {"unit": child, "total": d["total"], "cells": _band_row(d, dept) if d["total"] else []}
-        for child, d in selectors.distribution_by_child(rnd, focus, scope)
+        for child, d in selectors.distribution_by_child(rnd, focus, scope, viewer=me)
     ]
     groups = []
     for g in StaffGroup:
@@ -156,7 +173,7 @@ def distribution(request, pk: int):
         if counts:
             d = {"overall": counts, "total": sum(counts.values())}
             groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
-    names = selectors.top_rated(rnd=rnd, units=scope)
+    names = selectors.top_rated(rnd=rnd, units=scope, viewer=me)
     for f in names:
         f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
         f.shown_total = scoring.round2(f.final_total)
@@ -173,6 +190,10 @@ def distribution(request, pk: int):
             "groups": groups,
             "names": names,
             "notable_gap": NOTABLE_GAP,
+            "own_left_out": me is not None
+            and AppraisalForm.objects.filter(round=rnd, person=me)
+            .exclude(state=State.RELEASED)
+            .exists(),
         },
     )
 
@@ -249,11 +270,20 @@ def round_audit(request, pk: int):
     kind = request.GET.get("kind", "")
     if kind not in {k for k, _label in kinds}:
         kind = ""
-    who = (request.GET.get("who") or "").strip()[:100]
+    who = search_text(request.GET.get("who"))
     qs = selectors.round_audit(user=request.user, rnd=rnd, kind=kind, who=who)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     for e in page:
         e.rows = selectors.change_rows(e.changes)
+    # Every level, score and comment of the forms shown: their reading goes to the access log.
+    record_access(
+        request,
+        what=DataAccess.ROUND_AUDIT,
+        subject_type="round",
+        subject_id=rnd.pk,
+        subject_name=f"{rnd.code} {who}".strip(),
+        obj=rnd,
+    )
     return render(
         request,
         "appraisal/hr/audit.html",

@@ -46,6 +46,7 @@ from appraisal.services.evaluation import self_assessment_save
 from appraisal.services.review import form_acknowledge
 from appraisal.views_common import form_error, get_form
 from common.errors import ConflictError, DomainError
+from common.inputs import parse_id
 from common.models import AuditEvent
 from common.permissions import can
 from orgchart.models import OrgUnit
@@ -62,10 +63,10 @@ def _shown(value) -> Decimal | None:
 
 
 def _posted_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise DomainError(_("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="conflict") from None
+    version = parse_id(request.POST.get("version", ""))
+    if version is None:
+        raise DomainError(_("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="conflict")
+    return version
 
 
 def _return_comment(form: AppraisalForm, events: list[AuditEvent]) -> str:
@@ -154,15 +155,23 @@ def next_step(user, form: AppraisalForm, events: list[AuditEvent]) -> dict:
             "icon": "graph-up-arrow",
             "secondary": [(reverse("appraisal:journal", args=[pk]), _("บันทึกเหตุการณ์/หลักฐาน"))],
         }
-    if state == State.SCORED and can(user, "appraisal.acknowledge_form", form):
+    if state == State.SCORED and form.is_informed and can(user, "appraisal.acknowledge_form", form):
         return {
             "title": _("รับทราบผลการประเมิน"),
-            "text": _("ผู้ประเมินประเมินผลแล้ว กรุณาลงนามรับทราบผลการประเมิน"),
+            "text": _("ผู้ประเมินแจ้งผลการประเมินแล้ว ตรวจดูผลในแบบประเมินแล้วลงนามรับทราบ"),
             "url": reverse("appraisal:acknowledge", args=[pk]),
             "button": _("รับทราบผลการประเมิน"),
             "post": True,
             "version": form.version,
             "icon": "pen",
+        }
+    if state == State.SCORED and not form.is_informed:
+        return {
+            "title": _("รอผู้ประเมินแจ้งผล"),
+            "text": _("ผู้ประเมินประเมินผลแล้ว ผลจะแสดงให้ท่านเห็นเมื่อผู้ประเมินแจ้งผลการประเมินให้ท่านทราบ"),
+            "icon": "hourglass-split",
+            "style": "info",
+            **view,
         }
     if state in (State.ACKNOWLEDGED, State.HIGHER_REVIEWED, State.REVIEWED):
         return {
@@ -186,8 +195,19 @@ def next_step(user, form: AppraisalForm, events: list[AuditEvent]) -> dict:
     return {"title": form.get_state_display(), "text": "", "icon": "info-circle", **view}
 
 
-def _score(form: AppraisalForm) -> dict:
-    """Figures for display, rounded once (scoring.round2). Callers check view_score first."""
+def _score(form: AppraisalForm, *, final: bool = True) -> dict:
+    """Figures for display, rounded once (scoring.round2). Callers check view_score first, and
+    pass final=False unless the user may see the reviews and the final result (view_final)."""
+    if not final:
+        return {
+            "score_kpi": _shown(form.score_kpi),
+            "achievement": _shown(form.achievement_points),
+            "competency": _shown(form.competency_points),
+            "other": _shown(form.other_points),
+            "total": _shown(form.total),
+            "band": band_label(form.band),
+            "revised": False,
+        }
     return {
         "score_kpi": _shown(form.score_kpi),
         "achievement": _shown(form.achievement_points),
@@ -200,6 +220,11 @@ def _score(form: AppraisalForm) -> dict:
         "higher_total": _shown(form.higher_total),
         "higher2_total": _shown(form.higher2_total),
         "revised": form.final_total is not None and form.final_total != form.total,
+        # Exact mode: the components shown may not add up to the total shown (footnote).
+        "adds_up": form.total is None
+        or scoring.adds_up(
+            (form.achievement_points, form.competency_points, form.other_points), form.total
+        ),
     }
 
 
@@ -232,6 +257,8 @@ def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
         add(reverse("appraisal:self_assess", args=[pk]), _("ประเมินตนเอง"), "person-check")
     if can(user, "appraisal.score_form", form) and state in (State.AGREED, State.SCORED):
         add(reverse("appraisal:score", args=[pk]), _("ประเมินผล"), "clipboard-check", "primary")
+    if can(user, "appraisal.inform_form", form) and state == State.SCORED and not form.informed_on:
+        add(reverse("appraisal:inform", args=[pk]), _("แจ้งผลการประเมิน"), "megaphone", "primary")
     if can(user, "appraisal.record_refusal", form) and state == State.SCORED:
         add(reverse("appraisal:refusal", args=[pk]), _("บันทึกการไม่ลงนามรับทราบ"), "person-x")
     if (can(user, "appraisal.higher_review", form) and state == State.ACKNOWLEDGED) or (
@@ -305,7 +332,7 @@ def my(request):
         {
             "form": f,
             "band": band_label(f.final_band)
-            if f.is_released and can(user, "appraisal.view_score", f)
+            if f.is_released and can(user, "appraisal.view_final", f)
             else "",
         }
         for f in forms
@@ -322,7 +349,8 @@ def form_detail(request, pk: int):
     user = request.user
     kpis = list(form.kpis.select_related("kpi"))
     show_score = can(user, "appraisal.view_score", form)
-    events = form_timeline(form=form, show_score=show_score)
+    show_final = show_score and can(user, "appraisal.view_final", form)
+    events = form_timeline(form=form, show_score=show_final)
     versions = list(form.agreement_versions.all())
     _describe_versions(versions)
     context = {
@@ -341,14 +369,17 @@ def form_detail(request, pk: int):
         ),
         "journal": list(form.journal.select_related("author")),
         "coaching": list(form.coaching.select_related("author")),
-        "idp": list(form.idp.all()),
+        # The IDP and the comments carry the evaluator's rating: shown with the score only.
+        "idp": list(form.idp.all()) if show_score else [],
         "show_score": show_score,
-        "score": _score(form) if show_score else None,
+        "show_final": show_final,
+        "score": _score(form, final=show_final) if show_score else None,
         "can_evidence": can(user, "appraisal.view_evidence", form),
         "actions": _actions(user, form, bool(kpis)),
         "can_revise": can(user, "appraisal.revise_agreement", form) and form.state == State.AGREED,
         "can_acknowledge": can(user, "appraisal.acknowledge_form", form)
-        and form.state == State.SCORED,
+        and form.state == State.SCORED
+        and form.is_informed,
     }
     return render(request, "appraisal/staff/form.html", context)
 

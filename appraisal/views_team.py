@@ -23,6 +23,7 @@ from appraisal import scoring, selectors
 from appraisal.forms_team import (
     AgreementDecisionForm,
     CoachingForm,
+    InformForm,
     RefusalForm,
     ReviewForm,
 )
@@ -42,9 +43,15 @@ from appraisal.services.agreements import (
     agreement_warnings,
 )
 from appraisal.services.monitoring import coaching_add
-from appraisal.services.review import form_refusal_record, form_review_higher, form_review_higher2
+from appraisal.services.review import (
+    form_inform,
+    form_refusal_record,
+    form_review_higher,
+    form_review_higher2,
+)
 from appraisal.views_common import form_error, get_form
 from common.errors import ConflictError, DomainError
+from common.inputs import parse_id, parse_ids
 from common.permissions import can
 from orgchart.selectors import roles_of
 
@@ -88,6 +95,8 @@ def summary_of(form: AppraisalForm, result: scoring.FormResult) -> dict:
         "band_code": result.band,
         "complete": result.complete,
         "problems": result.problems,
+        # Exact mode: the components shown may not add up to the total shown (footnote).
+        "adds_up": result.adds_up,
         "w_ach": shown(form.weight_achievement),
         "w_comp": shown(form.weight_competency),
         "w_other": shown(form.weight_other) if form.weight_other else "",
@@ -97,6 +106,10 @@ def summary_of(form: AppraisalForm, result: scoring.FormResult) -> dict:
 def stored_summary(form: AppraisalForm) -> dict:
     """The figures saved on the form (after the evaluator's last save and any review)."""
     return {
+        "adds_up": form.total is None
+        or scoring.adds_up(
+            (form.achievement_points, form.competency_points, form.other_points), form.total
+        ),
         "achievement": shown(form.achievement_points),
         "competency": shown(form.competency_points),
         "other": shown(form.other_points),
@@ -130,6 +143,8 @@ def _next_action(user, f: AppraisalForm) -> tuple[str, str]:
     pk = f.pk
     if f.state == State.SUBMITTED and can(user, "appraisal.approve_agreement", f):
         return _("พิจารณาข้อตกลง"), reverse("appraisal:agreement_review", kwargs={"pk": pk})
+    if f.state == State.SCORED and f.informed_on is None and can(user, "appraisal.inform_form", f):
+        return _("แจ้งผลการประเมิน"), reverse("appraisal:inform", kwargs={"pk": pk})
     if f.state in (State.AGREED, State.SCORED) and can(user, "appraisal.score_form", f):
         label = _("ประเมินผล") if f.state == State.AGREED else _("ดูผล/แก้ไขผลการประเมิน")
         return label, reverse("appraisal:score", kwargs={"pk": pk})
@@ -227,8 +242,8 @@ def team(request):
 def team_approve(request):
     """Approve the ticked agreements, each on its own; say how many passed and which did not."""
     round_pk = request.POST.get("round", "")
-    back = team_url(round_pk if round_pk.isdigit() else "")
-    ids = {int(v) for v in request.POST.getlist("forms") if v.isdigit()}
+    back = team_url(parse_id(round_pk) or "")
+    ids = parse_ids(request.POST.getlist("forms"))
     if not ids:
         messages.warning(request, _("กรุณาเลือกข้อตกลงที่จะอนุมัติอย่างน้อย 1 รายการ"))
         return redirect(back)
@@ -313,10 +328,51 @@ def agreement_review(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def inform(request, pk: int):
+    """The evaluator records that they informed the appraisee of the result one to one; from
+    then on the appraisee sees it and may sign part 4."""
+    form = get_form(request, pk, "appraisal.inform_form")
+    page = InformForm(request.POST or None, version=form.version)
+    if request.method == "POST" and page.is_valid():
+        data = page.cleaned_data
+        try:
+            form_inform(
+                actor=request.user,
+                form=form,
+                expected_version=data["version"],
+                informed_on=data["informed_on"],
+            )
+        except ConflictError as exc:
+            page.add_error(None, exc.message)
+        except DomainError as exc:
+            form_error(page, exc)
+        else:
+            messages.success(
+                request,
+                _("บันทึกการแจ้งผลการประเมินให้ %(name)s ทราบแล้ว") % {"name": form.person.full_name},
+            )
+            return redirect(team_url(form.round_id))
+    return render(
+        request,
+        "appraisal/team/inform.html",
+        {
+            "form": form,
+            "page": page,
+            "summary": stored_summary(form),
+            "waiting": form.state == State.SCORED and form.informed_on is None,
+            "form_url": form_url(form.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def refusal(request, pk: int):
     """The appraisee would not sign: the date they were informed and a witness."""
     form = get_form(request, pk, "appraisal.record_refusal")
     rf = RefusalForm(request.POST or None, version=form.version)
+    if form.informed_on and not request.POST:
+        rf.fields["informed_on"].initial = form.informed_on  # the date already recorded
     if request.method == "POST" and rf.is_valid():
         data = rf.cleaned_data
         try:

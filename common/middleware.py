@@ -40,3 +40,69 @@ class ThaiFirstLocaleMiddleware:
 
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestGuardMiddleware:
+    """Refuses, with the site's Thai page, what no page of ours sends: a body larger than any
+    upload may be (before a byte of it is read or spooled), and NUL in a query string or a
+    form field (PostgreSQL cannot store it; every view would otherwise need to check)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        from common.inputs import has_nul
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        if length > limit:
+            # The body is not read (the server closes or drains the connection itself; a WSGI
+            # application may not set hop-by-hop headers such as Connection).
+            return render(
+                request,
+                "errors/refused.html",
+                {
+                    "title": _("ไฟล์หรือข้อมูลที่ส่งมีขนาดใหญ่เกินไป"),
+                    "text": _("ส่งได้ไม่เกิน %(mb)s MB ต่อครั้ง กรุณาลดขนาดไฟล์แล้วลองอีกครั้ง")
+                    % {"mb": limit // (1024 * 1024)},
+                },
+                status=413,
+            )
+        values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]
+        if any(has_nul(v) for v in values):
+            return render(
+                request,
+                "errors/refused.html",
+                {
+                    "title": _("ข้อมูลที่ส่งมาไม่ถูกต้อง"),
+                    "text": _("ข้อความมีอักขระที่ไม่อนุญาต กรุณาตรวจสอบข้อความแล้วลองอีกครั้ง"),
+                },
+                status=400,
+            )
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Every page for a signed-in user shows someone's data (a score, a name, a salary): no
+    shared cache or browser history keeps it. Static files are served before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -104,3 +104,63 @@ def audit(
         changes=changes or {},
         reason=reason or "",
     )
+
+
+class DataAccess(models.TextChoices):
+    """What of another person's data was read (PDPA: appraisals and salaries are personal)."""
+
+    FORM = "form", "แบบประเมิน (หน้าจอ)"
+    FORM_PDF = "form_pdf", "แบบประเมิน (PDF)"
+    HISTORY = "history", "ประวัติการแก้ไขแบบประเมิน"
+    EVIDENCE = "evidence", "ไฟล์หลักฐาน"
+    SALARY = "salary", "เงินเดือน"
+    UNIT_REPORT = "unit_report", "รายงานผลการประเมินของหน่วยงาน"
+    ROUND_AUDIT = "round_audit", "ประวัติการดำเนินการของรอบ"
+
+
+class AccessRecord(models.Model):
+    """One view or download of another person's data: who, whose, what, when. Written by the
+    views that show it (common.models.record_access), read by administrators in the admin,
+    kept for settings.ACCESS_LOG_DAYS days and pruned by `manage.py prune_access_log`."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField("ผู้เข้าถึง", max_length=320, blank=True)
+    what = models.CharField("ข้อมูลที่เข้าถึง", max_length=32, choices=DataAccess.choices)
+    # Whose data: a person (by id and name as it was), or a unit for a unit report.
+    subject_type = models.CharField(max_length=32)
+    subject_id = models.CharField(max_length=64)
+    subject_name = models.CharField("เจ้าของข้อมูล", max_length=320, blank=True)
+    # The record read (a form, a job) and the address, to find it again.
+    object_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "บันทึกการเข้าถึงข้อมูลส่วนบุคคล"
+        verbose_name_plural = "บันทึกการเข้าถึงข้อมูลส่วนบุคคล"
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} → {self.subject_name} ({self.what})"
+
+
+def record_access(
+    request, *, what: DataAccess, subject_type: str, subject_id, subject_name: str, obj=None
+) -> AccessRecord | None:
+    """Record that the signed-in user read someone else's data (not their own)."""
+    user = request.user
+    return AccessRecord.objects.create(
+        user=user if user.is_authenticated else None,
+        user_name=(user.get_full_name() or user.get_username())[:320]
+        if user.is_authenticated
+        else "",
+        what=what,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        subject_name=(subject_name or "")[:320],
+        object_id=str(getattr(obj, "pk", "") or ""),
+        path=request.get_full_path()[:500],
+    )

@@ -172,8 +172,9 @@ class _Walker:
         form = self._score(form, ev)
         if target == State.SCORED:
             return form
+        # The evaluator informs the appraisee the day the scoring is confirmed (never before).
+        informed = timezone.localdate()
         if self.n % 3 == 1:
-            informed = _on(self.rnd, self.today, 2)
             form = services.form_refusal_record(
                 actor=ev,
                 form=form,
@@ -184,6 +185,9 @@ class _Walker:
                 witness_on=informed,
             )
         else:
+            form = services.form_inform(
+                actor=ev, form=form, expected_version=form.version, informed_on=informed
+            )
             form = services.form_acknowledge(actor=me, form=form, expected_version=form.version)
         if form.state == State.ACKNOWLEDGED and target != State.ACKNOWLEDGED:
             differ = self.n % 2 == 0

@@ -19,6 +19,7 @@ from appraisal.services.evaluation import (
 from appraisal.services.monitoring import ProgressInput, checkin_record, coaching_add, journal_add
 from appraisal.services.review import (
     form_acknowledge,
+    form_inform,
     form_refusal_record,
     form_release,
     form_review_higher,
@@ -42,6 +43,7 @@ __all__ = [
     "checkin_record",
     "coaching_add",
     "form_acknowledge",
+    "form_inform",
     "form_refusal_record",
     "form_release",
     "form_review_higher",

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from common import thai
+from common.inputs import parse_id
 from kpi import quality
 from kpi.models import CascadeMethod, Kpi, KpiAssignment, KpiTier, OsRole, Source
 from kpi.services import MatrixColumn
@@ -26,11 +27,8 @@ def current_fiscal_year() -> int:
 
 
 def parse_fiscal_year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return current_fiscal_year()
-    return year if 2500 <= year <= 2700 else current_fiscal_year()
+    year = parse_id(value)
+    return year if year is not None and 2500 <= year <= 2700 else current_fiscal_year()
 
 
 def kpis_visible_to(user) -> QuerySet[Kpi]:

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from common.errors import ConflictError, DomainError, thai_message
+from common.inputs import is_blank
 from common.models import audit, plain
 from kpi import cascade as cascade_rules
 from kpi import criteria
@@ -196,7 +197,7 @@ def kpi_create(
     _check_fiscal_year(fiscal_year)
     _check_owner_fields(tier=tier, unit=unit, person=person)
     _check_values(fields)
-    if not (fields.get("name") or "").strip():
+    if is_blank(fields.get("name")):
         raise DomainError("ต้องระบุชื่อตัวชี้วัด", field="name")
     if parent is not None and parent.fiscal_year != fiscal_year:
         raise DomainError("ตัวชี้วัดระดับบนต้องอยู่ในปีงบประมาณเดียวกัน", field="parent")
@@ -238,7 +239,7 @@ def kpi_update(*, kpi: Kpi, actor, expected_version: int | None = None, **fields
             code="conflict",
         )
     _check_values(fields)
-    if "name" in fields and not (fields["name"] or "").strip():
+    if "name" in fields and is_blank(fields["name"]):
         raise DomainError("ต้องระบุชื่อตัวชี้วัด", field="name")
     changes = {}
     for key, value in fields.items():
@@ -402,7 +403,7 @@ def kpi_cascade(*, parent: Kpi, method: str, children: list[CascadeChild], actor
             ) from None
         if not check.ok:
             raise DomainError(check.message, field="children")
-    if method == CascadeMethod.PARTIAL and any(not c.name.strip() for c in children):
+    if method == CascadeMethod.PARTIAL and any(is_blank(c.name) for c in children):
         raise DomainError("การแบ่งเฉพาะด้านต้องตั้งชื่อตัวชี้วัดของแต่ละราย", field="children")
 
     created = []

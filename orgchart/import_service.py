@@ -12,7 +12,7 @@ from orgchart import importer
 from orgchart.importer import CREATE, UPDATE, ImportPlan, RowError
 from orgchart.importer.apply import PlanWriter
 from orgchart.models import OrgEvent
-from orgchart.services import tree_lock
+from orgchart.services import own_chain_kept, tree_lock
 
 AUDIT_LIST_LIMIT = 1000
 
@@ -48,7 +48,13 @@ def org_import(*, plan: ImportPlan, actor=None) -> ImportPlan:
             )
         if fresh.signature != plan.signature:
             raise ImportRejected(_("ข้อมูลในระบบเปลี่ยนไปหลังจากตรวจสอบไฟล์ กรุณาตรวจสอบไฟล์อีกครั้งก่อนยืนยัน"))
-        PlanWriter(fresh).apply()
+        try:
+            with own_chain_kept(actor):
+                PlanWriter(fresh).apply()
+        except DomainError as exc:
+            if isinstance(exc, ImportRejected):
+                raise
+            raise ImportRejected(exc.message) from None
         audit(
             actor=actor,
             kind=OrgEvent.IMPORT,

@@ -62,6 +62,8 @@ rules.add_perm(
 )
 rules.add_perm("orgchart.view_person_private", is_administrator | is_self | is_hr_for_person)
 rules.add_perm("orgchart.change_person", is_administrator | is_hr_for_person)
+# Nobody chooses their own evaluator (DOMAIN §8), whatever their role.
+rules.add_perm("orgchart.set_person_evaluator", ~is_self & (is_administrator | is_hr_for_person))
 rules.add_perm("orgchart.import_org", is_administrator | is_hr)
 # Placing a unit under a parent (create or move): the parent must be in the HR scope; only an
 # administrator makes department roots (parent None).

@@ -14,8 +14,11 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from common.errors import DomainError
+from common.inputs import is_blank
 from common.models import audit, plain
+from common.permissions import require
 from orgchart.models import Ministry, OrgEvent, OrgUnit, Person, Position
+from orgchart.selectors import evaluator_chain, roles_of
 
 TREE_LOCK_KEY = 1
 
@@ -36,6 +39,29 @@ def tree_lock() -> Iterator[None]:
                 [settings.ORGCHART_LOCK_NAMESPACE, TREE_LOCK_KEY],
             )
     yield
+
+
+OWN_CHAIN_MESSAGE = (
+    "การเปลี่ยนแปลงนี้ทำให้ผู้ประเมินหรือผู้บังคับบัญชาเหนือขึ้นไปของท่านเองเปลี่ยน "
+    "ซึ่งท่านดำเนินการเองไม่ได้ ให้เจ้าหน้าที่คนอื่นหรือผู้ดูแลระบบเป็นผู้ดำเนินการ"
+)
+
+
+def _chain_ids(person_pk: int) -> list[int]:
+    me = Person.objects.select_related("unit", "evaluator_override").get(pk=person_pk)
+    return [p.pk for p in evaluator_chain(me, depth=2)]
+
+
+@contextmanager
+def own_chain_kept(actor, *, field: str = ""):
+    """Nobody chooses their own evaluator (DOMAIN §8), also not by changing the head or the
+    acting head of a unit, or through the import: the acting person's evaluator chain is read
+    before and after the write, inside its transaction, and a change is refused (rolled back)."""
+    me = roles_of(actor).person if actor is not None and actor.is_authenticated else None
+    before = _chain_ids(me.pk) if me is not None else None
+    yield
+    if me is not None and _chain_ids(me.pk) != before:
+        raise DomainError(OWN_CHAIN_MESSAGE, field=field or None)
 
 
 def _fresh(unit: OrgUnit | None) -> OrgUnit | None:
@@ -63,9 +89,9 @@ def unit_create(
     actor=None,
 ) -> OrgUnit:
     code, name = (code or "").strip(), (name or "").strip()
-    if not code:
+    if is_blank(code):
         raise DomainError("ต้องระบุรหัสหน่วยงาน", field="code")
-    if not name:
+    if is_blank(name):
         raise DomainError("ต้องระบุชื่อหน่วยงาน", field="name")
     if parent is not None and ministry is not None:
         raise DomainError("กำหนดกระทรวงได้เฉพาะหน่วยงานระดับกรม (ไม่มีหน่วยงานต้นสังกัด)", field="ministry")
@@ -165,7 +191,7 @@ def unit_update(*, unit: OrgUnit, actor=None, **fields) -> OrgUnit:
         if not fields["code"]:
             raise DomainError("ต้องระบุรหัสหน่วยงาน", field="code")
         _check_code_free(fields["code"], exclude_pk=unit.pk)
-    if "name" in fields and not (fields["name"] or "").strip():
+    if "name" in fields and is_blank(fields["name"]):
         raise DomainError("ต้องระบุชื่อหน่วยงาน", field="name")
     for role in ("head", "acting_head"):
         person = fields.get(role)
@@ -178,8 +204,10 @@ def unit_update(*, unit: OrgUnit, actor=None, **fields) -> OrgUnit:
             changes[key] = [plain(old), plain(value)]
             setattr(unit, key, value)
     if changes:
-        # Only the named fields are written, so tree fields are never touched here.
-        unit.save(update_fields=list(changes))
+        heads = [k for k in ("head", "acting_head") if k in changes]
+        with own_chain_kept(actor if heads else None, field=heads[0] if heads else ""):
+            # Only the named fields are written, so tree fields are never touched here.
+            unit.save(update_fields=list(changes))
         audit(actor=actor, kind=OrgEvent.UNIT_UPDATE, obj=unit, summary=unit.code, changes=changes)
     return unit
 
@@ -188,6 +216,8 @@ def unit_update(*, unit: OrgUnit, actor=None, **fields) -> OrgUnit:
 def person_set_evaluator(*, person: Person, evaluator: Person | None, actor=None) -> Person:
     """HR override of a person's evaluator (None returns to the org chart's default)."""
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    if actor is not None:
+        require(actor, "orgchart.set_person_evaluator", person)
     if evaluator is not None:
         if evaluator.pk == person.pk:
             raise DomainError("บุคลากรเป็นผู้ประเมินของตนเองไม่ได้", field="evaluator_override")
@@ -217,5 +247,7 @@ def unit_change(*, unit: OrgUnit, actor=None, new_parent=_UNSET, **fields) -> Or
     if fields:
         unit = unit_update(unit=unit, actor=actor, **fields)
     if new_parent is not _UNSET:
-        unit = unit_move(unit=unit, new_parent=new_parent, actor=actor)
+        # A move changes the heads above everyone in the unit: not of one's own chain.
+        with own_chain_kept(actor, field="parent"):
+            unit = unit_move(unit=unit, new_parent=new_parent, actor=actor)
     return unit

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import DomainError
+from common.inputs import search_text
+from common.models import DataAccess, record_access
 from common.permissions import can, require
 from common.views import get_scoped_or_404
 from orgchart import selectors, services
@@ -19,7 +21,7 @@ PEOPLE_PER_PAGE = 50
 @login_required
 @require_GET
 def tree(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     roots = list(selectors.tree_roots_for(request.user))
     children = {}
     if len(roots) <= 20:
@@ -98,6 +100,18 @@ def person_detail(request, pk: int):
     )
     require(request.user, "orgchart.view_person", person)
     chain = selectors.evaluator_chain(person, depth=2)
+    show_private = can(request.user, "orgchart.view_person_private", person)
+    me = selectors.roles_of(request.user).person
+    if show_private and (me is None or me.pk != person.pk):
+        # The salary is on this page: its reading goes to the access log (PDPA).
+        record_access(
+            request,
+            what=DataAccess.SALARY,
+            subject_type="person",
+            subject_id=person.pk,
+            subject_name=person.full_name,
+            obj=person,
+        )
     return render(
         request,
         "orgchart/person_detail.html",
@@ -107,8 +121,9 @@ def person_detail(request, pk: int):
             "evaluator": chain[0] if chain else None,
             "higher": chain[1] if len(chain) > 1 else None,
             "team": selectors.people_evaluated_by(person),
-            "show_private": can(request.user, "orgchart.view_person_private", person),
+            "show_private": show_private,
             "can_change": can(request.user, "orgchart.change_person", person),
+            "can_set_evaluator": can(request.user, "orgchart.set_person_evaluator", person),
         },
     )
 
@@ -172,7 +187,7 @@ def person_evaluator(request, pk: int):
         selectors.people_visible_to(request.user).select_related("unit", "evaluator_override"),
         pk=pk,
     )
-    require(request.user, "orgchart.change_person", person)
+    require(request.user, "orgchart.set_person_evaluator", person)
     form = EvaluatorOverrideForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:

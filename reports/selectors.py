@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from appraisal.models import AppraisalRound
 from appraisal.selectors import round_scope, rounds_visible_to
@@ -34,12 +34,13 @@ def default_report_unit(user, rnd: AppraisalRound) -> OrgUnit | None:
 
 
 def jobs_visible_to(user) -> QuerySet[ReportJob]:
-    """The user's own jobs and those of units in their HR scope; all for an administrator."""
+    """The jobs of units in the user's HR scope now, whoever queued them; all for an
+    administrator. A job queued before the scope was reduced is not the user's any more: its
+    book holds the scores of units they no longer cover."""
     roles = roles_of(user)
     qs = ReportJob.objects.select_related("round__department", "unit", "owner")
     if roles.is_admin:
         return qs
-    cond = Q(owner=user) if user.is_authenticated else Q(pk__in=[])
-    if roles.hr_scopes:
-        cond |= subtree_q(roles.hr_scopes, prefix="unit__")
-    return qs.filter(cond)
+    if not roles.hr_scopes:
+        return qs.none()
+    return qs.filter(subtree_q(roles.hr_scopes, prefix="unit__"))

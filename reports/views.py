@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appraisal.views_common import get_form, get_round
 from common.errors import DomainError
+from common.models import DataAccess, record_access
 from common.permissions import can, require
 from common.views import get_scoped_or_404
 from kpi import selectors as kpi_selectors
@@ -41,6 +42,18 @@ def _round_and_unit(request, pk: int, unit_pk: int):
     rnd = get_round(request, pk, "appraisal.view_round")
     unit = get_scoped_or_404(selectors.report_units(request.user, rnd), pk=unit_pk)
     return rnd, unit
+
+
+def _note_unit_report(request, rnd, unit) -> None:
+    """A unit's report holds every person's result: its download goes to the access log."""
+    record_access(
+        request,
+        what=DataAccess.UNIT_REPORT,
+        subject_type="unit",
+        subject_id=unit.pk,
+        subject_name=f"{unit.name} ({rnd.code})",
+        obj=rnd,
+    )
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -95,13 +108,16 @@ def form_pdf(request, pk: int, kind: str):
     Before that the appraisee (and anyone else who may read the form but not its score) prints
     the agreement: the achievement form with its KPIs, weights, criteria and signatures, and
     every level, result and total left blank."""
-    form = get_form(request, pk)
+    form = get_form(request, pk, access=DataAccess.FORM_PDF)
     printed = documents.form_for_print(form.pk)
     sheet = sheets.form_sheet(printed)
     if not can(request.user, "appraisal.view_score", form):
         if kind != "achievement":
             raise PermissionDenied("appraisal.view_score")
         sheet = sheets.without_scores(sheet)
+    elif not can(request.user, "appraisal.view_final", form):
+        # Informed, not yet released: the evaluator's result without the reviews (DOMAIN §5).
+        sheet = sheets.without_revisions(sheet)
     # The same content-keyed cache as the unit books: a form prints again only when it changed.
     path, _rendered = cache.form_pdf_path(printed, sheet, kind)
     data = path.read_bytes()
@@ -116,8 +132,14 @@ def form_pdf(request, pk: int, kind: str):
 @require_GET
 def unit_report(request, pk: int, unit_pk: int):
     rnd, unit = _round_and_unit(request, pk, unit_pk)
+    _note_unit_report(request, rnd, unit)
+    if book.unit_form_count(rnd, unit) > services.sync_report_limit():
+        # A large unit's report is built by the worker, with the book's progress page.
+        job = services.job_start(actor=request.user, rnd=rnd, unit=unit, with_people=False)
+        return redirect("reports:job", pk=job.pk)
     return _download(
-        documents.unit_report_pdf(rnd, unit), f"รายงานผลการประเมิน-{unit.code}-{rnd.code}.pdf"
+        documents.unit_report_pdf(rnd, unit, viewer=roles_of(request.user).person),
+        f"รายงานผลการประเมิน-{unit.code}-{rnd.code}.pdf",
     )
 
 
@@ -125,8 +147,9 @@ def unit_report(request, pk: int, unit_pk: int):
 @require_GET
 def unit_xlsx(request, pk: int, unit_pk: int):
     rnd, unit = _round_and_unit(request, pk, unit_pk)
+    _note_unit_report(request, rnd, unit)
     return _download(
-        documents.unit_report_xlsx(rnd, unit),
+        documents.unit_report_xlsx(rnd, unit, viewer=roles_of(request.user).person),
         f"ผลการประเมิน-{unit.code}-{rnd.code}.xlsx",
         XLSX,
         attachment=True,
@@ -184,7 +207,13 @@ def _job(request, pk: int):
 @require_POST
 def job_create(request, pk: int, unit_pk: int):
     rnd, unit = _round_and_unit(request, pk, unit_pk)
-    job = services.job_start(actor=request.user, rnd=rnd, unit=unit)
+    job = services.job_start(
+        actor=request.user,
+        rnd=rnd,
+        unit=unit,
+        scored_only=request.POST.get("scored_only") == "1",
+        attachments=request.POST.get("attachments") == "1",
+    )
     return redirect("reports:job", pk=job.pk)
 
 
@@ -205,11 +234,16 @@ def job_progress(request, pk: int):
 @require_GET
 def job_download(request, pk: int):
     job = _job(request, pk)
+    if job.owner_id != request.user.pk:
+        # A book is built for the one who asked, leaving out their own unreleased form; anyone
+        # else builds their own (the per-person PDFs are cached, so it is quick).
+        raise PermissionDenied("reports.download_job")
     if job.status != JobStatus.DONE:
         raise Http404
     path = Path(settings.MEDIA_ROOT) / job.file_path
     if not path.is_file():
         raise Http404
+    _note_unit_report(request, job.round, job.unit)
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -129,3 +129,18 @@ def build_org() -> SimpleNamespace:
     for name in ("dept", "div1", "grp1", "grp2", "div2", "other"):
         getattr(o, name).refresh_from_db()
     return o
+
+
+def informed(form):
+    """The form after its evaluator informed the appraisee today (DOMAIN §5, part 4): the step
+    before the appraisee may see the result and acknowledge it."""
+    from django.utils import timezone
+
+    from appraisal.services.review import form_inform
+
+    return form_inform(
+        actor=form.evaluator.user,
+        form=form,
+        expected_version=form.version,
+        informed_on=timezone.localdate(),
+    )

@@ -44,6 +44,7 @@ class FormEvent(models.TextChoices):
     SCORE_SAVE = "form.score_save", _("บันทึกผลการประเมิน")
     SCORE = "form.score", _("ผู้ประเมินยืนยันผลการประเมิน")
     REOPEN_SCORING = "form.reopen_scoring", _("ผู้ประเมินเปิดแก้ไขผลการประเมิน")
+    INFORM = "form.inform", _("ผู้ประเมินแจ้งผลการประเมินให้ผู้รับการประเมินทราบ")
     ACKNOWLEDGE = "form.acknowledge", _("ผู้รับการประเมินรับทราบผล")
     REFUSAL = "form.refusal", _("บันทึกการไม่ลงนามรับทราบ (มีพยาน)")
     HIGHER_REVIEW = "form.higher_review", _("ผู้บังคับบัญชาเหนือขึ้นไปให้ความเห็น")

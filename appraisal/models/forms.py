@@ -11,8 +11,11 @@ from simple_history.models import HistoricalRecords
 from appraisal.models._fields import POINTS, WEIGHT, transition_perm
 from appraisal.models.rounds import (
     AppraisalRound,
+    BarLevelZero,
     CompetencyKind,
     CompetencyMethod,
+    RatioCap,
+    Rounding,
     StaffGroup,
     bands_of,
 )
@@ -36,6 +39,8 @@ STATE_ORDER = [s.value for s in State]
 # The states HR's console counts, in order, with RETURNED folded into DRAFT.
 PROGRESS_STATES = [s for s in STATE_ORDER if s != State.RETURNED]
 EDITABLE_AGREEMENT = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
+# After the appraisee acknowledged or refused: informed of the evaluator's result.
+INFORMED_STATES = (State.ACKNOWLEDGED, State.HIGHER_REVIEWED, State.REVIEWED, State.RELEASED)
 
 
 class AppraisalForm(FSMModelMixin, models.Model):
@@ -80,6 +85,11 @@ class AppraisalForm(FSMModelMixin, models.Model):
     good_from = models.DecimalField(**WEIGHT)
     fair_from = models.DecimalField(**WEIGHT)
     competency_method = models.CharField(max_length=16, choices=CompetencyMethod.choices)
+    rounding = models.CharField(max_length=8, choices=Rounding.choices, default=Rounding.EXACT)
+    ratio_cap = models.CharField(max_length=8, choices=RatioCap.choices, default=RatioCap.TOTAL)
+    bar_level_zero = models.CharField(
+        max_length=16, choices=BarLevelZero.choices, default=BarLevelZero.BY_GAP
+    )
     # Agreement
     agreement_version = models.PositiveIntegerField(default=0)
     appraisee_signed_at = models.DateTimeField(null=True, blank=True)
@@ -170,6 +180,14 @@ class AppraisalForm(FSMModelMixin, models.Model):
     @property
     def is_released(self) -> bool:
         return self.state == State.RELEASED
+
+    @property
+    def is_informed(self) -> bool:
+        """The evaluator has told the appraisee the result (DOMAIN §5, part 4): from then on the
+        appraisee sees what the evaluator scored. Every state after 'scored' was informed."""
+        if self.state == State.SCORED:
+            return self.informed_on is not None
+        return self.state in INFORMED_STATES
 
     @property
     def needs_second_review(self) -> bool:

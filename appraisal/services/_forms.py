@@ -11,27 +11,10 @@ from django_fsm import has_transition_perm
 
 from appraisal.models import AppraisalForm, AppraisalRound, FormEvent
 from common.errors import ConflictError, DomainError
+from common.inputs import refuse_nul, required_text  # noqa: F401 (used by the services)
 from common.models import audit, plain
 from orgchart.models import Person
 from orgchart.selectors import roles_of
-
-
-def refuse_nul(*texts, field: str) -> None:
-    """Django's forms refuse NUL characters; callers of the services must meet the same rule
-    (PostgreSQL cannot store them)."""
-    if any(isinstance(t, str) and "\x00" in t for t in texts):
-        raise DomainError(_("ข้อความมีอักขระที่ไม่อนุญาต"), field=field)
-
-
-def required_text(text: str, what: str, *, field: str = "comment", limit: int = 4000) -> str:
-    """A text the user must give (a reason, a comment), stripped; DomainError naming it if not."""
-    text = (text or "").strip()
-    refuse_nul(text, field=field)
-    if not text:
-        raise DomainError(_("กรุณาระบุ%(w)s") % {"w": what}, field=field)
-    if len(text) > limit:
-        raise DomainError(_("ข้อความยาวเกิน 4,000 ตัวอักษร"), field=field)
-    return text
 
 
 def level_input(value, field: str, low: int = 0) -> int | None:

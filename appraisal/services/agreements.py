@@ -39,6 +39,7 @@ from appraisal.services._forms import (
     take_transition,
 )
 from common.errors import DomainError
+from common.inputs import is_blank
 from common.permissions import require
 from orgchart.selectors import roles_of
 
@@ -76,7 +77,7 @@ def agreement_items_check(items: Sequence[ItemInput], *, for_submit: bool) -> No
     for i, it in enumerate(items, start=1):
         prefix = _("ตัวชี้วัดที่ %(i)s") % {"i": i}
         refuse_nul(it.name, it.target, *list(it.criteria), field=f"items-{i - 1}-name")
-        if not (it.name or "").strip():
+        if is_blank(it.name):
             raise DomainError(f"{prefix}: " + _("กรุณากรอกชื่อตัวชี้วัด"), field=f"items-{i - 1}-name")
         if it.kind not in ItemKind.values:
             raise DomainError(f"{prefix}: " + _("ประเภทไม่ถูกต้อง"), field=f"items-{i - 1}-kind")
@@ -95,7 +96,7 @@ def agreement_items_check(items: Sequence[ItemInput], *, for_submit: bool) -> No
             raise DomainError(
                 f"{prefix}: " + _("ต้องมีเกณฑ์ 5 ระดับ"), field=f"items-{i - 1}-criteria_1"
             )
-        if for_submit and not all((c or "").strip() for c in it.criteria):
+        if for_submit and any(is_blank(c) for c in it.criteria):
             raise DomainError(
                 f"{prefix}: " + _("กรุณากรอกเกณฑ์การประเมินให้ครบทั้ง 5 ระดับก่อนส่ง"),
                 field=f"items-{i - 1}-criteria_1",

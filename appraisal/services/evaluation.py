@@ -36,6 +36,7 @@ from appraisal.services._forms import (
     take_transition,
 )
 from common.errors import DomainError
+from common.inputs import is_blank
 from common.permissions import require
 
 
@@ -185,7 +186,7 @@ def _idp_replace(form: AppraisalForm, rows: Sequence[IdpInput], actor, changes: 
     clean = []
     for i, r in enumerate(rows):
         topic = (r.topic or "").strip()
-        if not topic:
+        if is_blank(topic):
             if (r.method or "").strip() or (r.period or "").strip():
                 raise DomainError(
                     _("แผนพัฒนาแถวที่ %(i)s: กรุณาระบุเรื่องที่ต้องพัฒนา") % {"i": i + 1},
@@ -321,6 +322,8 @@ def scoring_reopen(
     form = lock_form(form, expected_version)
     old = take_transition(actor, form, "reopen_scoring")
     form.scored_at = None
+    # The appraisee is informed again of whatever the evaluator confirms next.
+    form.informed_on = None
     save_form(form, actor, reason)
     record_event(form, actor, FormEvent.REOPEN_SCORING, old, reason)
     return form

@@ -24,14 +24,54 @@ from appraisal.services._forms import (
 )
 from appraisal.services.evaluation import stored
 from common.errors import DomainError
+from common.inputs import is_blank
 from common.models import plain
 from common.permissions import require
+from common.templatetags.thai import be_date
 from orgchart.models import Person
+
+
+def _informed_date(form: AppraisalForm, informed_on: dt.date | None) -> dt.date:
+    """The date the evaluator informed the appraisee: given, not in the future, and not before
+    the scoring was confirmed (it is the evaluator's date in part 4)."""
+    if informed_on is None:
+        raise DomainError(_("กรุณาระบุวันที่แจ้งผลการประเมิน"), field="informed_on")
+    if informed_on > timezone.localdate():
+        raise DomainError(_("วันที่แจ้งผลต้องไม่เป็นวันในอนาคต"), field="informed_on")
+    if form.scored_at is not None and informed_on < timezone.localdate(form.scored_at):
+        raise DomainError(
+            _("วันที่แจ้งผลต้องไม่ก่อนวันที่ยืนยันผลการประเมิน (%(d)s)")
+            % {"d": be_date(timezone.localdate(form.scored_at))},
+            field="informed_on",
+        )
+    return informed_on
+
+
+@transaction.atomic
+def form_inform(
+    *, actor, form: AppraisalForm, expected_version: int, informed_on: dt.date
+) -> AppraisalForm:
+    """The evaluator has informed the appraisee of the result one to one (แจ้งผลเป็นรายบุคคล):
+    from then on the appraisee sees it and may acknowledge it (DOMAIN §5, part 4)."""
+    form = lock_form(form, expected_version)
+    require(actor, "appraisal.inform_form", form)
+    if form.state != State.SCORED:
+        raise DomainError(_("แจ้งผลได้เมื่อผู้ประเมินยืนยันผลการประเมินแล้วเท่านั้น"), code="state")
+    if form.informed_on is not None:
+        raise DomainError(_("แจ้งผลการประเมินแล้ว"), code="state")
+    form.informed_on = _informed_date(form, informed_on)
+    save_form(form, actor, "inform")
+    record_event(form, actor, FormEvent.INFORM, "", "", {"informed_on": [None, plain(informed_on)]})
+    return form
 
 
 @transaction.atomic
 def form_acknowledge(*, actor, form: AppraisalForm, expected_version: int) -> AppraisalForm:
     form = lock_form(form, expected_version)
+    if form.state == State.SCORED and not form.is_informed:
+        # Nobody signs for a result they cannot see (DOMAIN §5).
+        require(actor, "appraisal.acknowledge_form", form)
+        raise DomainError(_("ผู้ประเมินยังไม่ได้แจ้งผลการประเมิน จึงยังลงนามรับทราบไม่ได้"), code="state")
     old = take_transition(actor, form, "acknowledge")
     form.acknowledged_at = timezone.now()
     form.refused = False
@@ -54,10 +94,11 @@ def form_refusal_record(
     """The appraisee would not sign: the evaluator records when they were told and a witness."""
     if informed_on is None:
         raise DomainError(_("กรุณาระบุวันที่แจ้งผลการประเมิน"), field="informed_on")
+    _informed_date(form, informed_on)
     refuse_nul(witness_name, witness_position, field="witness_name")
-    if not (witness_name or "").strip():
+    if is_blank(witness_name):
         raise DomainError(_("กรุณาระบุชื่อพยาน"), field="witness_name")
-    if not (witness_position or "").strip():
+    if is_blank(witness_position):
         raise DomainError(_("กรุณาระบุตำแหน่งพยาน"), field="witness_position")
     if witness_on is None:
         raise DomainError(_("กรุณาระบุวันที่พยานลงนาม"), field="witness_on")
@@ -98,7 +139,7 @@ def _review(actor, form, expected_version, agrees, opinion, revised_total, which
     refuse_nul(opinion, field="opinion")
     if agrees is None:
         raise DomainError(_("กรุณาเลือกว่าเห็นด้วยหรือมีความเห็นต่าง"), field="agrees")
-    if not agrees and not opinion:
+    if not agrees and is_blank(opinion):
         raise DomainError(_("กรุณาระบุความเห็นที่แตกต่าง"), field="opinion")
     if agrees and revised is not None:
         raise DomainError(_("หากเห็นด้วยกับผลการประเมิน ไม่ต้องระบุคะแนนใหม่"), field="revised_total")
@@ -193,6 +234,15 @@ def form_set_evaluator(
         "evaluator": [form.evaluator_id, getattr(evaluator, "pk", None)],
         "higher": [form.higher_id, getattr(higher, "pk", None)],
     }
+    # The evaluator, the higher supervisor and the level above are three people (DOMAIN §8):
+    # when the level above is now the evaluator or the higher supervisor, that level is
+    # skipped, never given to the same person twice.
+    if form.higher2_id is not None and form.higher2_id in (
+        getattr(evaluator, "pk", None),
+        getattr(higher, "pk", None),
+    ):
+        changes["higher2"] = [form.higher2_id, None]
+        form.higher2 = None
     form.evaluator = evaluator
     form.higher = higher
     save_form(form, actor, reason)

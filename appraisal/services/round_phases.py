@@ -41,7 +41,7 @@ from common.models import audit
 from common.permissions import can
 from orgchart import selectors as org
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import subtree_q
+from orgchart.selectors import roles_of, subtree_q
 
 
 def _expected_for(by_grade: dict[str, ExpectedLevel], grade: str) -> tuple[int, int | None]:
@@ -72,6 +72,9 @@ def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting)
         good_from=setting.good_from,
         fair_from=setting.fair_from,
         competency_method=rnd.competency_method,
+        rounding=rnd.rounding,
+        ratio_cap=rnd.ratio_cap,
+        bar_level_zero=rnd.bar_level_zero,
     )
 
 
@@ -109,9 +112,12 @@ def _chains(people: list[Person]) -> dict[int, tuple[Person | None, Person | Non
         e = ev.get(p.pk)
         h = hi.get(e.pk) if e is not None else None
         h2 = hi2.get(h.pk) if h is not None else None
-        if h is not None and h.pk == p.pk:
+        # Three roles, three people (DOMAIN §8): a level that repeats someone is skipped.
+        if e is not None and e.pk == p.pk:
+            e = None
+        if h is not None and h.pk in (p.pk, getattr(e, "pk", None)):
             h = None
-        if h2 is not None and h2.pk in (p.pk, getattr(e, "pk", None)):
+        if h2 is not None and h2.pk in (p.pk, getattr(e, "pk", None), getattr(h, "pk", None)):
             h2 = None
         result[p.pk] = (e, h, h2)
     return result
@@ -183,18 +189,27 @@ def round_advance(*, actor, rnd: AppraisalRound, expected_version: int | None = 
     old = rnd.phase
     rnd.advance()
     if rnd.phase == Phase.RELEASED:
-        _release_reviewed(actor, rnd, None)
+        # Everyone's reviewed result is released, but never the acting officer's own: another
+        # officer releases it from the console (round_release), DOMAIN §8.
+        _release_reviewed(actor, rnd, None, skip_own=True)
     bump_round(rnd, actor)
     audit(actor=actor, kind=RoundEvent.PHASE, obj=rnd, changes={"phase": [old, rnd.phase]})
     return rnd.phase
 
 
-def _release_reviewed(actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None) -> int:
+def _release_reviewed(
+    actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None, *, skip_own: bool = False
+) -> int:
+    """Release the reviewed forms; with skip_own, never the acting officer's own form
+    (DOMAIN §8): another officer releases it."""
     qs = AppraisalForm.objects.select_for_update(of=("self",)).filter(
         round=rnd, state=State.REVIEWED
     )
     if units is not None:
         qs = qs.filter(subtree_q(units, prefix="unit__"))
+    me = roles_of(actor).person if skip_own else None
+    if me is not None:
+        qs = qs.exclude(person=me)
     count = 0
     now = timezone.now()
     for form in qs.select_related("person", "round"):
@@ -218,7 +233,7 @@ def round_release(*, actor, rnd: AppraisalRound) -> int:
     units = round_scope(user=actor, rnd=rnd)
     if not units:
         raise PermissionDenied("appraisal.release_form")
-    count = _release_reviewed(actor, rnd, units)
+    count = _release_reviewed(actor, rnd, units, skip_own=True)
     audit(actor=actor, kind=RoundEvent.RELEASE, obj=rnd, summary=f"{rnd.code}: {count}")
     return count
 

@@ -13,13 +13,17 @@ from django.utils.translation import gettext as _
 
 from appraisal import defaults, scoring
 from appraisal.models import (
+    SCORING_RULES,
     AppraisalRound,
+    BarLevelZero,
     CompetencyKind,
     CompetencyMethod,
     ExpectedLevel,
     Phase,
+    RatioCap,
     RoundCompetency,
     RoundEvent,
+    Rounding,
     RoundSetting,
     StaffGroup,
 )
@@ -40,6 +44,7 @@ def round_create(
     number: int,
     competency_method: str = CompetencyMethod.BAR_SCALE,
     second_review: bool = False,
+    rounding: str = Rounding.EXACT,
 ) -> AppraisalRound:
     """A round in setup with DOMAIN's defaults: weights, bands, competencies, expected levels."""
     if department.parent_id is not None:
@@ -48,6 +53,8 @@ def round_create(
         raise DomainError(_("รอบที่ต้องเป็น 1 หรือ 2"), field="number")
     if not 2500 <= int(fiscal_year) <= 2700:
         raise DomainError(_("ปีงบประมาณต้องเป็นปี พ.ศ."), field="fiscal_year")
+    if rounding not in Rounding.values:
+        raise DomainError(_("วิธีปัดเศษคะแนนไม่ถูกต้อง"), field="rounding")
     probe = AppraisalRound(department=department, fiscal_year=fiscal_year, number=number)
     require(actor, "appraisal.manage_round", probe)
     if AppraisalRound.objects.filter(
@@ -63,6 +70,7 @@ def round_create(
         number=number,
         competency_method=competency_method,
         second_review=second_review,
+        rounding=rounding,
     )
     RoundSetting.objects.bulk_create(
         RoundSetting(
@@ -112,6 +120,13 @@ def round_update(
         "second_review",
         "agreement_deadline",
         "evaluation_deadline",
+        *SCORING_RULES,
+    }
+    # The scoring rules are frozen into each form when the round opens, like the method.
+    rule_choices = {
+        "rounding": Rounding.values,
+        "ratio_cap": RatioCap.values,
+        "bar_level_zero": BarLevelZero.values,
     }
     for key, value in (fields or {}).items():
         if key not in allowed:
@@ -124,6 +139,10 @@ def round_update(
             and rnd.phase != Phase.SETUP
         ):
             raise DomainError(_("เปลี่ยนวิธีประเมินสมรรถนะได้ก่อนเปิดรอบเท่านั้น"), field="competency_method")
+        if key in rule_choices and value not in rule_choices[key]:
+            raise DomainError(_("ค่าที่เลือกไม่ถูกต้อง"), field=key)
+        if key in rule_choices and value != getattr(rnd, key) and rnd.phase != Phase.SETUP:
+            raise DomainError(_("เปลี่ยนวิธีคิดคะแนนได้ก่อนเปิดรอบเท่านั้น"), field=key)
         old = getattr(rnd, key)
         if old != value:
             changes[key] = [plain(old), plain(value)]
@@ -308,6 +327,10 @@ def round_committee_add(
     if not (staff_code or "").strip():
         raise DomainError(_("กรุณาระบุรหัสบุคลากร"), field="staff_code")
     person = person_by_staff_code(staff_code, tree_id=rnd.department.tree_id)
+    if person.user_id is not None and person.user_id == getattr(actor, "pk", None):
+        raise DomainError(
+            _("แต่งตั้งตนเองเป็นกรรมการกลั่นกรองไม่ได้ ให้ผู้มีสิทธิ์อื่นเป็นผู้แต่งตั้ง"), field="staff_code"
+        )
     if person.user_id is None:
         raise DomainError(
             _("%(name)s ยังไม่มีบัญชีผู้ใช้ จึงเป็นกรรมการในระบบไม่ได้") % {"name": person.full_name},

@@ -8,12 +8,12 @@ as a whole must satisfy is in `orgchart.importer.rows`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from common.inputs import visible
 from orgchart import grades
 from orgchart.models import StaffType
 
@@ -88,12 +88,11 @@ PERSON_FIELDS = (
 # Code-like columns: a number typed into Excel loses its leading zeros (00036 -> 36).
 CODE_COLUMNS = ("unit_code", "parent_code", "position_number", "staff_code")
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def clean(value: str) -> str:
     """Trim, drop zero-width characters (common in Thai text pasted from the web), one space."""
-    value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).replace("\u00a0", " ")
+    value = visible(value).replace("\u00a0", " ")
     return " ".join(value.split())
 
 

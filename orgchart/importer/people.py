@@ -156,6 +156,20 @@ def plan_positions_and_people(planner: Planner) -> None:
             if account is not None and account.is_superuser and not planner.unlimited:
                 planner.error(number, "username", _("ผูกบัญชีผู้ดูแลระบบกับบุคลากรได้เฉพาะผู้ดูแลระบบ"))
                 continue
+            if account is not None and linked is None and not planner.unlimited:
+                # An account that is nobody's yet may belong to anyone (HR of another
+                # department, for one): an HR officer links only the account this import
+                # creates for the person, or the one already theirs (DOMAIN §8).
+                planner.error(
+                    number,
+                    "username",
+                    _(
+                        "ชื่อผู้ใช้ '%(u)s' มีอยู่แล้วในระบบและยังไม่ได้ผูกกับบุคลากร "
+                        "ผู้ดูแลระบบเท่านั้นที่ผูกบัญชีที่มีอยู่แล้วกับบุคลากรได้ ให้ใช้ชื่อผู้ใช้ใหม่"
+                    )
+                    % {"u": username},
+                )
+                continue
             if account is None:
                 planner.plan.users.append(
                     UserAction(username, p["fields"].get("email", ""), number)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.inputs import visible
 from orgchart.importer.columns import (
     CODE_COLUMNS,
     COLUMN_BY_KEY,
@@ -275,7 +276,8 @@ def _tabulate(
                 )
                 table.bad_cells.add((number, key))
                 continue
-            if cell.is_formula or raw.lstrip().startswith("="):
+            # Looked at as it will be stored: "\u200b=…" is cleaned to "=…" (columns.clean).
+            if cell.is_formula or visible(raw).lstrip().startswith("="):
                 errors.append(
                     RowError(number, label, _("ช่องนี้เป็นสูตร (ขึ้นต้นด้วย =) ระบบไม่คำนวณสูตร ให้ใส่ค่าแทน"))
                 )

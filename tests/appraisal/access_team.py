@@ -47,6 +47,7 @@ ACCESS: dict = {
     "appraisal:score_preview": ("get", f1, row(NOT_ALLOWED)),
     "appraisal:score_finish": ("get", f1, row(NOT_ALLOWED)),
     "appraisal:score_reopen": ("get", f3, row(NOT_ALLOWED)),
+    "appraisal:inform": ("get", f3, row(FORBIDDEN, **F3, higher=OK)),
     "appraisal:refusal": ("get", f3, row(FORBIDDEN, **F3, higher=OK)),
     "appraisal:review": ("get", f1, row(FORBIDDEN, **F1, higher=OK)),
     "appraisal:coaching": ("get", f1, row(FORBIDDEN, **F1, evaluator=OK, higher=OK)),
@@ -58,6 +59,7 @@ EXTRA: list = [
     ("appraisal:score", f2, row(FORBIDDEN, **F2, evaluator=OK)),
     ("appraisal:agreement_review", f1, row(FORBIDDEN, **F1, evaluator=OK)),
     ("appraisal:refusal", f1, row(FORBIDDEN, **F1, evaluator=OK)),
+    ("appraisal:inform", f1, row(FORBIDDEN, **F1, evaluator=OK)),
     ("appraisal:coaching", f3, row(FORBIDDEN, **F3, higher=OK)),
     ("appraisal:review", f3, row(FORBIDDEN, **F3)),
     ("appraisal:score", lambda o: {"pk": 999999}, row(NOT_FOUND)),
@@ -73,6 +75,7 @@ POSTS: list = [
     ("appraisal:score_finish", f1, row(FORBIDDEN, **F1, evaluator=OK)),
     ("appraisal:score_reopen", f3, row(FORBIDDEN, **F3, higher=REDIRECT)),
     ("appraisal:refusal", f3, row(FORBIDDEN, **F3, higher=OK)),
+    ("appraisal:inform", f3, row(FORBIDDEN, **F3, higher=OK)),
     ("appraisal:review", f1, row(FORBIDDEN, **F1, higher=OK)),
     ("appraisal:coaching", f1, row(FORBIDDEN, **F1, evaluator=OK, higher=OK)),
 ]

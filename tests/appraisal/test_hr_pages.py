@@ -33,7 +33,7 @@ from appraisal.services.rounds import round_committee_add, round_create
 from common.models import AuditEvent
 from orgchart import services as org_services
 from tests.appraisal.conftest import YEAR, form_of, open_round
-from tests.factories import make_person
+from tests.factories import informed, make_person
 
 
 def settings_url(rnd):
@@ -415,6 +415,7 @@ def test_reminders_go_to_the_people_with_overdue_agreements(client, world):
 
 def test_release_then_close_then_reopen_needs_a_reason(client, world):
     o = world
+    o.f3 = informed(o.f3)
     f3 = form_acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
     form_review_higher(actor=o.director.user, form=f3, expected_version=f3.version, agrees=True)
     client.force_login(o.hr)

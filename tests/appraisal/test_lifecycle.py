@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from appraisal.models import AgreementVersion, Phase, State
 from appraisal.selectors import form_timeline
@@ -23,6 +24,7 @@ from appraisal.services.evaluation import CompetencyInput, ScoreInput, score_sav
 from appraisal.services.monitoring import ProgressInput, checkin_record, coaching_add
 from appraisal.services.review import (
     form_acknowledge,
+    form_inform,
     form_refusal_record,
     form_release,
     form_review_higher,
@@ -33,6 +35,7 @@ from appraisal.services.rounds import round_create
 from common.errors import ConflictError, DomainError
 from common.permissions import can
 from tests.appraisal.conftest import form_of, open_round, three_items
+from tests.factories import informed
 
 
 def people(org):
@@ -197,8 +200,21 @@ def test_round_from_opening_to_closing(org):
     )
     f1 = scoring_finish(actor=u["evaluator"], form=f1, expected_version=f1.version)
     assert f1.state == State.SCORED and f1.total == Decimal("81.4")
+    # Scored, not yet informed: the appraisee sees nothing of it and cannot sign.
+    assert not can(u["s1"], "appraisal.view_score", f1)
+    with pytest.raises(DomainError, match="ยังไม่ได้แจ้งผล"):
+        form_acknowledge(actor=u["s1"], form=f1, expected_version=f1.version)
 
-    # The appraisee acknowledges; nobody else may sign for them.
+    # The evaluator informs the appraisee (nobody else may record it); then the appraisee
+    # acknowledges, and nobody else may sign for them.
+    refused_to_all_but(
+        org,
+        {"evaluator"},
+        lambda a: form_inform(
+            actor=a, form=f1, expected_version=f1.version, informed_on=timezone.localdate()
+        ),
+    )
+    f1 = informed(f1)
     refused_to_all_but(
         org, {"s1"}, lambda a: form_acknowledge(actor=a, form=f1, expected_version=f1.version)
     )
@@ -224,13 +240,15 @@ def test_round_from_opening_to_closing(org):
     assert (f1.total, f1.higher_total, f1.final_total) == (Decimal("81.4"), 90, 90)
     assert f1.final_band == "outstanding"
 
-    # HR releases; only then the appraisee may see the score.
-    assert not can(u["s1"], "appraisal.view_score", f1)
+    # Informed, the appraisee sees the evaluator's result; the review and the final result only
+    # once HR releases them.
+    assert can(u["s1"], "appraisal.view_score", f1)
+    assert not can(u["s1"], "appraisal.view_final", f1)
     refused_to_all_but(org, {"hr", "admin"}, lambda a: form_release(actor=a, form=f1))
     f1 = form_release(actor=org.hr, form=f1)
     assert f1.state == State.RELEASED
     del u["s1"]._pms_roles
-    assert can(u["s1"], "appraisal.view_score", f1)
+    assert can(u["s1"], "appraisal.view_final", f1)
 
     # The round moves to released and closes; after that nothing changes without reopening.
     round_advance(actor=org.hr, rnd=rnd)
@@ -262,6 +280,7 @@ def test_round_from_opening_to_closing(org):
         "checkin",
         "coaching",
         "score",
+        "inform",
         "acknowledge",
         "higher_review",
         "release",

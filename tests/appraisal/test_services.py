@@ -19,6 +19,7 @@ from appraisal.services.rounds import round_create, round_update
 from common.errors import DomainError
 from orgchart import services as org_services
 from tests.appraisal.conftest import agree, form_of, open_round
+from tests.factories import informed
 
 
 def test_opening_freezes_chain_weights_and_expected_levels(org):
@@ -190,6 +191,7 @@ def test_hr_changes_the_evaluator_of_one_form_with_a_reason(rnd, org):
     f = form_of(rnd, org.s1)
     with pytest.raises(DomainError):
         form_set_evaluator(actor=org.hr, form=f, evaluator=org.div1_head, higher=None, reason="")
+    assert f.higher2 == org.director  # grp1_head → div1_head → director
     f = form_set_evaluator(
         actor=org.hr,
         form=f,
@@ -197,7 +199,9 @@ def test_hr_changes_the_evaluator_of_one_form_with_a_reason(rnd, org):
         higher=org.director,
         reason="หัวหน้ากลุ่มลาศึกษาต่อ",
     )
-    assert (f.evaluator, f.higher) == (org.div1_head, org.director)
+    # The director is now the higher supervisor: the level above is skipped, never the same
+    # person giving two opinions (DOMAIN §8).
+    assert (f.evaluator, f.higher, f.higher2) == (org.div1_head, org.director, None)
     with pytest.raises(DomainError):
         form_set_evaluator(actor=org.hr, form=f, evaluator=org.o1, higher=None, reason="x")
 
@@ -219,6 +223,7 @@ def test_a_form_without_higher_supervisor_is_reviewed_on_acknowledgement(org):
     )
     f.refresh_from_db()
     f = scoring_finish(actor=org.director.user, form=f, expected_version=f.version)
+    f = informed(f)
     f = form_acknowledge(actor=org.div1_head.user, form=f, expected_version=f.version)
     assert f.state == State.REVIEWED and f.final_total == 100 and f.final_band == "outstanding"
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from appraisal import selectors
 from appraisal.forms_staff import AgreementFormSet
@@ -21,6 +22,7 @@ from appraisal.views_staff import _formset_error
 from common.errors import DomainError
 from kpi.models import KpiTier
 from tests.appraisal.conftest import form_of, open_round, three_items
+from tests.factories import informed
 from tests.kpi.conftest import make_kpi
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -264,6 +266,7 @@ def test_the_appraisee_or_the_evaluator_may_reopen_an_approved_agreement_with_a_
 
 def release_f3(o):
     """s3's scored form through acknowledgement, higher review and release."""
+    o.f3 = informed(o.f3)
     form_acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
     o.f3.refresh_from_db()
     form_review_higher(
@@ -275,27 +278,56 @@ def release_f3(o):
     o.f3.refresh_from_db()
 
 
-def test_the_appraisee_sees_the_total_only_once_released(client, world):
+def test_the_appraisee_sees_the_result_once_informed_and_the_review_once_released(client, world):
     o = world
     url = reverse("appraisal:form", args=[o.f3.pk])
     client.force_login(o.div1_head.user)  # s3's evaluator
     assert "86.00" in text(client.get(url))
 
+    # Scored, not yet informed: nothing of the result, the IDP or the comments, no signing.
     client.force_login(o.s3.user)
     body = text(client.get(url))
-    assert 'id="score-hidden"' in body
+    assert 'id="score-hidden"' in body and 'id="idp-hidden"' in body
     assert "86.00" not in body and "ดีมาก" not in body and 'id="total"' not in body
-    # s3 acknowledges from the form page.
+    assert 'id="evaluator-comment"' not in body
+    assert "appraisal:acknowledge" not in body and "/acknowledge/" not in body
+    response = client.post(
+        reverse("appraisal:acknowledge", args=[o.f3.pk]), {"version": o.f3.version}, follow=True
+    )
+    assert any("ยังไม่ได้แจ้งผล" in m for m in messages_of(response))
+    o.f3.refresh_from_db()
+    assert o.f3.state == State.SCORED and o.f3.acknowledged_at is None
+    summary = reverse("reports:form_summary", args=[o.f3.pk])
+    assert client.get(summary).status_code == 403
+
+    # The evaluator informs s3 (the date cannot be in the future or before the scoring).
+    client.force_login(o.div1_head.user)
+    inform_url = reverse("appraisal:inform", args=[o.f3.pk])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(inform_url, {"version": o.f3.version, "informed_on": tomorrow})
+    assert response.status_code == 200 and "ต้องไม่เป็นวันในอนาคต" in text(response)
+    response = client.post(
+        inform_url, {"version": o.f3.version, "informed_on": timezone.localdate()}
+    )
+    assert response.status_code == 302
+    o.f3.refresh_from_db()
+    assert o.f3.informed_on == timezone.localdate() and o.f3.state == State.SCORED
+
+    # Informed: s3 sees what the evaluator scored and signs for it.
+    client.force_login(o.s3.user)
+    body = text(client.get(url))
+    assert 'id="total"' in body and "86.00" in body and "ดีมาก" in body
+    assert 'id="evaluator-comment"' in body and 'id="idp-hidden"' not in body
+    assert client.get(summary).status_code == 200
     response = client.post(
         reverse("appraisal:acknowledge", args=[o.f3.pk]), {"version": o.f3.version}
     )
     assert response.status_code == 302
     o.f3.refresh_from_db()
     assert o.f3.state == State.ACKNOWLEDGED and o.f3.acknowledged_at is not None
-    assert "86.00" not in text(client.get(url))
 
-    # The higher supervisor disagrees with a revised total: still hidden from s3, even in the
-    # timeline's comments, until HR releases it.
+    # The higher supervisor disagrees with a revised total: hidden from s3, even in the
+    # timeline's comments and the history, until HR releases it.
     form_review_higher(
         actor=o.f3.higher.user,
         form=o.f3,
@@ -305,7 +337,9 @@ def test_the_appraisee_sees_the_total_only_once_released(client, world):
         revised_total="88.5",
     )
     body = text(client.get(url))
-    assert "88.50" not in body and "86.00" not in body
+    assert "88.50" not in body and "ผลงานเด่นกว่าที่ประเมิน" not in body
+    assert 'id="final-hidden"' in body and "86.00" in body
+    assert client.get(reverse("appraisal:form_history", args=[o.f3.pk])).status_code == 403
     round_advance(actor=o.hr, rnd=o.round)
     o.f3.refresh_from_db()
     form_release(actor=o.hr, form=o.f3)
@@ -319,6 +353,7 @@ def test_the_appraisee_sees_the_total_only_once_released(client, world):
 
 def test_a_stale_acknowledgement_is_refused_with_the_conflict_message(client, world):
     o = world
+    o.f3 = informed(o.f3)
     client.force_login(o.s3.user)
     response = client.post(
         reverse("appraisal:acknowledge", args=[o.f3.pk]),

@@ -24,7 +24,7 @@ from appraisal.services.review import form_acknowledge, form_refusal_record, for
 from appraisal.services.round_phases import round_advance
 from orgchart import services as org_services
 from tests.appraisal.conftest import agree, form_of, open_round, three_items
-from tests.factories import make_person
+from tests.factories import informed, make_person
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -113,6 +113,7 @@ def finish_team(lead, forms):
         f = fresh(f)
         f = scoring_finish(actor=lead.user, form=f, expected_version=f.version)
         if state == "acknowledged":
+            f = informed(f)
             form_acknowledge(actor=f.person.user, form=f, expected_version=f.version)
 
 
@@ -588,6 +589,7 @@ def test_the_level_above_gives_the_second_opinion(client, org):
     )
     f = fresh(f)
     f = scoring_finish(actor=org.grp1_head.user, form=f, expected_version=f.version)
+    f = informed(f)
     f = form_acknowledge(actor=org.s1.user, form=f, expected_version=f.version)
     f = form_review_higher(
         actor=org.div1_head.user, form=f, expected_version=f.version, agrees=True

@@ -65,6 +65,7 @@ def test_every_org_chart_and_kpi_rule_names_the_administrator(org):
         "orgchart.view_person": org.s1,
         "orgchart.view_person_private": org.s1,
         "orgchart.change_person": org.s1,
+        "orgchart.set_person_evaluator": org.s1,
         "orgchart.import_org": None,
         "kpi.view_unit_kpis": org.div1,
         "kpi.edit_unit_kpis": org.div1,

@@ -284,8 +284,22 @@ def test_e_appraisee_acknowledges_higher_supervisor_agrees_hr_releases(org, logi
 
     staff = login_as("s1")
     staff.goto(url("appraisal:form", form.pk))
-    expect(staff.locator("#score-hidden")).to_be_visible()  # not released yet
+    expect(staff.locator("#score-hidden")).to_be_visible()  # not informed yet
     expect(staff.locator("#total")).to_have_count(0)
+    expect(staff.get_by_role("button", name="รับทราบผลการประเมิน")).to_have_count(0)
+
+    # The evaluator informs s1 one to one, from My team, and records the date.
+    evaluator = login_as("grp1_head")
+    evaluator.goto(url("appraisal:team") + f"?round={rnd.pk}")
+    click_and_wait(evaluator, evaluator.get_by_role("link", name="แจ้งผลการประเมิน").first)
+    click_and_wait(evaluator, evaluator.get_by_role("button", name="บันทึกการแจ้งผล"))
+    expect(evaluator.locator("main .alert-success")).to_contain_text("บันทึกการแจ้งผลการประเมิน")
+    assert fresh(form).informed_on is not None
+
+    # Informed: s1 sees what the evaluator scored, then signs for it.
+    staff.goto(url("appraisal:form", form.pk))
+    expect(staff.locator("#score #total")).to_have_text("81.40")
+    expect(staff.locator("#evaluator-comment")).to_contain_text("ผลงานดี")
     click_and_wait(staff, staff.get_by_role("button", name="รับทราบผลการประเมิน"))
     expect(staff.locator("#acknowledgement")).to_be_visible()
     assert fresh(form).state == State.ACKNOWLEDGED

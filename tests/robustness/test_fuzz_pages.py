@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from appraisal.services.review import form_acknowledge
 from appraisal.services.round_phases import round_advance
 from tests.appraisal.conftest import appraisal_world
+from tests.factories import informed
 from tests.kpi.conftest import make_kpi
 from tests.robustness.conftest import (
     TALLY,
@@ -108,15 +109,23 @@ def world(org):
 def review_world(world):
     """f3 acknowledged and the round in review: the higher supervisor's page has its form."""
     o = world
+    o.f3 = informed(o.f3)
     o.f3 = form_acknowledge(actor=o.s3.user, form=o.f3, expected_version=o.f3.version)
     round_advance(actor=o.hr, rnd=o.round)
     return o
 
 
+@pytest.fixture
+def staff_world(world):
+    """f3 informed: its appraisee's form page has the acknowledgement form."""
+    world.f3 = informed(world.f3)
+    return world
+
+
 @FUZZ
 @given(data=st.data())
-def test_staff_pages_survive_hostile_posts(world, data):
-    o = world
+def test_staff_pages_survive_hostile_posts(staff_world, data):
+    o = staff_world
     pages = [
         (o.s1.user, u("appraisal:form", pk=o.f1.pk)),
         (o.s1.user, u("appraisal:agreement", pk=o.f1.pk)),

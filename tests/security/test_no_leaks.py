@@ -12,6 +12,7 @@ The world is appraisal_world + KPIs, with markers made unique so that a hit is a
 | s1's form (f1): KPI names, journal evidence | ``ตัวชี้วัดเฉพาะแบบ-f1``, ``หลักฐานเฉพาะ-f1.pdf``, ``ส่งรายงานก่อนกำหนด`` | s1, s1's evaluator and higher supervisor, HR of DEPT, admin |
 | s2's form (f2): KPI names | ``ตัวชี้วัดเฉพาะแบบ-f2`` | s2, the same chain, HR of DEPT, admin |
 | f3's total, scored, not released | ``86.0`` (86.00) | f3's evaluator (higher = div1_head), HR of DEPT, admin; never s1/s2 nor grp1_head |
+| f3's IDP and the evaluator's comment (they carry its rating) | ``แผนพัฒนาเฉพาะ-f3 …``, ``ความเห็นผู้ประเมินเฉพาะ-f3`` | the same; s3 only once informed (tests/security/test_probe_findings.py) |
 | the other department | ``กรมอื่น``, ``คนนอก``, ``อธิบดีอื่น``, its KPI ``ตัวชี้วัดเฉพาะส่วนราชการนอก`` | o1 (outsider) and admin only |
 | the department DEPT | its unit names and the names of s1, the heads | everyone of DEPT and admin, never o1 |
 
@@ -27,7 +28,7 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.models import FormKpi, JournalEntry
+from appraisal.models import AppraisalForm, FormKpi, IdpRow, JournalEntry
 from kpi.models import Kpi
 from orgchart.models import Person
 from tests import test_url_access
@@ -40,6 +41,9 @@ F1_KPI = "ตัวชี้วัดเฉพาะแบบ-f1"
 F2_KPI = "ตัวชี้วัดเฉพาะแบบ-f2"
 F1_EVIDENCE = "หลักฐานเฉพาะ-f1.pdf"
 OTHER_KPI = "ตัวชี้วัดเฉพาะส่วนราชการนอก"
+# What the evaluator wrote on f3 that carries its rating (the IDP names the rated level).
+F3_IDP = "แผนพัฒนาเฉพาะ-f3 จากระดับ 2 สู่ระดับ 3"
+F3_COMMENT = "ความเห็นผู้ประเมินเฉพาะ-f3"
 
 DEPT_ROLES = {"staff", "other_staff", "evaluator", "higher", "hr_other", "hr", "admin"}
 F1_READERS = {"staff", "evaluator", "higher", "hr", "admin"}
@@ -73,6 +77,11 @@ SECRETS = [
     # 86.00 as a total, not part of a longer number (186.00, 0.86).
     Secret("f3 unreleased total", (r"(?<![\d.,])86\.0",), frozenset({"higher", "hr", "admin"})),
     Secret(
+        "f3 IDP and comment",
+        _literal(F3_IDP, F3_COMMENT),
+        frozenset({"higher", "hr", "admin"}),
+    ),
+    Secret(
         "other department",
         _literal("กรมอื่น", "คนนอก", "อธิบดีอื่น", OTHER_KPI),
         frozenset({"outsider", "admin"}),
@@ -99,6 +108,8 @@ def marked_world(world):
             FormKpi.objects.filter(pk=pk).update(name=f"{marker}-{i}")
     JournalEntry.objects.filter(pk=o.entry.pk).update(evidence_name=F1_EVIDENCE)
     Kpi.objects.filter(pk=o.other_kpi.pk).update(name=OTHER_KPI)
+    IdpRow.objects.create(form=o.f3, topic=F3_IDP, method="อบรม", order=0)
+    AppraisalForm.objects.filter(pk=o.f3.pk).update(evaluator_comment=F3_COMMENT)
     assert o.f3.released_at is None and o.f3.total == Decimal("86")
     return o
 
@@ -141,6 +152,7 @@ SHOWN = [
     ("f1 evidence", "evaluator", "appraisal:journal", lambda o: {"pk": o.f1.pk}),
     ("f2 KPI names", "other_staff", "appraisal:form", lambda o: {"pk": o.f2.pk}),
     ("f3 unreleased total", "higher", "appraisal:score", lambda o: {"pk": o.f3.pk}),
+    ("f3 IDP and comment", "higher", "appraisal:form", lambda o: {"pk": o.f3.pk}),
     ("other department", "outsider", "kpi:detail", lambda o: {"pk": o.other_kpi.pk}),
     ("department DEPT", "staff", "orgchart:person", lambda o: {"pk": o.s1.pk}),
 ]
