@@ -26,8 +26,11 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One pytest-xdist worker per core (TEST_WORKERS=0: none), each with its own test database; a
+# test file stays on one worker, so the rows and the browser its tests share are built once.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Random hostile input, many more cases than `make test` draws (which repeats the same ones).
 FUZZ_CASES ?= 200

@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.appraisal import access_hr, access_staff, access_team  # noqa: E402
-from tests.appraisal.conftest import appraisal_world  # noqa: E402
-from tests.kpi.conftest import make_kpi
+from tests.conftest import shared_copy
 from tests.reports import access_reports  # noqa: E402
 from tests.url_roles import (  # noqa: E402, F401
     FORBIDDEN,
@@ -246,11 +245,11 @@ CASES = (
 
 
 @pytest.fixture
-def world(org):
-    appraisal_world(org)
-    org.kpi = make_kpi(org.div1, code="1")
-    org.other_kpi = make_kpi(org.other, code="X")
-    return org
+def world(url_world_rows, db, settings):
+    """The table's organisation (tests/conftest.py: build_url_world): built once for the
+    consecutive cases that use it, here and in tests/security; each case runs in its own
+    savepoint, so what it writes is gone for the next."""
+    return shared_copy(url_world_rows, settings)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +259,7 @@ def world(org):
 )
 def test_each_role_gets_exactly_its_access(world, name, method, kwargs, expected):
     """Every role in turn, each request rolled back so a permitted POST cannot change the
-    world the next role sees (the world is built once per URL case, not per role)."""
+    world the next role sees (the world is shared by the cases, not built per role or case)."""
     org = world
     url = reverse(name, kwargs=kwargs(org))
     wrong = []
