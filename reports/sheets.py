@@ -403,8 +403,9 @@ def form_sheet(form: AppraisalForm) -> dict:
             "at": form.acknowledged_at,
             "refused": form.refused,
             "informed_on": form.informed_on,
-            # The evaluator's part-4 date: the day the appraisee was informed, which is the
-            # recorded date of a refusal, else the day they acknowledged.
+            # The evaluator's part-4 date: the day the evaluator informed the appraisee
+            # (services.review.form_inform, or the date recorded with a refusal); forms
+            # acknowledged before informing was recorded fall back to the acknowledgement.
             "informed_at": form.informed_on or form.acknowledged_at,
             "witness_name": form.witness_name,
             "witness_position": form.witness_position,
