@@ -195,6 +195,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "730"))
 REQUEST_BODY_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024
 
+# The office's name on the login page (default: the names of the departments in the data).
+OFFICE_NAME = os.environ.get("OFFICE_NAME", "")
+# A password reset link is valid this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

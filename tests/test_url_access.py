@@ -32,6 +32,15 @@ ACCESS = {
     "login": ("get", lambda o: {}, {**row(REDIRECT), "anonymous": OK}),
     "logout": ("get", lambda o: {}, {**row(NOT_ALLOWED), "anonymous": NOT_ALLOWED}),
     "set_language": ("post", lambda o: {}, {**row(REDIRECT), "anonymous": REDIRECT}),
+    # Password reset by e-mail: open to everyone (a signed-in user may reset theirs too).
+    "password_reset": ("get", lambda o: {}, {**row(OK), "anonymous": OK}),
+    "password_reset_done": ("get", lambda o: {}, {**row(OK), "anonymous": OK}),
+    "password_reset_confirm": (
+        "get",
+        lambda o: {"uidb64": "MQ", "token": "x-y"},
+        {**row(OK), "anonymous": OK},
+    ),
+    "password_reset_complete": ("get", lambda o: {}, {**row(OK), "anonymous": OK}),
     "orgchart:tree": ("get", lambda o: {}, row(OK)),
     "orgchart:unit": ("get", lambda o: {"pk": o.grp1.pk}, row(OK, outsider=NOT_FOUND)),
     "orgchart:children": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),

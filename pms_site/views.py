@@ -1,0 +1,58 @@
+"""Sign-in pages: the office's name on the login page, and password reset by e-mail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+
+from orgchart.models import OrgUnit
+
+
+def office_name() -> str:
+    """OFFICE_NAME from the environment; else the one department this installation serves, or
+    the ministry its departments share; else nothing (one department's name is not shown to
+    the staff of another on the page everyone sees before signing in)."""
+    if settings.OFFICE_NAME:
+        return settings.OFFICE_NAME
+    roots = list(
+        OrgUnit.objects.filter(parent__isnull=True, is_active=True)
+        .select_related("ministry")
+        .only("name", "ministry__name")[:50]
+    )
+    if len(roots) == 1:
+        return roots[0].name
+    ministries = {r.ministry.name if r.ministry_id else "" for r in roots}
+    if len(ministries) == 1 and "" not in ministries:
+        return ministries.pop()
+    return ""
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(office=office_name(), **kwargs)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also an account that has never had a password (made by the org import): its owner
+    sets the first one from the link sent to the address on record."""
+
+    def get_users(self, email):
+        User = get_user_model()
+        email_field = User.get_email_field_name()
+        return (
+            u
+            for u in User._default_manager.filter(
+                **{f"{email_field}__iexact": email, "is_active": True}
+            )
+            if getattr(u, email_field)
+        )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
