@@ -32,9 +32,9 @@ PHASE_ORDER = [p.value for p in Phase]
 
 
 class CompetencyMethod(models.TextChoices):
-    BAR_SCALE = scoring.BAR_SCALE, _("เทียบระดับที่คาดหวัง (bar scale)")
-    RATING = scoring.RATING, _("มาตรประมาณค่า 1–5 (rating scale)")
-    RATIO = scoring.RATIO, _("สัดส่วนระดับที่แสดงต่อระดับที่คาดหวัง (ratio)")
+    BAR_SCALE = scoring.BAR_SCALE, _("เทียบระดับที่คาดหวัง (ได้ 3/2/1/0 คะแนนต่อสมรรถนะ)")
+    RATING = scoring.RATING, _("มาตรประมาณค่า 1–5 ตามน้ำหนัก")
+    RATIO = scoring.RATIO, _("สัดส่วนระดับที่แสดงต่อระดับที่คาดหวัง")
 
 
 class Rounding(models.TextChoices):
