@@ -141,12 +141,31 @@ class AgreementRowForm(ThaiForm):
         )
 
 
+# A new agreement starts with one blank row per KPI of the unit (the rows the appraisee
+# writes to support them) or three; a saved one with one blank row, more are added in the page.
+BLANK_ROWS_DEFAULT = 3
+AGREEMENT_MAX_ROWS = 30
+
+
+def agreement_blank_rows(*, saved: int, unit_kpis: int) -> int:
+    """How many blank rows the agreement page starts with."""
+    if saved:
+        return 1
+    return min(unit_kpis or BLANK_ROWS_DEFAULT, AGREEMENT_MAX_ROWS)
+
+
 class BaseAgreementFormSet(forms.BaseFormSet):
     default_error_messages = {
         "missing_management_form": _("ข้อมูลที่ส่งมาไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"),
         "too_many_forms": _("ตัวชี้วัดมากเกินไป (ไม่เกิน %(num)d ตัว)"),
         "too_few_forms": _("ต้องมีตัวชี้วัดอย่างน้อย %(num)d ตัว"),
     }
+
+    def __init__(self, *args, extra: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if extra is not None:
+            # Only an unbound formset uses it; a posted one counts TOTAL_FORMS.
+            self.extra = extra
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -177,7 +196,7 @@ AgreementFormSet = forms.formset_factory(
     formset=BaseAgreementFormSet,
     extra=2,
     can_delete=True,
-    max_num=30,
+    max_num=AGREEMENT_MAX_ROWS,
     validate_max=True,
     absolute_max=60,
 )

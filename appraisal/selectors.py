@@ -25,6 +25,7 @@ from appraisal.models import (
     CheckInProgress,
     FormCompetency,
     FormKpi,
+    ItemKind,
     Phase,
     State,
 )
@@ -412,6 +413,8 @@ class HistoryRow:
     old: object
     new: object
     why: str
+    # The audit event it came from: a page groups one event's changes under it.
+    event: int = 0
 
 
 HISTORY_FIELDS = {
@@ -440,65 +443,120 @@ HISTORY_FIELDS = {
     "final_total": _("คะแนนรวมหลังทบทวน"),
     "evaluator": _("ผู้ประเมิน"),
     "higher": _("ผู้บังคับบัญชาเหนือขึ้นไป"),
+    "higher2": _("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่ง"),
+    "final_band": _("ระดับผลการประเมินหลังทบทวน"),
+    "informed_on": _("วันที่แจ้งผล"),
 }
 
 
-FIGURE_FIELDS = {"total", "higher_total", "higher2_total", "final_total", "other_percent"}
+# Figures of the trail, shown to two decimals with the one rounding function.
+FIGURE_FIELDS = {"total", "higher_total", "higher2_total", "final_total", "other_percent", "weight"}
+# Values that are a person's id: shown by the person's name.
+PERSON_FIELDS = {"evaluator", "higher", "higher2"}
+DATE_FIELDS = {"informed_on"}
+# A competency's fields read differently from a KPI row's (its "actual" is a level shown).
+COMPETENCY_FIELDS = {
+    "actual": _("ระดับสมรรถนะที่แสดงออก"),
+    "self_actual": _("ระดับสมรรถนะที่ประเมินตนเอง"),
+    "note": _("พฤติกรรมที่พบ"),
+}
 
 
-def shown_value(field: str, value):
-    """A value of the audit trail as a page shows it: figures to two decimals, states and
-    bands by their Thai names, yes/no in Thai, lists as text; None stays None ("-")."""
+def shown_value(field: str, value, *, people: dict | None = None):
+    """A value of the audit trail as a page shows it: figures to two decimals, states, bands
+    and KPI kinds by their Thai names, people by name, dates in B.E., yes/no in Thai, lists
+    as text; None stays None ("-")."""
     if value is None or value == "":
         return None
     if field == "state" and value in State.values:
         return State(value).label
     if field in ("band", "final_band") and value in BAND_LABELS:
         return BAND_LABELS[value]
+    if field == "kind" and value in ItemKind.values:
+        return ItemKind(value).label
     if isinstance(value, bool):
         return _("ใช่") if value else _("ไม่ใช่")
     if field == "removed":
         return _("ลบแล้ว") if value is None else _("มีอยู่")
+    if field in PERSON_FIELDS and people is not None:
+        person = people.get(value)
+        return person.full_name if person is not None else None
+    if field in DATE_FIELDS:
+        try:
+            return thai.format_date_long(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or None
     if field in FIGURE_FIELDS:
         try:
             return scoring.round2(str(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, InvalidOperation):
             return value
     return value
 
 
-def change_rows(changes: dict) -> list[tuple[str, str, object, object]]:
+def _field_label(field: str, *, competency: bool = False) -> str:
+    if competency and field in COMPETENCY_FIELDS:
+        return str(COMPETENCY_FIELDS[field])
+    return str(HISTORY_FIELDS.get(field, field))
+
+
+def change_rows(
+    changes: dict, *, people: dict | None = None
+) -> list[tuple[str, str, object, object]]:
     """(row, field label, old, new) for each value one audit event changed, KPI rows and
-    competencies included, as a page shows them."""
+    competencies (by the competency's name) included, as a page shows them."""
     rows = []
     for key, value in changes.items():
         if key in ("kpis", "competencies") and isinstance(value, dict):
+            # A competency's row is its name; its fields' labels say it is a competency.
+            competency = key == "competencies"
             for subject, fields in value.items():
                 for field, (old, new) in fields.items():
-                    label = str(HISTORY_FIELDS.get(field, field))
+                    label = _field_label(field, competency=competency)
                     if field == "removed":
                         rows.append((subject, label, _("มีอยู่"), _("ลบแล้ว")))
                         continue
-                    rows.append((subject, label, shown_value(field, old), shown_value(field, new)))
+                    rows.append(
+                        (
+                            subject,
+                            label,
+                            shown_value(field, old, people=people),
+                            shown_value(field, new, people=people),
+                        )
+                    )
         elif isinstance(value, list) and len(value) == 2:
-            label = str(HISTORY_FIELDS.get(key, key))
-            rows.append(("", label, shown_value(key, value[0]), shown_value(key, value[1])))
+            old, new = (shown_value(key, v, people=people) for v in value)
+            rows.append(("", _field_label(key), old, new))
     return rows
+
+
+def _people_named(events: Iterable[AuditEvent]) -> dict:
+    """The people whose ids the events' evaluator changes name, in one query."""
+    ids = {
+        v
+        for e in events
+        for key in PERSON_FIELDS
+        for v in (e.changes.get(key) or [])
+        if isinstance(v, int)
+    }
+    return {p.pk: p for p in Person.objects.filter(pk__in=ids)} if ids else {}
 
 
 def form_history(*, form: AppraisalForm) -> list[HistoryRow]:
     """Every value the form's events changed, newest first, competencies and KPI rows
-    included, each with who, when and why."""
+    included, each with who, when, the event's Thai label and why."""
+    events = form_events(form=form)
+    people = _people_named(events)
     rows: list[HistoryRow] = []
-    for e in reversed(form_events(form=form)):
+    for e in reversed(events):
         who = e.actor_name or (e.actor.get_username() if e.actor else "")
-        changed = change_rows(e.changes)
+        changed = change_rows(e.changes, people=people)
         if not changed:
-            rows.append(HistoryRow(e.at, who, e.label, "", "", None, None, e.reason))
+            rows.append(HistoryRow(e.at, who, e.label, "", "", None, None, e.reason, e.pk))
         for subject, field, old, new in changed:
-            rows.append(HistoryRow(e.at, who, e.label, subject, field, old, new, e.reason))
+            rows.append(HistoryRow(e.at, who, e.label, subject, field, old, new, e.reason, e.pk))
     return rows
 
 

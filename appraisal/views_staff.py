@@ -24,6 +24,7 @@ from appraisal.forms_staff import (
     AgreementFormSet,
     SelfAssessForm,
     VersionForm,
+    agreement_blank_rows,
     agreement_initial,
 )
 from appraisal.models import (
@@ -295,6 +296,18 @@ def _kpi_choices(form: AppraisalForm, rows) -> list[tuple[int, str]]:
     ]
 
 
+def _unit_kpi_count(form: AppraisalForm) -> int:
+    """The organisation/unit KPIs of the appraisee's unit in the round's year: the ones a new
+    agreement's rows are written to support."""
+    from kpi.models import Kpi, KpiTier
+
+    return (
+        Kpi.objects.filter(unit_id=form.unit_id, fiscal_year=form.round.fiscal_year)
+        .exclude(tier=KpiTier.PERSON)
+        .count()
+    )
+
+
 def _formset_error(formset, kept, exc: DomainError, page_errors: list[str]) -> None:
     """Put a service error naming `items-<i>-<field>` on that row's field; else at the top."""
     m = re.fullmatch(r"items-(\d+)-(\w+)", exc.field or "")
@@ -380,6 +393,10 @@ def form_detail(request, pk: int):
         "can_acknowledge": can(user, "appraisal.acknowledge_form", form)
         and form.state == State.SCORED
         and form.is_informed,
+        # The history carries every figure: for whoever may see the final result.
+        "history_url": reverse("appraisal:form_history", args=[form.pk])
+        if can(user, "appraisal.view_final", form)
+        else "",
     }
     return render(request, "appraisal/staff/form.html", context)
 
@@ -405,7 +422,8 @@ def _describe_versions(versions) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, pk: int):
-    """Edit the agreement's KPI rows (a formset plus two blank rows); read-only once sent."""
+    """Edit the agreement's KPI rows (a formset, blank rows as many as the unit's KPIs or
+    three, more added in the page); read-only once sent."""
     form = get_form(request, pk, "appraisal.edit_agreement")
     rows = list(form.kpis.select_related("kpi"))
     editable = form.agreement_editable
@@ -441,7 +459,10 @@ def agreement(request, pk: int):
     else:
         version_form = VersionForm(initial={"version": form.version})
         formset = AgreementFormSet(
-            initial=agreement_initial(rows), prefix="items", form_kwargs={"kpi_choices": choices}
+            initial=agreement_initial(rows),
+            prefix="items",
+            form_kwargs={"kpi_choices": choices},
+            extra=agreement_blank_rows(saved=len(rows), unit_kpis=_unit_kpi_count(form)),
         )
     events = form_timeline(form=form, show_score=False)
     context = {

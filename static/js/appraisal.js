@@ -1,4 +1,5 @@
-// Appraisal pages: live weight total, "save before you submit", and confirmations.
+// Appraisal pages: live weight total, agreement rows added and removed in the page, "save
+// before you submit", and confirmations.
 // No inline script anywhere (the CSP forbids it); pages include this file with a <script src>.
 (function () {
   "use strict";
@@ -31,6 +32,90 @@
     document.querySelectorAll("[data-dirty-hint]").forEach(function (h) { h.hidden = false; });
   }
 
+  // Rows of the Django formset added and removed in the page: a new row is a copy of the
+  // formset's empty form with __prefix__ numbered and TOTAL_FORMS raised; a removed row has
+  // its DELETE box ticked and is hidden, so the server's formset sees exactly what it would
+  // without JavaScript (the box stays visible then).
+  function initRows(form, changed) {
+    const list = form.querySelector("[data-rows]");
+    const template = form.querySelector("template[data-row-template]");
+    const total = form.querySelector('input[name$="-TOTAL_FORMS"]');
+    const add = form.querySelector("[data-add-row]");
+    if (!list || !template || !total || !add) return;
+    const max = parseInt(list.dataset.maxRows, 10) || 30;
+    const hint = form.querySelector("[data-max-hint]");
+
+    function deleteBox(wrap) {
+      return wrap.querySelector('input[type="checkbox"][name$="-DELETE"]');
+    }
+    function kept() {
+      return Array.from(list.querySelectorAll("[data-row-wrap]")).filter(function (w) {
+        return !rowDeleted(w);
+      }).length;
+    }
+    function refreshAdd() {
+      const full = kept() >= max;
+      add.disabled = full;
+      if (hint) hint.hidden = !full;
+    }
+    function show(wrap, removed) {
+      const row = wrap.querySelector("[data-row]");
+      const note = wrap.querySelector("[data-removed-note]");
+      row.hidden = removed;
+      // Only a saved row needs an undo: a new row removed is simply gone.
+      if (note) note.hidden = !(removed && row.hasAttribute("data-saved"));
+    }
+    function wire(wrap) {
+      const box = wrap.querySelector("[data-delete-box]");
+      if (box) box.hidden = true;
+      const remove = wrap.querySelector("[data-remove-row]");
+      if (remove) remove.hidden = false;
+      show(wrap, rowDeleted(wrap));
+    }
+
+    list.querySelectorAll("[data-row-wrap]").forEach(wire);
+    add.hidden = false;
+    refreshAdd();
+
+    add.addEventListener("click", function () {
+      if (kept() >= max) return;
+      const index = parseInt(total.value, 10) || 0;
+      const holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      const wrap = holder.firstElementChild;
+      list.appendChild(wrap);
+      total.value = String(index + 1);
+      wire(wrap);
+      refreshAdd();
+      changed();
+      const name = wrap.querySelector('textarea[name$="-name"]');
+      if (name) name.focus();
+    });
+
+    list.addEventListener("click", function (event) {
+      const wrap = event.target.closest("[data-row-wrap]");
+      if (!wrap) return;
+      const box = deleteBox(wrap);
+      if (!box) return;
+      if (event.target.closest("[data-remove-row]")) {
+        box.checked = true;
+        show(wrap, true);
+        const undo = wrap.querySelector("[data-removed-note]:not([hidden]) [data-undo-remove]");
+        (undo || add).focus();
+      } else if (event.target.closest("[data-undo-remove]")) {
+        if (kept() >= max) return;
+        box.checked = false;
+        show(wrap, false);
+        const remove = wrap.querySelector("[data-remove-row]");
+        if (remove) remove.focus();
+      } else {
+        return;
+      }
+      refreshAdd();
+      changed();
+    });
+  }
+
   function init() {
     const form = document.querySelector("form[data-agreement]");
     if (form) {
@@ -38,6 +123,7 @@
       const changed = function () { updateTotal(form); markDirty(); };
       form.addEventListener("input", changed);
       form.addEventListener("change", changed);
+      initRows(form, changed);
     }
   }
 

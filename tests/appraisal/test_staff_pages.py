@@ -76,7 +76,7 @@ def test_agreement_formset_save_stores_the_rows_and_ignores_blank_ones(client, s
     url = reverse("appraisal:agreement", args=[s1_form.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert 'name="items-TOTAL_FORMS" value="2"' in text(page)  # two blank rows to start
+    assert 'name="items-TOTAL_FORMS" value="3"' in text(page)  # three blank rows to start
     rows = [kpi_row("ร้อยละงานเสร็จ", "30"), kpi_row("จำนวนรายงาน", "30"), kpi_row("คู่มือ", "40")]
     response = client.post(url, agreement_post(s1_form.version, rows))
     assert response.status_code == 302 and response["Location"] == url

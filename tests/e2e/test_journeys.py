@@ -102,7 +102,8 @@ def test_a_staff_fills_the_agreement_with_three_kpis_and_submits(org, login_as):
     page.locator("#next-step a", has_text="จัดทำข้อตกลง").click()
     page.wait_for_url(f"**{url('appraisal:agreement', form.pk)}")
 
-    # The formset offers two blank rows: two KPIs, save, then the third in a new blank row.
+    # The formset offers three blank rows: two KPIs, save, then the third in the blank row a
+    # saved agreement keeps.
     fill_agreement_row(page, 0, *KPIS[0])
     fill_agreement_row(page, 1, *KPIS[1])
     expect(page.locator("#weight-total")).to_have_text("60")
@@ -114,7 +115,7 @@ def test_a_staff_fills_the_agreement_with_three_kpis_and_submits(org, login_as):
     expect(page.locator("#weight-total")).to_have_class(re.compile(r"\btext-success\b"))
     click_and_wait(page, page.locator("#agreement-form button[name=save]"))
     expect(page.locator("#weight-total")).to_have_text("100")
-    expect(page.locator("#agreement-form [data-row]")).to_have_count(5)
+    expect(page.locator("#agreement-form [data-row]")).to_have_count(4)
 
     click_and_wait(page, page.locator("#submit-form button"))
     expect(page.locator("main .alert-success")).to_contain_text("ส่งข้อตกลงให้ผู้ประเมินพิจารณาแล้ว")
