@@ -28,3 +28,36 @@ document.body && document.body.addEventListener("htmx:afterSwap", function (even
 document.addEventListener("change", function (event) {
   if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
 });
+
+// File inputs in Thai, whatever the browser's language ("Choose File / No file chosen"):
+// the native input stays (keyboard, screen readers, form posts), visually hidden behind a Thai
+// button and the chosen file's name.
+(function () {
+  const NONE = "ยังไม่ได้เลือกไฟล์";
+  function thaiFileInput(input) {
+    if (input.dataset.thaiFile || !input.id) return;
+    input.dataset.thaiFile = "1";
+    const group = document.createElement("div");
+    group.className = "input-group thai-file";
+    const button = document.createElement("label");
+    button.className = "btn btn-outline-secondary";
+    button.htmlFor = input.id;
+    button.textContent = "เลือกไฟล์";
+    const name = document.createElement("span");
+    name.className = "form-control text-truncate text-muted";
+    name.setAttribute("aria-live", "polite");
+    name.textContent = NONE;
+    input.parentNode.insertBefore(group, input);
+    input.classList.add("visually-hidden");
+    group.append(input, button, name);
+    input.addEventListener("change", function () {
+      const files = Array.from(input.files || []).map(function (f) { return f.name; });
+      name.textContent = files.length ? files.join(", ") : NONE;
+      name.classList.toggle("text-muted", !files.length);
+    });
+  }
+  document.querySelectorAll("input[type=file]").forEach(thaiFileInput);
+  document.body && document.body.addEventListener("htmx:afterSwap", function (event) {
+    event.detail.target.querySelectorAll("input[type=file]").forEach(thaiFileInput);
+  });
+})();
