@@ -322,6 +322,24 @@ def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
     return list(qs.select_related("head", "acting_head").order_by("tree_id", "lft")[:limit])
 
 
+def person_search(*, user, query: str, limit: int = 50) -> list[Person]:
+    """People the user may open whose name, surname or full name matches, or whose staff code
+    is the query; in their units' order."""
+    query = " ".join((query or "").split())
+    if not query:
+        return []
+    cond = Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(staff_code=query)
+    first, _, last = query.partition(" ")
+    if last:
+        cond |= Q(first_name__icontains=first, last_name__icontains=last)
+    return list(
+        people_visible_to(user)
+        .filter(cond, is_active=True)
+        .select_related("unit", "position")
+        .order_by("unit__tree_id", "unit__lft", "first_name", "last_name")[:limit]
+    )
+
+
 def breadcrumbs_for(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
     """Ancestors (root first) of each unit, in one query per 200 units."""
     chains = _ancestors_of(units)

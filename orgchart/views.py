@@ -34,6 +34,7 @@ def tree(request):
         ):
             children.setdefault(child.parent_id, []).append(child)
     results = selectors.unit_search(user=request.user, query=query) if query else []
+    people = selectors.person_search(user=request.user, query=query) if query else []
     crumbs = selectors.breadcrumbs_for(results) if results else {}
     return render(
         request,
@@ -42,6 +43,7 @@ def tree(request):
             "roots": [(root, children.get(root.pk)) for root in roots],
             "query": query,
             "results": [(u, crumbs.get(u.pk, [])[:-1]) for u in results],
+            "people": people,
         },
     )
 
