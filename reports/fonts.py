@@ -8,12 +8,14 @@ for the rest of the document. The font served to WeasyPrint therefore gets a cop
 to its own characters by glyph name: NIKHAHIT to nothing, the copy to ำ. The outlines are the
 OFL files in static/fonts, unchanged; only the served copy gains the glyph and the rule.
 
-Every Thai mark also moves its origin MARK_INSET units back inside the letter it sits on
-(`_marks_inside_base`): its outline and its anchors shift right by as much, so it is drawn
-exactly where it was, but its origin in the PDF no longer falls on the base letter's right
-edge, where a rounding of WeasyPrint's glyph positions (up to 1/1000 em) decided whether
-poppler's default text mode joined it to its letter or split it off ("ปฏิบต / ั ิราชการ" in
-bold headings).
+Every Thai mark also moves its origin back inside the letter it sits on (`_marks_inside_base`):
+its outline and its anchors shift right by as much, so it is drawn where it was (to a fraction
+of a pixel), and it gets a PDF width that reaches the next letter. poppler's default text mode
+(a viewer's search and copy) starts a new word at a character that overlaps the one before,
+which after a zero-width mark is every next letter, and glues the pieces back only when each
+piece starts at or after the previous one and no gap is left: a mark whose origin fell past
+its letter's edge (bold, "ผู้รบ / ั") or a tone mark left of the vowel it stands on ("ท่ี")
+was put out of order, and a word that ended at a mark left inside the letter got a space.
 
 Pure fontTools: no Django, no WeasyPrint.
 """
@@ -37,12 +39,26 @@ SARA_AM = "\u0e33"
 # Marks that may stand between NIKHAHIT and SARA AA once HarfBuzz has moved NIKHAHIT back over
 # them (tone marks, MAI HAN-AKAT, the upper vowels, MAITAIKHU, THANTHAKHAT, YAMAKKAN).
 _ABOVE_MARKS = (0x31, 0x34, 0x35, 0x36, 0x37, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4E)
-MARK_INSET = 10  # font units (1/1000 em in Sarabun): 0.3 pt at 15 pt
+# Where each mark's origin goes, in font units (1/1000 em in Sarabun) left of where GPOS put
+# it: enough to bring it back inside its letter in every weight (bold puts some marks up to 22
+# units past the letter's edge), less for the marks that stack above another one (tone marks,
+# THANTHAKHAT, YAMAKKAN) so that inside a cluster the origins never go backwards.
+MARK_INSET = 40
+STACKED_INSET = 25
+_STACKED = tuple(f"uni0E{c:02X}" for c in (0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4E))
+# The width the PDF gives a mark (its advance in hmtx; HarfBuzz zeroes a mark's advance, so
+# the layout does not see it): the word then reaches the next letter's origin.
+MARK_TEXT_WIDTH = 100
+
+
+def _inset(name: str) -> int:
+    return STACKED_INSET if name.startswith(_STACKED) else MARK_INSET
 
 
 def _marks_inside_base(font: TTFont) -> None:
-    """Shift every Thai mark glyph's outline and its mark anchors right by MARK_INSET, so that
-    GPOS attachment puts its origin MARK_INSET left of where it was and it draws unchanged."""
+    """Shift every Thai mark glyph's outline and its mark anchors right by its inset, so that
+    GPOS attachment puts its origin that far left of where it was and it draws unchanged, and
+    give it MARK_TEXT_WIDTH as its advance."""
     if "GDEF" not in font or "GPOS" not in font or font["GDEF"].table.GlyphClassDef is None:
         return
     classes = font["GDEF"].table.GlyphClassDef.classDefs
@@ -50,38 +66,42 @@ def _marks_inside_base(font: TTFont) -> None:
     glyf, hmtx = font["glyf"], font["hmtx"]
     for name in marks:
         glyph = glyf[name]
-        if glyph.isComposite() or not hasattr(glyph, "coordinates"):
-            continue  # composites are made of marks that move themselves
-        glyph.coordinates.translate((MARK_INSET, 0))
-        glyph.recalcBounds(glyf)
+        if glyph.isComposite():
+            # Its components move by their own insets: make up the difference.
+            for component in glyph.components:
+                if component.glyphName in marks:
+                    component.x += _inset(name) - _inset(component.glyphName)
+        elif hasattr(glyph, "coordinates"):
+            glyph.coordinates.translate((_inset(name), 0))
+            glyph.recalcBounds(glyf)
     for name in marks:
         glyph = glyf[name]
         glyph.recalcBounds(glyf)
         advance, _lsb = hmtx.metrics[name]
-        hmtx.metrics[name] = (advance, getattr(glyph, "xMin", 0))
+        hmtx.metrics[name] = (advance or MARK_TEXT_WIDTH, getattr(glyph, "xMin", 0))
     moved: set[int] = set()
 
-    def shift(anchor) -> None:
+    def shift(anchor, name: str) -> None:
         if anchor is not None and id(anchor) not in moved:
             moved.add(id(anchor))
-            anchor.XCoordinate += MARK_INSET
+            anchor.XCoordinate += _inset(name)
 
     for lookup in font["GPOS"].table.LookupList.Lookup:
         for sub in lookup.SubTable:
             if lookup.LookupType == 4:  # mark to base: the marks' own anchors
                 for g, rec in zip(sub.MarkCoverage.glyphs, sub.MarkArray.MarkRecord, strict=True):
                     if g in marks:
-                        shift(rec.MarkAnchor)
+                        shift(rec.MarkAnchor, g)
             elif lookup.LookupType == 6:  # mark to mark: both marks move with their outlines
                 for g, rec in zip(sub.Mark1Coverage.glyphs, sub.Mark1Array.MarkRecord, strict=True):
                     if g in marks:
-                        shift(rec.MarkAnchor)
+                        shift(rec.MarkAnchor, g)
                 for g, rec in zip(
                     sub.Mark2Coverage.glyphs, sub.Mark2Array.Mark2Record, strict=True
                 ):
                     if g in marks:
                         for anchor in rec.Mark2Anchor:
-                            shift(anchor)
+                            shift(anchor, g)
 
 
 def _is_thai(text: str) -> bool:

@@ -20,6 +20,9 @@ LONG_NAMES = [
 ]
 # Words from the real texts that are long and unbreakable (the issue saw the first one cross
 # a 21 mm criteria cell).
+# A management title as the line positions of ../shared/realdata name their units (its own row
+# on the forms, under the line position).
+LONG_MANAGEMENT_TITLE = "ผู้อำนวยการกองยุทธศาสตร์และแผนงาน"
 LONG_WORDS = ["ประชาสัมพันธ์", "ยุทธศาสตร์", "ผลสัมฤทธิ์", "มาตรฐาน"]
 
 
@@ -44,11 +47,14 @@ def real_kpis() -> list[dict]:
     return rows
 
 
-def long_sheet(sheet: dict, *, kpis: int = 5) -> dict:
+def long_sheet(sheet: dict, *, kpis: int = 5, management_title: str = "") -> dict:
     """The sheet with the longest real KPI texts (`kpis` rows, spread over the three kinds)
-    and long names for the appraisee and the evaluator."""
+    and long names for the appraisee and the evaluator (and, when given, the appraisee's
+    management title on its own row)."""
     s = copy.deepcopy(sheet)
     s["person"]["name"] = LONG_NAMES[0]
+    if management_title:
+        s["person"]["management_title"] = management_title
     if s.get("evaluator"):
         s["evaluator"]["name"] = LONG_NAMES[1]
     real = real_kpis()

@@ -1,8 +1,9 @@
 """Layout that cannot break silently: every form kind rendered once with the longest real Thai
 KPI texts and long names (tests/reports/longtexts.py), then read back from the PDF's own text
 boxes and lines with pdfplumber: no word crosses a cell border, no name is split across lines,
-no signature block or KPI group header stands alone at a page edge, and a five-KPI
-achievement form is one page with its signatures."""
+no signature block or KPI group header stands alone at a page edge, a five-KPI achievement
+form (with or without a management-title row) is one page with its signatures, and every run
+of Thai text, bold and regular, copies out whole in poppler's default text mode."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 
@@ -17,7 +19,7 @@ from appraisal.models import ItemKind
 from reports import documents, sheets
 from tests.factories import build_org
 from tests.reports.conftest import release_worked_example
-from tests.reports.longtexts import LONG_NAMES, long_sheet
+from tests.reports.longtexts import LONG_MANAGEMENT_TITLE, LONG_NAMES, long_sheet
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
@@ -44,6 +46,11 @@ def _render_all() -> dict[str, bytes]:
     return {
         "summary": documents.form_pdf(form, "summary", long_sheet(sheet)),
         "achievement-5": documents.form_pdf(form, "achievement", long_sheet(sheet, kpis=5)),
+        "achievement-5-management": documents.form_pdf(
+            form,
+            "achievement",
+            long_sheet(sheet, kpis=5, management_title=LONG_MANAGEMENT_TITLE),
+        ),
         "achievement-9": documents.form_pdf(form, "achievement", long_sheet(sheet, kpis=9)),
         "agreement": documents.form_pdf(
             form, "achievement", sheets.without_scores(long_sheet(sheet, kpis=4))
@@ -93,7 +100,15 @@ def crossings(page) -> list[str]:
 
 @pytest.mark.parametrize(
     "kind",
-    ["summary", "achievement-5", "achievement-9", "agreement", "competency", "unit_report"],
+    [
+        "summary",
+        "achievement-5",
+        "achievement-5-management",
+        "achievement-9",
+        "agreement",
+        "competency",
+        "unit_report",
+    ],
 )
 def test_no_word_crosses_a_cell_border(pdfs, kind):
     assert [w for p in pdfs[kind].pages for w in crossings(p)] == []
@@ -107,7 +122,9 @@ def test_no_name_is_split_across_lines(pdfs, kind):
             assert any(base(part) in line for line in lines), (kind, part)
 
 
-@pytest.mark.parametrize("kind", ["achievement-5", "achievement-9", "agreement"])
+@pytest.mark.parametrize(
+    "kind", ["achievement-5", "achievement-5-management", "achievement-9", "agreement"]
+)
 def test_no_group_header_ends_a_page_and_signatures_keep_their_rows(pdfs, kind):
     pages = pdfs[kind].pages
     for page in pages:
@@ -131,19 +148,71 @@ def test_part_4_of_the_summary_is_on_one_page(pdfs):
     assert sum(x.startswith(SIGN) for x in lines[start:end]) >= 2
 
 
-def test_a_five_kpi_achievement_form_is_one_page_with_its_signatures(pdfs):
-    pages = pdfs["achievement-5"].pages
+@pytest.mark.parametrize("kind", ["achievement-5", "achievement-5-management"])
+def test_a_five_kpi_achievement_form_is_one_page_with_its_signatures(pdfs, kind):
+    pages = pdfs[kind].pages
     assert len(pages) == 1
-    assert any(line.startswith(SIGN) for line in _lines(pages[0]))
+    lines = _lines(pages[0])
+    # The four signature blocks stand side by side: one line of four "ลงชื่อ".
+    assert sum(line.count(SIGN) for line in lines) == 4
+    if kind.endswith("management"):
+        assert any(base(LONG_MANAGEMENT_TITLE) in line for line in lines)
+
+
+def _is_mark(text: str) -> bool:
+    # A mark stacked on another is raised (its own baseline): it stays in its letter's run.
+    return len(text) == 1 and unicodedata.category(text) == "Mn"
+
+
+def text_runs(pdf) -> list[tuple[bool, str]]:
+    """(bold?, text) of every run of Thai text the PDF draws: its glyphs in drawing order,
+    cut at a space, a gap or a change of font, size or baseline. Glyphs that stand for no
+    character (NIKHAHIT, whose text the SARA AA after it carries) neither count nor cut."""
+    runs = []
+    for page in pdf.pages:
+        run: list[dict] = []
+        for c in [*page.chars, None]:
+            if c is not None and c["text"] == "":
+                continue
+            if run and (
+                c is None
+                or c["text"].isspace()
+                or c["fontname"] != run[-1]["fontname"]
+                or abs(c["size"] - run[-1]["size"]) > 0.1
+                or (not _is_mark(c["text"]) and abs(c["bottom"] - run[0]["bottom"]) > 1)
+                or c["x0"] - max(x["x1"] for x in run) > 0.15 * c["size"]
+                or c["x1"] < run[-1]["x0"] - 0.3 * c["size"]
+            ):
+                text = "".join(x["text"] for x in run)
+                if re.search("[\u0e00-\u0e7f]", text):
+                    runs.append(("Bold" in run[0]["fontname"], text))
+                run = []
+            if c is not None and not c["text"].isspace():
+                run.append(c)
+    return runs
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
-def test_bold_headings_copy_out_whole_in_the_default_text_mode(pdfs):
-    """poppler's default mode (what a viewer's search and copy use) joins each Thai mark to
-    its letter only when the mark's origin lies inside it (reports.fonts._marks_inside_base)."""
-    data = _RENDERED["summary"]
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "summary",
+        "achievement-5",
+        "achievement-5-management",
+        "achievement-9",
+        "agreement",
+        "competency",
+        "unit_report",
+        "announcement",
+    ],
+)
+def test_every_thai_run_copies_out_whole_in_the_default_text_mode(pdfs, kind):
+    """poppler's default mode (what a viewer's search and copy use) keeps a Thai mark with
+    its letter only when the mark's origin lies inside the letter and the word reaches the
+    next letter (reports.fonts._marks_inside_base): every run, bold and regular."""
     text = subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+        ["pdftotext", "-", "-"], input=_RENDERED[kind], capture_output=True, check=True
     ).stdout.decode()
-    assert "แบบสรุปการประเมินผลการปฏิบัติราชการ" in text
-    assert "การรับทราบผลการประเมิน" in text
+    runs = text_runs(pdfs[kind])
+    assert any(bold for bold, _ in runs) and any(not bold for bold, _ in runs), kind
+    assert [(bold, run) for bold, run in runs if run not in text] == []
