@@ -46,3 +46,16 @@ def digits(value, digits_thai=False):
     if value is None:
         return ""
     return thai.thai_digits(value) if digits_thai else str(value)
+
+
+@register.filter(is_safe=True)
+def nowrap_words(value):
+    """{{ person.full_name|nowrap_words }}: each word of a name (or a short heading) in a
+    no-break span, so the line breaks only between words. Browsers break Thai inside a name
+    ("นางสุ/กัญญา") when a column is narrow; `word-break: keep-all` does not stop it for Thai."""
+    from django.utils.html import conditional_escape, format_html_join
+
+    words = str(value or "").split()
+    return format_html_join(
+        " ", '<span class="text-nowrap">{}</span>', ((conditional_escape(w),) for w in words)
+    )

@@ -77,7 +77,7 @@ def test_2_an_hr_officer_cannot_change_their_own_evaluator_or_see_their_own_scor
     assert client.get(reverse("appraisal:form_history", args=[o.f3.pk])).status_code == 403
     assert client.get(reverse("reports:form_summary", args=[o.f3.pk])).status_code == 403
     listing = client.get(reverse("appraisal:round_forms", args=[o.round.pk])).content.decode()
-    assert o.s3.full_name in listing and "86.00" not in listing
+    assert o.s3.first_name in listing and "86.00" not in listing
     # HR's other work is untouched: s1's evaluator page still opens for them.
     assert client.get(reverse("appraisal:form_evaluator", args=[o.f1.pk])).status_code == 200
 
@@ -149,11 +149,11 @@ def test_5_a_committee_member_does_not_see_their_own_unreleased_result(client, w
     page = client.get(url).content.decode()
     assert 'id="own-left-out"' in page
     names = page.split('id="names"', 1)[1]
-    assert o.s3.full_name not in names and 'id="names-count">0<' in page
+    assert o.s3.first_name not in names and 'id="names-count">0<' in page
     assert 'id="dept-total">0<' in page  # f3 is the only scored form
     login(client, o.hr)
     page = client.get(url).content.decode()
-    assert o.s3.full_name in page.split('id="names"', 1)[1]
+    assert o.s3.first_name in page.split('id="names"', 1)[1]
     assert 'id="dept-total">1<' in page and 'id="own-left-out"' not in page
 
 
