@@ -89,7 +89,6 @@ PERSON_FIELDS = (
 CODE_COLUMNS = ("unit_code", "parent_code", "position_number", "staff_code")
 
 
-
 def clean(value: str) -> str:
     """Trim, drop zero-width characters (common in Thai text pasted from the web), one space."""
     value = visible(value).replace("\u00a0", " ")
