@@ -156,6 +156,10 @@ class Position(models.Model):
     management_title = models.CharField(_("ตำแหน่งทางการบริหาร"), max_length=255, blank=True)
     line_of_work = models.CharField(_("สายงาน"), max_length=255, blank=True)
     line_code = models.CharField(_("รหัสสายงาน"), max_length=32, blank=True)
+    # กลุ่มงาน of a พนักงานราชการ (บริการ, เทคนิค, บริหารทั่วไป, วิชาชีพเฉพาะ, เชี่ยวชาญเฉพาะ)
+    # or a ลูกจ้างประจำ (e.g. กลุ่มงานบริการพื้นฐาน, กลุ่มงานช่าง): printed where a civil
+    # servant's form prints the level.
+    work_group = models.CharField(_("กลุ่มงาน"), max_length=64, blank=True)
     position_type = models.CharField(_("ประเภทตำแหน่ง"), max_length=16, choices=PositionType.choices)
     grade = models.CharField(_("ระดับ"), max_length=2, choices=Grade.choices, blank=True)
     unit = models.ForeignKey(

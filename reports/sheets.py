@@ -132,12 +132,14 @@ def _legal_position(form: AppraisalForm) -> dict:
         title, management = pos.title, pos.management_title
     group = form.staff_group
     if group in (StaffGroup.GOVERNMENT_EMPLOYEE, StaffGroup.PERMANENT_EMPLOYEE):
-        # Not civil servants: the form names their staff type and กลุ่มงาน. A พนักงานราชการ's
-        # group follows from the position name where the list of names knows it
-        # (orgchart.grades); nothing in the data gives a ลูกจ้างประจำ's.
+        # Not civil servants: the form names their staff type and กลุ่มงาน, the position's own
+        # (Position.work_group, from the import's กลุ่มงาน column); for a พนักงานราชการ
+        # without it, the group the list of position names gives (orgchart.grades).
         ptype, grade_label = str(StaffGroup(group).label), "กลุ่มงาน"
         is_ge = group == StaffGroup.GOVERNMENT_EMPLOYEE
-        grade = grades.government_employee_group(title) if is_ge else ""
+        grade = (pos.work_group if pos is not None else "") or (
+            grades.government_employee_group(title) if is_ge else ""
+        )
     else:
         ptype = grades.TYPE_NAMES.get(form.position_type, "")
         grade_label = "ระดับ"

@@ -39,6 +39,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("management_title", "ตำแหน่งทางการบริหาร", max_length=255),
     Column("line_of_work", "สายงาน", max_length=255),
     Column("line_code", "รหัสสายงาน", max_length=32),
+    Column("work_group", "กลุ่มงาน", ("กลุ่มงานของตำแหน่ง",), max_length=64),
     Column("position_type", "ประเภทตำแหน่ง"),
     # position_level, level_code and level_scheme: the English headers of earlier files.
     Column("position_grade", "ระดับ", ("ระดับตำแหน่ง", "position_level")),
@@ -69,6 +70,7 @@ POSITION_FIELDS = (
     "management_title",
     "line_of_work",
     "line_code",
+    "work_group",
     "position_type",
     "position_grade",
     "grade_code",

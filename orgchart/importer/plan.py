@@ -246,6 +246,7 @@ _FIELD_LABELS = {
     "management_title": gettext_lazy("ตำแหน่งทางการบริหาร"),
     "line_of_work": gettext_lazy("สายงาน"),
     "line_code": gettext_lazy("รหัสสายงาน"),
+    "work_group": gettext_lazy("กลุ่มงาน"),
     "position_type": gettext_lazy("ประเภทตำแหน่ง"),
     "grade": gettext_lazy("ระดับ"),
     "unit": gettext_lazy("หน่วยงาน"),

@@ -132,6 +132,8 @@ def check_position_row(planner: Planner, number: int, values: dict[str, str]) ->
         "management_title": values.get("management_title", ""),
         "line_of_work": values.get("line_of_work", ""),
         "line_code": values.get("line_code", ""),
+        # Only from a file that has the column: another file keeps what is stored.
+        **({"work_group": values["work_group"]} if "work_group" in values else {}),
         "position_type": ptype,
         "grade": grade,
     }
