@@ -150,8 +150,7 @@ def progress_by_unit(rnd: AppraisalRound, units: list[OrgUnit] | None = None, *,
 
 
 def _without_own(qs, viewer):
-    """The viewer's own unreleased form left out: nobody sees their own result through
-    another role (DOMAIN §8)."""
+    """AppraisalForm.hidden_from as a filter: the viewer's own unreleased form left out."""
     if viewer is None:
         return qs
     return qs.exclude(Q(person=viewer) & ~Q(state=State.RELEASED))

@@ -104,10 +104,6 @@ def form_url(form: AppraisalForm) -> str:
     return reverse("appraisal:form", kwargs={"pk": form.pk})
 
 
-# Ids from a query string or a form: plain ASCII integers only (common.inputs).
-parse_int = parse_id
-
-
 def percent_of(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal(0)
@@ -159,7 +155,7 @@ def unit_filter(request, rnd, scope):
         if len(exact) == 1 or len(matches) == 1:
             return (exact or matches)[0], [], q
         return None, matches, q
-    pk = parse_int(request.GET.get("unit"))
+    pk = parse_id(request.GET.get("unit"))
     if pk is None:
         return None, [], ""
     unit = OrgUnit.objects.filter(subtree_q(scope), pk=pk).first()
@@ -300,7 +296,7 @@ def round_settings(request, pk: int):
     comp_form = CompetencyAddForm(post if action == "competency_add" else None, lines=lines)
     member_form = CommitteeAddForm(post if action == "member_add" else None)
     if post is not None:
-        version = parse_int(post.get("version"))
+        version = parse_id(post.get("version"))
         target = {"save": form, "competency_add": comp_form, "member_add": member_form}.get(action)
         try:
             if action == "save" and form.is_valid():
@@ -318,7 +314,7 @@ def round_settings(request, pk: int):
                     actor=user,
                     rnd=rnd,
                     expected_version=version,
-                    competency_id=parse_int(post.get("competency")),
+                    competency_id=parse_id(post.get("competency")),
                 )
                 messages.success(request, _("ลบสมรรถนะแล้ว"))
                 return _back_to_settings(rnd, "competencies")
@@ -338,7 +334,7 @@ def round_settings(request, pk: int):
                     actor=user,
                     rnd=rnd,
                     expected_version=version,
-                    user_id=parse_int(post.get("user")),
+                    user_id=parse_id(post.get("user")),
                 )
                 messages.success(request, _("นำออกจากคณะกรรมการแล้ว"))
                 return _back_to_settings(rnd, "committee")
@@ -492,7 +488,7 @@ def round_phase(request, pk: int):
     if not can(user, "appraisal.manage_round", rnd):
         raise PermissionDenied("appraisal.manage_round")
     action = request.POST.get("action", "")
-    version = parse_int(request.POST.get("version"))
+    version = parse_id(request.POST.get("version"))
     try:
         if action == "open":
             count = round_open(actor=user, rnd=rnd, expected_version=version)

@@ -36,7 +36,6 @@ from appraisal.views_hr import (  # what the round's HR pages share
     BANDS,
     PER_PAGE,
     form_url,
-    parse_int,
     percent_of,
     querystring,
     round_context,
@@ -44,7 +43,7 @@ from appraisal.views_hr import (  # what the round's HR pages share
     unit_filter,
 )
 from common.errors import DomainError
-from common.inputs import search_text
+from common.inputs import parse_id, search_text
 from common.models import DataAccess, record_access
 from common.permissions import can
 from orgchart.models import OrgUnit
@@ -82,7 +81,7 @@ def round_forms(request, pk: int):
         f.url = form_url(f)
         # The officer's own form shows its result only once released (DOMAIN §8).
         own = me is not None and f.person_id == me.pk
-        shown = not own or f.state == State.RELEASED
+        shown = not f.hidden_from(me)
         f.shown_total = (
             scoring.round2(f.final_total) if shown and f.final_total is not None else None
         )
@@ -157,7 +156,7 @@ def distribution(request, pk: int):
     # own form is left out of every figure until it is released.
     me = roles_of(user).person
     dept = selectors.distribution(rnd, scope, viewer=me)
-    pk_unit = parse_int(request.GET.get("unit"))
+    pk_unit = parse_id(request.GET.get("unit"))
     focus = rnd.department
     if pk_unit is not None:
         focus = OrgUnit.objects.filter(subtree_q([rnd.department]), pk=pk_unit).first()

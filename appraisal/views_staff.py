@@ -199,34 +199,29 @@ def next_step(user, form: AppraisalForm, events: list[AuditEvent]) -> dict:
 def _score(form: AppraisalForm, *, final: bool = True) -> dict:
     """Figures for display, rounded once (scoring.round2). Callers check view_score first, and
     pass final=False unless the user may see the reviews and the final result (view_final)."""
-    if not final:
-        return {
-            "score_kpi": _shown(form.score_kpi),
-            "achievement": _shown(form.achievement_points),
-            "competency": _shown(form.competency_points),
-            "other": _shown(form.other_points),
-            "total": _shown(form.total),
-            "band": band_label(form.band),
-            "revised": False,
-        }
-    return {
+    score = {
         "score_kpi": _shown(form.score_kpi),
         "achievement": _shown(form.achievement_points),
         "competency": _shown(form.competency_points),
         "other": _shown(form.other_points),
         "total": _shown(form.total),
         "band": band_label(form.band),
-        "final_total": _shown(form.final_total),
-        "final_band": band_label(form.final_band),
-        "higher_total": _shown(form.higher_total),
-        "higher2_total": _shown(form.higher2_total),
-        "revised": form.final_total is not None and form.final_total != form.total,
+        "revised": False,
         # Exact mode: the components shown may not add up to the total shown (footnote).
         "adds_up": form.total is None
         or scoring.adds_up(
             (form.achievement_points, form.competency_points, form.other_points), form.total
         ),
     }
+    if final:
+        score.update(
+            final_total=_shown(form.final_total),
+            final_band=band_label(form.final_band),
+            higher_total=_shown(form.higher_total),
+            higher2_total=_shown(form.higher2_total),
+            revised=form.final_total is not None and form.final_total != form.total,
+        )
+    return score
 
 
 def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:

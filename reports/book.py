@@ -153,7 +153,7 @@ def build_unit_book(
     is built for: their own form is left out until it is released (DOMAIN §8)."""
     forms = unit_forms(rnd, unit, scored_only=scored_only) if people else []
     if viewer is not None:
-        forms = [f for f in forms if f.person_id != viewer.pk or f.state == State.RELEASED]
+        forms = [f for f in forms if not f.hidden_from(viewer)]
     stats = BookStats(people=len(forms))
     report = report_part_pdf(rnd, unit, viewer=viewer)
     parts: list[tuple[str, object]] = [("รายงานผลการประเมินของหน่วยงาน", report)]

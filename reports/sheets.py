@@ -505,7 +505,7 @@ def unit_report(rnd: AppraisalRound, unit: OrgUnit, *, viewer: Person | None = N
     rows, top, not_scored, not_released = [], [], [], []
     top_unreleased = 0
     for i, f in enumerate(forms, start=1):
-        own = viewer is not None and f.person_id == viewer.pk and f.state != State.RELEASED
+        own = f.hidden_from(viewer)
         scored = STATE_ORDER.index(f.state) >= scored_from and not own
         row = {
             "no": i,

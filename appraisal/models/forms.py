@@ -189,6 +189,11 @@ class AppraisalForm(FSMModelMixin, models.Model):
             return self.informed_on is not None
         return self.state in INFORMED_STATES
 
+    def hidden_from(self, viewer) -> bool:
+        """Whether this is the viewer's own form, not yet released: nobody sees their own
+        result through another role (DOMAIN §8). `viewer` is a Person or None."""
+        return viewer is not None and self.person_id == viewer.pk and not self.is_released
+
     @property
     def needs_second_review(self) -> bool:
         return bool(self.round.second_review and self.higher2_id)

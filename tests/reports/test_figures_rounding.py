@@ -321,9 +321,15 @@ def test_hr_chooses_the_rounding_on_the_round_settings_page(client, org):
 def test_form_page_says_where_the_total_comes_from(client, org, rounding, note, absent):
     """Case (b): exact mode shows 64.54, 25.45 and 90.00 with the footnote; DPIS mode shows
     64.54 + 25.46 = 90.00 and says how it rounds."""
+    from tests.factories import informed
+
     form = _scored(org, CASE_B, rounding)
-    client.force_login(form.evaluator.user)
-    page = client.get(reverse("appraisal:form", kwargs={"pk": form.pk})).content.decode()
-    assert "90.00" in page
-    assert f'id="{note}"' in page
-    assert f'id="{absent}"' not in page
+    # The evaluator, and the appraisee once informed (before release), read the same note.
+    for user in (form.evaluator.user, form.person.user):
+        if user == form.person.user:
+            form = informed(form)
+        client.force_login(user)
+        page = client.get(reverse("appraisal:form", kwargs={"pk": form.pk})).content.decode()
+        assert "90.00" in page
+        assert f'id="{note}"' in page
+        assert f'id="{absent}"' not in page

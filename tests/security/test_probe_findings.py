@@ -338,8 +338,7 @@ def test_12_reading_another_persons_form_pdf_or_history_is_logged(client, world)
     assert client.get(changelist).status_code in (302, 403)
 
 
-def test_12_old_access_records_are_pruned(world, settings):
-    o = world
+def test_12_old_access_records_are_pruned(db, settings):
     old = AccessRecord.objects.create(what=DataAccess.FORM, subject_type="person", subject_id="1")
     AccessRecord.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=800))
     AccessRecord.objects.create(what=DataAccess.FORM, subject_type="person", subject_id="2")
@@ -348,7 +347,6 @@ def test_12_old_access_records_are_pruned(world, settings):
     call_command("prune_access_log", stdout=out)
     assert list(AccessRecord.objects.values_list("subject_id", flat=True)) == ["2"]
     assert "1 รายการ" in out.getvalue()
-    del o
 
 
 # --- 13. caching ---------------------------------------------------------------------------
@@ -460,7 +458,7 @@ def test_12_the_salary_page_and_the_round_audit_are_logged(client, world):
     assert AccessRecord.objects.count() == 2
 
 
-def test_2_the_unit_report_and_the_book_leave_out_the_officers_own_result(client, world):
+def test_2_the_unit_report_and_the_book_leave_out_the_officers_own_result(client, world, tmp_path):
     o = world
     me = make_hr(o.s3, o.dept)
     login(client, me)
@@ -480,18 +478,8 @@ def test_2_the_unit_report_and_the_book_leave_out_the_officers_own_result(client
     from reports import book as books
 
     stats = books.build_unit_book(
-        o.round, o.div1, settings_media(o) / "mine.pdf", viewer=o.s3, scored_only=True
+        o.round, o.div1, tmp_path / "mine.pdf", viewer=o.s3, scored_only=True
     )
     assert stats.people == 0  # f3, the only scored form, is s3's own
-    stats = books.build_unit_book(o.round, o.div1, settings_media(o) / "hr.pdf", scored_only=True)
+    stats = books.build_unit_book(o.round, o.div1, tmp_path / "hr.pdf", scored_only=True)
     assert stats.people == 1
-
-
-def settings_media(o):
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.MEDIA_ROOT)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
