@@ -37,5 +37,6 @@ urlpatterns = [
     path("kpi/", include("kpi.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("reports/", include("reports.urls")),
+    path("rewards/", include("rewards.urls")),
     path("admin/", admin.site.urls),
 ]

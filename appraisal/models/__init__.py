@@ -37,6 +37,8 @@ from appraisal.models.monitoring import (  # noqa: F401
     CheckIn,
     CheckInProgress,
     CoachingNote,
+    FollowUp,
+    IdpFollowUp,
     IdpRow,
     JournalEntry,
     JournalKind,

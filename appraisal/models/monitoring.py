@@ -114,3 +114,41 @@ class IdpRow(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class FollowUp(models.TextChoices):
+    PENDING = "pending", _("ยังไม่ได้ติดตาม")
+    DONE = "done", _("พัฒนาแล้ว")
+    NOT_DONE = "not_done", _("ยังไม่ได้พัฒนา")
+
+
+class IdpFollowUp(models.Model):
+    """An IDP row of the person's previous round, carried into this round's form (DOMAIN §7:
+    "each IDP row followed into the next round"), where the evaluator marks it done or not."""
+
+    form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="idp_followups")
+    source = models.ForeignKey(IdpRow, on_delete=models.PROTECT, related_name="followups")
+    order = models.PositiveSmallIntegerField(default=0)
+    # Copied when carried, so that the row reads the same even if the old form's IDP changes.
+    topic = models.CharField(_("ความรู้/ทักษะ/สมรรถนะที่ต้องพัฒนา"), max_length=500)
+    method = models.CharField(_("วิธีการพัฒนา"), max_length=500, blank=True)
+    period = models.CharField(_("ช่วงเวลาที่ต้องการการพัฒนา"), max_length=255, blank=True)
+    status = models.CharField(
+        _("ผลการพัฒนา"), max_length=16, choices=FollowUp.choices, default=FollowUp.PENDING
+    )
+    note = models.TextField(_("บันทึกผลการพัฒนา"), blank=True)
+    marked_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("การติดตามแผนพัฒนารายบุคคล")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "source"], name="idp_followup_once_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic

@@ -117,6 +117,14 @@ class AppraisalRound(FSMModelMixin, models.Model):
         related_name="appraisal_committees",
         verbose_name=_("คณะกรรมการกลั่นกรอง"),
     )
+    # The talent grid's cut points (DOMAIN §7): a component's percent of its maximum below the
+    # first is "low", at or above the second "high", in between "mid" (rewards.analytics).
+    talent_cut_low = models.DecimalField(
+        _("จุดตัดตารางศักยภาพ ต่ำ/กลาง (ร้อยละ)"), max_digits=5, decimal_places=2, default=60
+    )
+    talent_cut_high = models.DecimalField(
+        _("จุดตัดตารางศักยภาพ กลาง/สูง (ร้อยละ)"), max_digits=5, decimal_places=2, default=80
+    )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -133,6 +141,12 @@ class AppraisalRound(FSMModelMixin, models.Model):
             models.CheckConstraint(condition=Q(number__in=[1, 2]), name="round_number_1_or_2"),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=2500, fiscal_year__lte=2700), name="round_year_be"
+            ),
+            models.CheckConstraint(
+                condition=Q(talent_cut_low__gte=0)
+                & Q(talent_cut_low__lt=models.F("talent_cut_high"))
+                & Q(talent_cut_high__lte=100),
+                name="round_talent_cuts_rise",
             ),
         ]
 

@@ -1,0 +1,3 @@
+"""Rewards URLs: development."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Rewards URLs: raises."""
+
+urlpatterns: list = []

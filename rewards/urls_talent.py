@@ -1,0 +1,3 @@
+"""Rewards URLs: talent."""
+
+urlpatterns: list = []

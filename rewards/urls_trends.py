@@ -1,0 +1,3 @@
+"""Rewards URLs: trends."""
+
+urlpatterns: list = []
