@@ -14,6 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.appraisal import access_hr, access_staff, access_team  # noqa: E402
 from tests.conftest import shared_copy
 from tests.reports import access_reports  # noqa: E402
+from tests.rewards import (  # noqa: E402
+    access_development,
+    access_raises,
+    access_talent,
+    access_trends,
+)
 from tests.url_roles import (  # noqa: E402, F401
     FORBIDDEN,
     LOGIN,
@@ -223,7 +229,16 @@ POSTS = [
 
 
 # The appraisal pages keep their rows beside their tests (same world, same roles).
-for _part in (access_staff, access_team, access_hr, access_reports):
+for _part in (
+    access_staff,
+    access_team,
+    access_hr,
+    access_reports,
+    access_raises,
+    access_talent,
+    access_development,
+    access_trends,
+):
     ACCESS.update(_part.ACCESS)
     EXTRA.extend(_part.EXTRA)
     POSTS.extend(_part.POSTS)
