@@ -118,6 +118,8 @@ rules.add_perm("appraisal.add_journal", (is_appraisee | chain) & round_is_live)
 rules.add_perm("appraisal.add_coaching", chain & round_is_live)
 rules.add_perm("appraisal.self_assess", is_appraisee & round_in_evaluation)
 rules.add_perm("appraisal.score_form", is_evaluator & round_in_evaluation)
+# The evaluator marks the IDP rows carried from the previous round done or not (DOMAIN §7).
+rules.add_perm("appraisal.mark_idp_followup", is_evaluator & round_in_evaluation)
 rules.add_perm("appraisal.acknowledge_form", is_appraisee & round_is_live)
 rules.add_perm("appraisal.inform_form", is_evaluator & round_is_live)
 rules.add_perm("appraisal.record_refusal", is_evaluator & round_is_live)

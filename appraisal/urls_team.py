@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/score/preview/", views_scoring.score_preview, name="score_preview"),
     path("<int:pk>/score/finish/", views_scoring.score_finish, name="score_finish"),
     path("<int:pk>/score/reopen/", views_scoring.score_reopen, name="score_reopen"),
+    path("<int:pk>/followups/", views_scoring.idp_followup, name="idp_followup"),
     path("<int:pk>/inform/", views_team.inform, name="inform"),
     path("<int:pk>/refusal/", views_team.refusal, name="refusal"),
     path("<int:pk>/review/", views_team.review, name="review"),

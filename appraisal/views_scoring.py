@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +19,7 @@ from appraisal.forms_team import (
 )
 from appraisal.models import (
     AppraisalForm,
+    FollowUp,
     State,
 )
 from appraisal.selectors import checkin_progress, form_result, last_milestones, suggested_level
@@ -29,12 +32,20 @@ from appraisal.services.evaluation import (
     scoring_reopen,
     scoring_save_and_finish,
 )
+from appraisal.services.followups import idp_followup_mark
 from appraisal.views_common import form_error, get_form
 from appraisal.views_team import form_url, summary_of, team_url
 from common.errors import ConflictError, DomainError
+from common.inputs import parse_id
 from common.permissions import can
 
 # --- scoring ---------------------------------------------------------------------------------
+
+# The evaluator's two marks of an IDP row carried from the previous round.
+FOLLOWUP_MARKS = [
+    (FollowUp.DONE, FollowUp.DONE.label),
+    (FollowUp.NOT_DONE, FollowUp.NOT_DONE.label),
+]
 
 
 def _score_parts(form: AppraisalForm):
@@ -100,6 +111,8 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
             "may_refuse": form.state == State.SCORED
             and can(request.user, "appraisal.record_refusal", form),
             "form_url": form_url(form.pk),
+            "followups": list(form.idp_followups.all()),
+            "marks": FOLLOWUP_MARKS,
         },
     )
 
@@ -287,3 +300,55 @@ def score_reopen(request, pk: int):
     else:
         messages.success(request, _("เปิดให้แก้ไขผลการประเมินแล้ว"))
     return redirect("appraisal:score", pk=form.pk)
+
+
+# --- the previous round's IDP, followed up ---------------------------------------------------
+
+
+@login_required
+@require_POST
+def idp_followup(request, pk: int):
+    """บันทึกผลการพัฒนา: the evaluator marks one IDP row carried from the previous round done
+    or not done, with a note. From the scoring page through htmx (the row comes back, so what
+    is typed in the scores stays), or a plain post that returns to the scoring page."""
+    form = get_form(request, pk, "appraisal.mark_idp_followup")
+    htmx = request.headers.get("HX-Request") == "true"
+    fid = parse_id(request.POST.get("followup"))
+    row = form.idp_followups.filter(pk=fid).first() if fid is not None else None
+    if row is None:
+        message = _("ไม่พบรายการแผนพัฒนานี้ในแบบประเมิน กรุณาโหลดหน้าใหม่")
+        if htmx:
+            return HttpResponse(
+                format_html('<div class="alert alert-danger py-1 small">{}</div>', message)
+            )
+        messages.error(request, message)
+        return redirect("appraisal:score", pk=form.pk)
+    status, note = request.POST.get("status", ""), request.POST.get("note", "")
+    error = None
+    try:
+        row = idp_followup_mark(actor=request.user, followup=row, status=status, note=note)
+    except DomainError as exc:
+        error = exc
+    if not htmx:
+        if error is not None:
+            messages.error(request, f"{row.topic}: {error.message}")
+        else:
+            messages.success(request, _("บันทึกผลการพัฒนา “%(t)s” แล้ว") % {"t": row.topic})
+        return redirect("appraisal:score", pk=form.pk)
+    form.refresh_from_db(fields=["state"])
+    if error is not None:
+        # What was typed stays in the row, with the message on it.
+        row.status = status if status in FollowUp.values else row.status
+        row.note = note
+    return render(
+        request,
+        "appraisal/team/_followup.html",
+        {
+            "form": form,
+            "f": row,
+            "marks": FOLLOWUP_MARKS,
+            "editable": form.state == State.AGREED,
+            "error": error,
+            "saved": error is None,
+        },
+    )

@@ -379,6 +379,9 @@ def form_detail(request, pk: int):
         "coaching": list(form.coaching.select_related("author")),
         # The IDP and the comments carry the evaluator's rating: shown with the score only.
         "idp": list(form.idp.all()) if show_score else [],
+        # The previous round's IDP carried into this form: the rows are the plan the appraisee
+        # was informed of; the evaluator's mark of each is part of this evaluation (view_score).
+        "followups": list(form.idp_followups.all()),
         "show_score": show_score,
         "show_final": show_final,
         "score": _score(form, final=show_final) if show_score else None,

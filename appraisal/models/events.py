@@ -51,11 +51,15 @@ class FormEvent(models.TextChoices):
     HIGHER2_REVIEW = "form.higher2_review", _("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่งให้ความเห็น")
     RELEASE = "form.release", _("ประกาศผลการประเมิน")
     SET_EVALUATOR = "form.set_evaluator", _("เปลี่ยนผู้ประเมิน")
+    IDP_FOLLOWUP = "form.idp_followup", _("บันทึกผลการพัฒนาตามแผนพัฒนารอบก่อน")
 
 
-# The form's timeline: every event but the saves in between, whose figures only its history shows.
+# The form's timeline: every event but the saves in between, whose figures only its history
+# shows (a follow-up's mark is part of the evaluation, shown with the score).
 FORM_TIMELINE = tuple(
-    k for k in FormEvent if k not in (FormEvent.AGREEMENT_SAVE, FormEvent.SCORE_SAVE)
+    k
+    for k in FormEvent
+    if k not in (FormEvent.AGREEMENT_SAVE, FormEvent.SCORE_SAVE, FormEvent.IDP_FOLLOWUP)
 )
 # Events whose reason may hold a figure (a reviewer's revised total).
 FORM_SCORE_EVENTS = (FormEvent.HIGHER_REVIEW, FormEvent.HIGHER2_REVIEW)

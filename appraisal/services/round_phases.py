@@ -36,6 +36,7 @@ from appraisal.services._forms import (
     required_text,
     save_form,
 )
+from appraisal.services.followups import idp_followups_carry
 from common.errors import DomainError
 from common.models import audit
 from common.permissions import can
@@ -166,6 +167,8 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
             _competencies_for(f, comps, expected_by_grade, pos.line_of_work if pos else "")
         )
     FormCompetency.objects.bulk_create(comp_rows, batch_size=5000)
+    # Each IDP row of the person's previous round, to be marked done or not (DOMAIN §7).
+    carried = idp_followups_carry(rnd=rnd, forms=created)
     rnd.open()
     rnd.opened_at = timezone.now()
     bump_round(rnd, actor)
@@ -174,7 +177,7 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
         kind=RoundEvent.OPEN,
         obj=rnd,
         summary=f"{rnd.code}: {len(created)}",
-        changes={"forms": len(created)},
+        changes={"forms": len(created), "idp_followups": carried},
     )
     return len(created)
 
