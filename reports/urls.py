@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_trends
 
 app_name = "reports"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         name="announcement",
     ),
     path("rounds/<int:pk>/units/<int:unit_pk>/jobs/", views.job_create, name="job_create"),
+    path("people/<int:pk>/results.pdf", views_trends.person_trend_pdf, name="person_trend_pdf"),
     path("units/<int:pk>/kpis.pdf", views.unit_kpis, name="unit_kpis"),
     path("kpis/<int:pk>.pdf", views.kpi_sheet, name="kpi_sheet"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
