@@ -91,6 +91,9 @@ class RoundCreateForm(forms.Form):
         self.helper.add_input(Submit("create", _("สร้างรอบการประเมิน")))
 
 
+TALENT_CUTS = ("talent_cut_low", "talent_cut_high")
+
+
 class RoundSettingsForm(forms.Form):
     """The round's own fields, one row of weights and bands per staff group, and the expected
     levels per position grade. Field names are the ones the service's errors name."""
@@ -121,6 +124,20 @@ class RoundSettingsForm(forms.Form):
     )
     agreement_deadline = BeDateField(label=_("กำหนดส่งข้อตกลง"))
     evaluation_deadline = BeDateField(label=_("กำหนดประเมินผลเสร็จ"))
+    # The talent grid's cut points (rewards); not required: a page sent without them keeps them.
+    talent_cut_low = forms.DecimalField(
+        label=_("จุดตัดตารางศักยภาพ ต่ำ/กลาง (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+    )
+    talent_cut_high = forms.DecimalField(
+        label=_("จุดตัดตารางศักยภาพ กลาง/สูง (ร้อยละ)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=_("ร้อยละของคะแนนเต็มขององค์ประกอบ ต่ำกว่าจุดแรกคือต่ำ ตั้งแต่จุดที่สองขึ้นไปคือสูง"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, rnd, setting_rows, expected_rows, readonly: bool, **kwargs):
@@ -129,6 +146,8 @@ class RoundSettingsForm(forms.Form):
         for name in ("competency_method", "second_review", "agreement_deadline", *SCORING_RULES):
             self.fields[name].initial = getattr(rnd, name)
         self.fields["evaluation_deadline"].initial = rnd.evaluation_deadline
+        for name in TALENT_CUTS:
+            self.fields[name].initial = getattr(rnd, name)
         self.fields["version"].initial = rnd.version
         if rnd.phase != "setup":
             for name in ("competency_method", *SCORING_RULES):
@@ -173,6 +192,23 @@ class RoundSettingsForm(forms.Form):
             for f in self.fields.values():
                 f.disabled = True
 
+    def clean(self):
+        data = super().clean()
+        # The cuts must rise within 0–100 (the table's check round_talent_cuts_rise): said here
+        # in Thai, before the database refuses it.
+        low, high = (
+            data.get(n) if data.get(n) is not None else getattr(self.rnd, n) for n in TALENT_CUTS
+        )
+        if any(n in self.errors for n in TALENT_CUTS):
+            return data
+        if not (0 <= low < high <= 100):
+            self.add_error(
+                "talent_cut_high",
+                str(_("จุดตัดตารางศักยภาพต้องอยู่ระหว่าง 0–100 และจุดตัดกลาง/สูงต้องมากกว่าจุดตัดต่ำ/กลาง"))
+                + f" ({low} / {high})",
+            )
+        return data
+
     # -- what the template walks ------------------------------------------------------------
     def group_rows(self):
         return [
@@ -209,6 +245,9 @@ class RoundSettingsForm(forms.Form):
             fields["competency_method"] = data["competency_method"]
         for name in SCORING_RULES:
             if not self.fields[name].disabled and data.get(name):
+                fields[name] = data[name]
+        for name in TALENT_CUTS:
+            if data.get(name) is not None:
                 fields[name] = data[name]
         return {
             "expected_version": data.get("version") or self.rnd.version,

@@ -16,7 +16,11 @@ __all__ = [
     "MAX_SCORE",
     "MID",
     "alignment",
+    "individual_score",
     "nine_box",
+    "spread",
+    "team_score",
+    "weighted_level",
 ]
 
 LOW = "low"
@@ -122,3 +126,73 @@ def alignment(
         if n * squares - total * total < n * n * spread * spread:
             return "C"
         return "D"
+
+
+# --- the two scores that alignment() compares (seed 001 slide 63) -----------------------------
+
+
+def _level(value: object, what: str, what_th: str) -> Decimal:
+    return between(value, what, what_th, _ZERO, MAX_SCORE)
+
+
+def weighted_level(rows: Iterable[tuple[object, object]]) -> Decimal | None:
+    """Σ level × weight ÷ Σ weight of (level 0–5, weight ≥ 0) pairs: a level of the five-level
+    scale (0–5). None when there is no row or the weights add up to 0 (nothing to weigh).
+
+    The sums are exact; the one division is done last, to 28 significant digits (the
+    precision alignment() expects of a score).
+    """
+    with localcontext(prec=_PRECISION):
+        total = weights = _ZERO
+        for level, weight in rows:
+            lv = _level(level, "level", "ระดับ")
+            w = decimal(weight, "weight", "น้ำหนัก")
+            if w < 0:
+                raise error(f"a weight must not be negative, got {w}", f"น้ำหนักต้องไม่ติดลบ (ได้ {w})")
+            total += lv * w
+            weights += w
+    if weights == 0:
+        return None
+    with localcontext(prec=28):
+        return total / weights
+
+
+def team_score(results: Iterable[tuple[object, object | None]]) -> Decimal | None:
+    """A unit's team score: its own KPIs' levels (0–5) of the round, weighted by each KPI's
+    weight (Σ level × weight ÷ Σ weight). `results` are (level, weight or None) of the KPIs
+    that have a result; KPIs without one are not passed.
+
+    A unit KPI may have no weight: when none of the unit's KPIs has one they count equally;
+    when only some have one, those without a weight are left out (their share is unknown).
+    None when there is no result to weigh.
+    """
+    pairs = list(results)
+    if not pairs:
+        return None
+    if all(w is None for _, w in pairs):
+        return weighted_level((level, 1) for level, _ in pairs)
+    return weighted_level((level, w) for level, w in pairs if w is not None)
+
+
+def individual_score(kpis: Iterable[tuple[object | None, object]]) -> Decimal | None:
+    """A person's achievement as a level 0–5: Σ level × weight ÷ Σ weight of their form's KPI
+    rows (level or None, weight). A row without a level counts as 0, as the form's own
+    achievement counts it (appraisal.scoring.form_result), so that this is the form's
+    achievement percent × 5 ÷ 100. None for a form without weighted rows.
+    """
+    return weighted_level((0 if level is None else level, w) for level, w in kpis)
+
+
+def spread(scores: Iterable[object]) -> tuple[Decimal, Decimal]:
+    """(mean, population standard deviation) of scores 0–5, to 28 significant digits, for the
+    page and the chart (alignment() itself compares exactly, without a square root)."""
+    values = [_level(s, "individual score", "คะแนนรายบุคคล") for s in scores]
+    if not values:
+        raise error("there are no scores", "ไม่มีคะแนนรายบุคคล")
+    with localcontext(prec=_PRECISION):
+        n = Decimal(len(values))
+        total = sum(values, _ZERO)
+        squares = sum((v * v for v in values), _ZERO)
+        variance = (n * squares - total * total) / (n * n)
+    with localcontext(prec=28):
+        return +(total / n), variance.sqrt() if variance > 0 else _ZERO

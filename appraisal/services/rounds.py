@@ -120,6 +120,8 @@ def round_update(
         "second_review",
         "agreement_deadline",
         "evaluation_deadline",
+        "talent_cut_low",
+        "talent_cut_high",
         *SCORING_RULES,
     }
     # The scoring rules are frozen into each form when the round opens, like the method.
@@ -139,6 +141,13 @@ def round_update(
             and rnd.phase != Phase.SETUP
         ):
             raise DomainError(_("เปลี่ยนวิธีประเมินสมรรถนะได้ก่อนเปิดรอบเท่านั้น"), field="competency_method")
+        if key in ("talent_cut_low", "talent_cut_high"):
+            try:
+                value = Decimal(str(value))
+            except (InvalidOperation, ValueError):
+                raise DomainError(_("จุดตัดตารางศักยภาพต้องเป็นตัวเลข"), field=key) from None
+            if not value.is_finite():
+                raise DomainError(_("จุดตัดตารางศักยภาพต้องเป็นตัวเลข"), field=key)
         if key in rule_choices and value not in rule_choices[key]:
             raise DomainError(_("ค่าที่เลือกไม่ถูกต้อง"), field=key)
         if key in rule_choices and value != getattr(rnd, key) and rnd.phase != Phase.SETUP:
@@ -147,6 +156,12 @@ def round_update(
         if old != value:
             changes[key] = [plain(old), plain(value)]
             setattr(rnd, key, value)
+    # The talent grid's cuts rise within 0–100 (check round_talent_cuts_rise), said in Thai.
+    if not 0 <= rnd.talent_cut_low < rnd.talent_cut_high <= 100:
+        raise DomainError(
+            _("จุดตัดตารางศักยภาพต้องอยู่ระหว่าง 0–100 และจุดตัดกลาง/สูงต้องมากกว่าจุดตัดต่ำ/กลาง"),
+            field="talent_cut_high",
+        )
     if rnd.agreement_deadline and rnd.evaluation_deadline:
         if rnd.evaluation_deadline < rnd.agreement_deadline:
             raise DomainError(
