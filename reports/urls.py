@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views, views_trends
+from reports import raise_list, views, views_trends
 
 app_name = "reports"
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("raises/<int:pk>/list.pdf", raise_list.raise_list_pdf, name="raise_list_pdf"),
+    path("raises/<int:pk>/list.xlsx", raise_list.raise_list_xlsx, name="raise_list_xlsx"),
 ]
