@@ -34,6 +34,7 @@ from orgchart.selectors import subtree_q
 ANALYSIS = "rewards.view_analysis"
 NOT_RELEASED = _("ยังไม่ประกาศผล")
 NO_RESULT = _("ยังไม่มีผลการประเมิน")
+OWN_SCOPE = _("ทั้งหมดในขอบเขตของท่าน")
 
 
 # --- a person's rounds ---------------------------------------------------------------------------
@@ -115,6 +116,11 @@ class RoundBands:
     @property
     def whole_department(self) -> bool:
         return [u.pk for u in self.units] == [self.rnd.department_id]
+
+    @property
+    def scope_label(self) -> str:
+        """What `scope` counts, as the page names it."""
+        return self.rnd.department.name if self.whole_department else str(OWN_SCOPE)
 
 
 def analysis_rounds(*, user, rnd: AppraisalRound) -> list[tuple[AppraisalRound, list[OrgUnit]]]:
@@ -220,15 +226,16 @@ def person_chart(rows: list[PersonRound]) -> str:
     )
 
 
-def bands_chart(rows: list[RoundBands], *, unit_label: str, scope_label: str) -> str:
-    """Each round's band shares: the chosen unit, and beside it the viewer's whole scope (the
-    department) when a unit is chosen."""
+def bands_chart(rows: list[RoundBands], *, unit: OrgUnit | None) -> str:
+    """Each round's band shares: the chosen unit and, beside it, everything the viewer covers
+    in the round (the department); without a unit, the latter only."""
     bars = []
     for rb in rows:
-        bars.append(svg_charts.Bar(unit_label, [rb.unit.get(b, 0) for b in BANDS], rb.rnd.code))
-        if rb.unit is not rb.scope:
+        label = unit.name if unit is not None else rb.scope_label
+        bars.append(svg_charts.Bar(label, [rb.unit.get(b, 0) for b in BANDS], rb.rnd.code))
+        if unit is not None:
             bars.append(
-                svg_charts.Bar(scope_label, [rb.scope.get(b, 0) for b in BANDS], rb.rnd.code)
+                svg_charts.Bar(rb.scope_label, [rb.scope.get(b, 0) for b in BANDS], rb.rnd.code)
             )
     return svg_charts.band_shares_chart(
         bars,

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from appraisal.models import BAND_LABELS
@@ -94,20 +93,28 @@ def unit_trend(request, pk: int):
     me = roles_of(user).person
     rows = trends.unit_bands(rounds=rounds, unit=unit, viewer=me)
     whole = [u.pk for u in scope] == [rnd.department_id]
-    scope_label = rnd.department.name if whole else _("ทั้งหมดในขอบเขตของท่าน")
-    unit_label = unit.name if unit is not None else scope_label
+    # The heading names the chosen unit, or what the viewer covers in this round.
+    unit_label = (
+        unit.name if unit is not None else (rnd.department.name if whole else str(trends.OWN_SCOPE))
+    )
     table = []
     for rb in rows:
         n_unit, n_scope = sum(rb.unit.values()), sum(rb.scope.values())
         entry = {
             "rnd": rb.rnd,
             "pending": rb.pending,
-            "lines": [{"label": unit_label, "total": n_unit, "cells": band_cells(rb.unit, n_unit)}],
+            "lines": [
+                {
+                    "label": unit.name if unit is not None else rb.scope_label,
+                    "total": n_unit,
+                    "cells": band_cells(rb.unit, n_unit),
+                }
+            ],
         }
         if unit is not None:
             entry["lines"].append(
                 {
-                    "label": scope_label,
+                    "label": rb.scope_label,
                     "total": n_scope,
                     "cells": band_cells(rb.scope, n_scope),
                     "reference": True,
@@ -129,11 +136,10 @@ def unit_trend(request, pk: int):
             "unit_choices": unit_choices(scope, unit),
             "bands": [(b, BAND_LABELS[b]) for b in trends.BANDS],
             "table": table,
-            "scope_label": scope_label,
             "unit_label": unit_label,
             "zero": Decimal(0),
             "chart": mark_safe(  # noqa: S308 - escaped by svg_charts
-                trends.bands_chart(rows, unit_label=unit_label, scope_label=scope_label)
+                trends.bands_chart(rows, unit=unit)
             ),
             "own_left_out": trends.own_left_out(rounds=rounds, viewer=me),
         },

@@ -172,3 +172,16 @@ def test_the_page_costs_the_same_whatever_the_number_of_rounds_and_people(client
     after = [count(u) for u in users] + [count(o.hr, unit=o.div1.pk)]
     assert after == before
     assert len(table_rows(get(client, o.hr, o.r2))) == 8
+
+
+def test_hr_of_a_subtree_on_one_committee_sees_that_round_whole_and_the_others_in_scope(
+    client, o
+):
+    o.r2.committee.add(o.hr_div2)
+    response = get(client, o.hr_div2, o.r2)
+    assert table_rows(response) == [
+        ("2568-1", ["1", "0", "0", "0", "0"]),  # their subtree: s4
+        ("2568-2", ["0", "1", "0", "1", "1"]),  # the whole department, as its committee
+    ]
+    text = body(response)
+    assert "ทั้งหมดในขอบเขตของท่าน" in text and "กรมทดสอบ" in text
