@@ -174,9 +174,7 @@ def test_the_page_costs_the_same_whatever_the_number_of_rounds_and_people(client
     assert len(table_rows(get(client, o.hr, o.r2))) == 8
 
 
-def test_hr_of_a_subtree_on_one_committee_sees_that_round_whole_and_the_others_in_scope(
-    client, o
-):
+def test_subtree_hr_on_one_committee_sees_that_round_whole_and_others_in_scope(client, o):
     o.r2.committee.add(o.hr_div2)
     response = get(client, o.hr_div2, o.r2)
     assert table_rows(response) == [
