@@ -22,6 +22,7 @@ AXIS_COLOUR = "#6c757d"
 _WIDTH = 360
 _LEFT, _RIGHT = 16, 344  # the 0–5 axis
 _DOT = 4  # radius of a person's dot
+_STACK = 64  # the highest a column of dots rises
 _STEP = Decimal("0.05")  # scores this close share a column of dots
 
 
@@ -49,12 +50,16 @@ def alignment_chart(
     scores = sorted(individual_scores)
     columns = Counter((s / _STEP).to_integral_value(ROUND_HALF_UP) * _STEP for s in scores)
     tallest = max(columns.values(), default=1)
+    # People with the same score are stacked a dot apart, closer when a column would rise
+    # above _STACK (they then overlap: the column's height still tells how many).
+    step = min(Decimal(2 * _DOT), Decimal(_STACK) / tallest)
     dots_top = 14
-    axis_y = dots_top + 2 * _DOT * tallest + 10
+    axis_y = dots_top + int((step * tallest).to_integral_value(ROUND_HALF_UP)) + 10
     height = axis_y + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="{_WIDTH}" height="{height}" role="img" aria-label="{escape(label)}" '
+        f'width="{_WIDTH}" height="{height}" style="max-width: 100%; height: auto" '
+        f'role="img" aria-label="{escape(label)}" '
         'font-family="sans-serif" font-size="10">',
         f"<title>{escape(label)}</title>",
     ]
@@ -88,7 +93,7 @@ def alignment_chart(
     drawn: Counter = Counter()
     for s in scores:
         key = (s / _STEP).to_integral_value(ROUND_HALF_UP) * _STEP
-        y = axis_y - 6 - 2 * _DOT * drawn[key]
+        y = (Decimal(axis_y - 6) - step * drawn[key]).quantize(Decimal("0.1"), ROUND_HALF_UP)
         drawn[key] += 1
         parts.append(
             f'<circle cx="{_x(key)}" cy="{y}" r="{_DOT - 0.5}" fill="{PERSON_COLOUR}" '

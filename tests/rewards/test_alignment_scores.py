@@ -145,3 +145,9 @@ def test_the_chart_stays_inside_its_box(team, values):
         assert 0 <= Decimal(x) <= width
     for y in re.findall(r'(?:cy|y|y1|y2)="([-\d.]+)"', svg):
         assert 0 <= Decimal(y) <= height
+
+
+def test_a_large_unit_keeps_the_chart_low():
+    svg = alignment_chart(team_score=D(3), individual_scores=[D(4)] * 200)
+    height = Decimal(re.search(r'viewBox="0 0 \S+ (\S+)"', svg).group(1))
+    assert svg.count("<circle") == 200 and height <= 120
