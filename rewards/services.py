@@ -460,7 +460,8 @@ def raise_adjust(
         raise DomainError(
             f"เลื่อนเงินเดือน {line.name} {baht(money)} บาท ไม่ได้ เพราะจะใช้เงินรวม "
             f"{baht(others + money)} บาท เกินวงเงิน {baht(sheet.budget)} บาท "
-            f"(คงเหลือให้ท่านนี้ได้ไม่เกิน {baht(sheet.budget - others)} บาท)",
+            f"(คงเหลือในวงเงิน {baht(sheet.budget - _used(sheet))} บาท "
+            f"จึงเลื่อนให้ผู้นี้ได้รวมไม่เกิน {baht(sheet.budget - others)} บาท)",
             field="amount" if amount not in (None, "") else "percent",
         )
     old = (str(line.percent), str(line.amount))

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from appraisal.models import AppraisalRound, band_label
+from appraisal.models import BAND_LABELS, AppraisalRound, band_label
 from appraisal.selectors import rounds_visible_to
 from appraisal.views_common import get_round
 from common.errors import DomainError
@@ -188,10 +188,12 @@ def raise_sheet(request, pk: int):
     read the released results again, confirm."""
     sheet = get_sheet(request, pk)
     if request.method == "POST":
-        _act(request, sheet)
+        done = _act(request, sheet)
+        # Back to the person's row when it worked; to the top, where the refusal is, if not
+        # (an explicit #top, or the browser would keep the row's fragment across the redirect).
         anchor = request.POST.get("line", "")
-        url = f"{request.path}#line-{anchor}" if anchor.isdigit() else request.path
-        return redirect(url)
+        row = f"#line-{anchor}" if done and anchor.isdigit() else "#top"
+        return redirect(request.path + row)
     me = roles_of(request.user).person
     lines = list(sel.lines_of(sheet))
     for line in lines:
@@ -206,16 +208,21 @@ def raise_sheet(request, pk: int):
             "lines": lines,
             "fig": sel.figures(sheet),
             "ranges": [
-                (band_label(b), r)
-                for b, r in sel.ranges_in_force(
-                    sheet.round.department, sheet.staff_group, sheet.effective_on
-                ).items()
+                (label, in_force[band])
+                for band, label in BAND_LABELS.items()
+                if band
+                in (
+                    in_force := sel.ranges_in_force(
+                        sheet.round.department, sheet.staff_group, sheet.effective_on
+                    )
+                )
             ],
         },
     )
 
 
-def _act(request, sheet: RaiseSheet) -> None:
+def _act(request, sheet: RaiseSheet) -> bool:
+    """Do the POSTed action; False (with the message shown) when it was refused."""
     action = request.POST.get("action", "")
     user = request.user
     try:
@@ -230,7 +237,7 @@ def _act(request, sheet: RaiseSheet) -> None:
             form = AdjustForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _errors(form))
-                return
+                return False
             line = services.raise_adjust(
                 actor=user,
                 sheet=sheet,
@@ -243,7 +250,7 @@ def _act(request, sheet: RaiseSheet) -> None:
             form = EligibilityForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _errors(form))
-                return
+                return False
             line = services.raise_eligibility_set(
                 actor=user,
                 sheet=sheet,
@@ -259,5 +266,8 @@ def _act(request, sheet: RaiseSheet) -> None:
             messages.success(request, f"ยืนยันบัญชีแล้ว บันทึกเงินเดือนใหม่ {raised} ราย มีผลตามวันที่ในบัญชี")
         else:
             messages.error(request, "ไม่รู้จักคำสั่งนี้")
+            return False
     except DomainError as exc:
         messages.error(request, exc.message)
+        return False
+    return True
