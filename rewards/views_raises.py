@@ -15,6 +15,7 @@ from appraisal.selectors import rounds_visible_to
 from appraisal.views_common import get_round
 from common.errors import DomainError
 from common.inputs import parse_id
+from common.models import DataAccess, record_access
 from common.permissions import can
 from common.views import get_scoped_or_404
 from orgchart.selectors import roles_of
@@ -194,6 +195,15 @@ def raise_sheet(request, pk: int):
         anchor = request.POST.get("line", "")
         row = f"#line-{anchor}" if done and anchor.isdigit() else "#top"
         return redirect(request.path + row)
+    # The sheet shows every salary of its budget unit (PDPA): its reading goes to the access log.
+    record_access(
+        request,
+        what=DataAccess.SALARY,
+        subject_type="unit",
+        subject_id=sheet.budget_unit_id or sheet.round.department_id,
+        subject_name=f"{sheet.unit_name} ({sheet.round.code})",
+        obj=sheet,
+    )
     me = roles_of(request.user).person
     lines = list(sel.lines_of(sheet))
     for line in lines:

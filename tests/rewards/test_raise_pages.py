@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common.models import AccessRecord
 from orgchart.models import HrScope
 from reports.raise_list import COLUMNS
 from rewards.models import RaiseLine, RaiseSheet
@@ -46,6 +47,7 @@ def test_hr_creates_proposes_adjusts_and_is_refused_over_the_budget(client, hr):
     page = client.get(url).content.decode()
     assert 'id="budget">9,960.00' in page and 'id="roll-total">332,000.00' in page
     assert "ยังไม่ประกาศผลการประเมิน" in page and "ผลการประเมินระดับต้องปรับปรุง" in page
+    assert AccessRecord.objects.filter(what="salary", object_id=str(sheet.pk)).count() == 1
 
     page = client.post(url, {"action": "propose"}, follow=True).content.decode()
     assert "คำนวณข้อเสนอแล้ว" in page
