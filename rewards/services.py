@@ -12,12 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appraisal.models import AppraisalRound, band_label
+from appraisal.models import BAND_LABELS, AppraisalRound, band_label
 from appraisal.scoring import IMPROVE
 from common.errors import DomainError, thai_message
 from common.models import audit
 from common.permissions import require
-from orgchart.models import OrgUnit, Person
+from orgchart.models import Grade, OrgUnit, Person
 from orgchart.selectors import roles_of
 from rewards import salary
 from rewards import selectors_raises as sel
@@ -72,12 +72,19 @@ def _date(value, field: str = "effective_from") -> dt.date:
 # --- tables ----------------------------------------------------------------------------------
 
 
+def _check_group(staff_group: str) -> None:
+    if staff_group not in RaiseGroup.values:
+        raise DomainError("ไม่รู้จักกลุ่มบุคลากรนี้", field="staff_group")
+
+
 @transaction.atomic
 def raise_base_set(
     *, actor, department: OrgUnit, grade: str, effective_from, mid, lower_base, upper_base, ceiling
 ) -> RaiseBase:
     """The department's bases of a grade from a date (a new row, or that date's row changed)."""
     _require_department(actor, department)
+    if grade not in Grade.values:
+        raise DomainError("ไม่รู้จักระดับตำแหน่งนี้", field="grade")
     values = {
         "mid": _number(mid, "mid", "ค่ากลาง"),
         "lower_base": _number(lower_base, "lower_base", "ฐานล่าง"),
@@ -107,6 +114,9 @@ def raise_range_set(
     *, actor, department: OrgUnit, staff_group: str, band: str, effective_from, low, high
 ) -> RaiseRange:
     _require_department(actor, department)
+    _check_group(staff_group)
+    if band not in BAND_LABELS:
+        raise DomainError("ไม่รู้จักระดับผลการประเมินนี้", field="band")
     lo = _number(low, "low", "ร้อยละต่ำสุด")
     hi = _number(high, "high", "ร้อยละสูงสุด")
     try:
@@ -136,6 +146,7 @@ def raise_budget_rate_set(
     *, actor, department: OrgUnit, staff_group: str, effective_from, percent
 ) -> RaiseBudgetRate:
     _require_department(actor, department)
+    _check_group(staff_group)
     pct = _number(percent, "percent", "ร้อยละของวงเงิน")
     if not _ZERO <= pct <= 100:
         raise DomainError("ร้อยละของวงเงินต้องอยู่ระหว่าง 0–100", field="percent")
@@ -192,6 +203,22 @@ def budget_unit_create(
     return bu
 
 
+@transaction.atomic
+def budget_unit_delete(*, actor, budget_unit: BudgetUnit) -> None:
+    """Remove a group no sheet uses yet; its people go back to the department's budget."""
+    _require_department(actor, budget_unit.department)
+    if budget_unit.sheets.exists():
+        raise DomainError(f"หน่วยวงเงิน {budget_unit.name} มีบัญชีเลื่อนเงินเดือนแล้ว ลบไม่ได้")
+    name = budget_unit.name
+    audit(
+        actor=actor,
+        kind=RaiseEvent.BUDGET_UNIT,
+        obj=budget_unit.department,
+        summary=f"ลบหน่วยวงเงิน {name}",
+    )
+    budget_unit.delete()
+
+
 # --- sheets ----------------------------------------------------------------------------------
 
 
@@ -229,8 +256,7 @@ def raise_sheet_create(
     """The sheet of a budget unit and staff group: the people on the roll with their salary as
     it is now (the 1 Mar / 1 Sep roll), the budget, and each person's released result."""
     require(actor, PERM, rnd)
-    if staff_group not in RaiseGroup.values:
-        raise DomainError("ไม่รู้จักกลุ่มบุคลากรนี้", field="staff_group")
+    _check_group(staff_group)
     if budget_unit is not None and budget_unit.department_id != rnd.department_id:
         raise DomainError("หน่วยวงเงินนี้ไม่ใช่ของส่วนราชการของรอบ", field="budget_unit")
     department = rnd.department

@@ -119,6 +119,19 @@ def raise_tables(request, pk: int):
     }
     if request.method == "POST":
         kind = request.POST.get("kind", "")
+        if kind == "unit_delete":
+            unit = BudgetUnit.objects.filter(
+                department=department, pk=parse_id(request.POST.get("budget_unit"))
+            ).first()
+            try:
+                if unit is None:
+                    raise DomainError("ไม่พบหน่วยวงเงินนี้")
+                services.budget_unit_delete(actor=request.user, budget_unit=unit)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "ลบหน่วยวงเงินแล้ว")
+            return redirect("rewards:raise_tables", pk=rnd.pk)
         if kind == "unit":
             form = BudgetUnitForm(request.POST, prefix="unit", department=department)
         elif kind in TABLE_FORMS:

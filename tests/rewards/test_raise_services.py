@@ -268,3 +268,56 @@ def test_refresh_reads_results_released_after_the_sheet(org, rnd):
     )
     assert services.raise_sheet_refresh(actor=org.hr, sheet=sheet) == 1
     assert line_of(sheet, org.s4).eligible
+
+
+def test_a_budget_unit_without_sheets_may_be_removed(org, rnd):
+    unit = services.budget_unit_create(
+        actor=org.hr, department=org.dept, name="กองการเจ้าหน้าที่", units=[org.div2]
+    )
+    services.raise_sheet_create(
+        actor=org.hr, rnd=rnd, budget_unit=unit, staff_group="civil_servant"
+    )
+    with pytest.raises(DomainError, match="ลบไม่ได้"):
+        services.budget_unit_delete(actor=org.hr, budget_unit=unit)
+    spare = services.budget_unit_create(
+        actor=org.hr, department=org.dept, name="กลุ่มงบประมาณ", units=[org.grp2]
+    )
+    services.budget_unit_delete(actor=org.hr, budget_unit=spare)
+    assert not type(spare).objects.filter(pk=spare.pk).exists()
+
+
+def test_unknown_codes_in_the_tables_are_refused(org):
+    on = dt.date(2027, 4, 1)
+    with pytest.raises(DomainError, match="ระดับตำแหน่ง"):
+        services.raise_base_set(
+            actor=org.hr,
+            department=org.dept,
+            grade="X9",
+            effective_from=on,
+            mid=1,
+            lower_base=1,
+            upper_base=1,
+            ceiling=1,
+        )
+    with pytest.raises(DomainError, match="ระดับผลการประเมิน"):
+        services.raise_range_set(
+            actor=org.hr,
+            department=org.dept,
+            staff_group="civil_servant",
+            band="great",
+            effective_from=on,
+            low=1,
+            high=2,
+        )
+    with pytest.raises(DomainError, match="กลุ่มบุคลากร"):
+        services.raise_budget_rate_set(
+            actor=org.hr, department=org.dept, staff_group="x", effective_from=on, percent=3
+        )
+    with pytest.raises(PermissionDenied):
+        services.raise_budget_rate_set(
+            actor=org.hr_div2,
+            department=org.dept,
+            staff_group="civil_servant",
+            effective_from=on,
+            percent=3,
+        )
