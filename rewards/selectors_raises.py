@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from appraisal.models import AppraisalForm, AppraisalRound, State
+from common.models import AuditEvent
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import subtree_q
 from rewards.models import (
@@ -139,6 +140,16 @@ def figures(sheet: RaiseSheet) -> Figures:
 
 def lines_of(sheet: RaiseSheet) -> QuerySet[RaiseLine]:
     return sheet.lines.select_related("unit", "person")
+
+
+def sheet_history(sheet: RaiseSheet, limit: int = 100) -> list[AuditEvent]:
+    """Who did what to the sheet and when (DOMAIN §7: what is decided is kept with who and
+    when), newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=RaiseSheet._meta.label_lower, object_id=str(sheet.pk)
+        )[:limit]
+    )
 
 
 def sheet_slots(rnd: AppraisalRound) -> list[dict]:

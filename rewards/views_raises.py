@@ -230,6 +230,7 @@ def raise_sheet(request, pk: int):
             "rnd": sheet.round,
             "lines": lines,
             "fig": sel.figures(sheet),
+            "history": sel.sheet_history(sheet),
             "ranges": [
                 (label, in_force[band])
                 for band, label in BAND_LABELS.items()

@@ -70,6 +70,9 @@ def test_hr_creates_proposes_adjusts_and_is_refused_over_the_budget(client, hr):
     page = client.post(url, {"action": "confirm"}, follow=True).content.decode()
     assert "ยืนยันบัญชีแล้ว" in page and 'id="confirmed-note"' in page
     assert "adjust-form" not in page
+    history = page[page.index('id="sheet-history"') :]
+    for kind in ("ยืนยันบัญชีเลื่อนเงินเดือน", "ปรับการเลื่อนเงินเดือนรายบุคคล", "สร้างบัญชีเลื่อนเงินเดือน"):
+        assert kind in history
 
 
 def test_hr_cannot_adjust_their_own_line_on_the_page(client, org):
