@@ -24,7 +24,8 @@ K_WEIGHTS = {"K1": 30, "K2": 46, "K3": 18, "K4": 5, "K5": 1}
 O_WEIGHTS = {"O1": 35, "O2": 40, "O3": 25}
 SENIORITY = ["O1", "K1", "O2", "K2", "O3", "K3", "O4", "K4", "K5", "M1", "M2", "S1", "S2"]
 
-# Approximate monthly salary ranges in baht (2024 civil-service scales, rounded).
+# Monthly salary ranges in baht: for civil servants from a low starting figure up to the grade's
+# ceiling (เงินเดือนขั้นสูง, DOMAIN §7), so that nobody is paid above it; a few sit at it.
 _SALARIES = read_json("salaries.json")
 SALARY: dict[str, tuple[int, int]] = {
     grade: tuple(pay) for grade, pay in _SALARIES["civil_servant"].items()
@@ -67,6 +68,8 @@ class PeopleGenerator:
     def __init__(self, plan: DemoPlan):
         self.plan = plan
         self.rng = random.Random(f"demo-people-{plan.seed}")
+        # Pay has its own stream: a change to the pay table leaves the people as they were.
+        self.pay_rng = random.Random(f"demo-pay-{plan.seed}")
         self.seq = 0
         self.numbers = [0] * len(plan.departments)
         self.emails: dict[str, int] = {}
@@ -176,7 +179,7 @@ class PeopleGenerator:
         low, high = SALARY[grade]
         spec.update(
             staff_type=StaffType.CIVIL_SERVANT,
-            salary=_salary(self.rng, low, high),
+            salary=_salary(self.pay_rng, low, high),
             position_title=line.title,
             management_title=management_title,
             line_of_work=line.line_name,
@@ -195,7 +198,7 @@ class PeopleGenerator:
         )
         spec.update(
             staff_type=staff_type,
-            salary=_salary(self.rng, low, high),
+            salary=_salary(self.pay_rng, low, high),
             position_title=title,
             management_title="",
             line_of_work="",
@@ -235,6 +238,11 @@ class PeopleGenerator:
         )
 
 
+AT_CEILING = 0.04  # long-serving people whose salary has reached the top of the range
+
+
 def _salary(rng: random.Random, low: int, high: int) -> Decimal:
     # Salaries move in steps of 10 baht.
+    if rng.random() < AT_CEILING:
+        return Decimal(high).quantize(Decimal("0.01"))
     return Decimal(rng.randrange(low, high + 1, 10)).quantize(Decimal("0.01"))

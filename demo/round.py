@@ -213,39 +213,7 @@ class _Walker:
 
     # -- steps --------------------------------------------------------------------------------
     def _agreement(self, form, me):
-        services.agreement_pull_cascaded(actor=me, form=form, expected_version=form.version)
-        form.refresh_from_db()
-        rows = [
-            services.ItemInput(
-                id=r.pk,
-                name=r.name,
-                weight=r.weight,
-                kind=r.kind,
-                target=r.target,
-                criteria=[c or f"ระดับ {i}" for i, c in enumerate(r.criteria(), start=1)],
-                kpi_id=r.kpi_id,
-            )
-            for r in form.kpis.all()
-        ][:4]
-        extras = [*self.rng.sample(DUTY_ROWS, 3)]
-        if len(rows) < 4 and self.rng.random() < 0.5:
-            extras.insert(0, self.rng.choice(SPECIAL_ROWS))
-        while extras and (len(rows) < 3 or extras[0].kind == ItemKind.SPECIAL):
-            extra = extras.pop(0)
-            rows.append(
-                services.ItemInput(
-                    name=extra.name,
-                    weight=D(0),
-                    kind=extra.kind,
-                    target=extra.target,
-                    criteria=list(extra.criteria),
-                )
-            )
-        for row, weight in zip(rows, WEIGHTS[len(rows)], strict=True):
-            row.weight = weight
-        return services.agreement_save(
-            actor=me, form=form, expected_version=form.version, items=rows
-        )
+        return write_agreement(form, me, self.rng)
 
     def _monitoring(self, form, me, ev) -> None:
         items = list(form.kpis.all())
@@ -275,39 +243,80 @@ class _Walker:
 
     def _score(self, form, ev):
         _name, levels, gaps = self.rng.choices(PROFILES, weights=PROFILE_WEIGHTS)[0]
-        kpis = list(form.kpis.all())
-        comps = list(form.competencies.all())
-        scores = []
-        for i, r in enumerate(kpis):
-            level = levels[i % len(levels)]
-            scores.append(
-                services.ScoreInput(
-                    id=r.pk,
-                    actual=r.criteria()[level - 1] if level else SCORING["below_level_1"],
-                    level=level,
-                    reason=SCORING["reason"],
-                )
-            )
-        comp_inputs = [
-            services.CompetencyInput(
-                id=c.pk, actual=max(0, c.expected - gaps[i % len(gaps)]), note=""
-            )
-            for i, c in enumerate(comps)
-        ]
-        services.score_save(
-            actor=ev,
-            form=form,
-            expected_version=form.version,
-            kpis=scores,
-            competencies=comp_inputs,
-            comment=SCORING["comment"],
+        return score_form(form, ev, levels, gaps)
+
+
+def write_agreement(form: AppraisalForm, me, rng: random.Random) -> AppraisalForm:
+    """The appraisee's agreement: the KPIs cascaded to them (at most four), topped up with
+    duty rows (and now and then a special task) to three or more, weighted to 100."""
+    services.agreement_pull_cascaded(actor=me, form=form, expected_version=form.version)
+    form.refresh_from_db()
+    rows = [
+        services.ItemInput(
+            id=r.pk,
+            name=r.name,
+            weight=r.weight,
+            kind=r.kind,
+            target=r.target,
+            criteria=[c or f"ระดับ {i}" for i, c in enumerate(r.criteria(), start=1)],
+            kpi_id=r.kpi_id,
         )
-        form.refresh_from_db()
-        proposals = services.idp_proposals(form=form)
-        if proposals:
-            services.score_save(actor=ev, form=form, expected_version=form.version, idp=proposals)
-            form.refresh_from_db()
-        return services.scoring_finish(actor=ev, form=form, expected_version=form.version)
+        for r in form.kpis.all()
+    ][:4]
+    extras = [*rng.sample(DUTY_ROWS, 3)]
+    if len(rows) < 4 and rng.random() < 0.5:
+        extras.insert(0, rng.choice(SPECIAL_ROWS))
+    while extras and (len(rows) < 3 or extras[0].kind == ItemKind.SPECIAL):
+        extra = extras.pop(0)
+        rows.append(
+            services.ItemInput(
+                name=extra.name,
+                weight=D(0),
+                kind=extra.kind,
+                target=extra.target,
+                criteria=list(extra.criteria),
+            )
+        )
+    for row, weight in zip(rows, WEIGHTS[len(rows)], strict=True):
+        row.weight = weight
+    return services.agreement_save(actor=me, form=form, expected_version=form.version, items=rows)
+
+
+def score_form(form: AppraisalForm, ev, levels: tuple[int, ...], gaps: tuple[int, ...]):
+    """The evaluator scores and confirms: KPI rows at `levels` (cycled), each competency
+    `gaps` (cycled) below its expected level, and an IDP row for every competency below it
+    (ส่วนที่ ๓, as the scoring page proposes them)."""
+    kpis = list(form.kpis.all())
+    comps = list(form.competencies.all())
+    scores = []
+    for i, r in enumerate(kpis):
+        level = levels[i % len(levels)]
+        scores.append(
+            services.ScoreInput(
+                id=r.pk,
+                actual=r.criteria()[level - 1] if level else SCORING["below_level_1"],
+                level=level,
+                reason=SCORING["reason"],
+            )
+        )
+    comp_inputs = [
+        services.CompetencyInput(id=c.pk, actual=max(0, c.expected - gaps[i % len(gaps)]), note="")
+        for i, c in enumerate(comps)
+    ]
+    # The IDP rows the scoring page proposes for these ratings, saved with them in one go.
+    for c, rated in zip(comps, comp_inputs, strict=True):
+        c.actual = rated.actual
+    services.score_save(
+        actor=ev,
+        form=form,
+        expected_version=form.version,
+        kpis=scores,
+        competencies=comp_inputs,
+        comment=SCORING["comment"],
+        idp=services.idp_proposals(form=form, competencies=comps) or None,
+    )
+    form.refresh_from_db()
+    return services.scoring_finish(actor=ev, form=form, expected_version=form.version)
 
 
 @dataclass(frozen=True)

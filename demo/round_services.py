@@ -25,7 +25,7 @@ from appraisal.services.review import (
     form_review_higher,
     form_review_higher2,
 )
-from appraisal.services.round_phases import round_advance, round_open
+from appraisal.services.round_phases import round_advance, round_close, round_open
 from appraisal.services.rounds import round_committee_add, round_create, round_update
 from common.permissions import can
 
@@ -51,6 +51,7 @@ __all__ = [
     "idp_proposals",
     "journal_add",
     "round_advance",
+    "round_close",
     "round_committee_add",
     "round_create",
     "round_open",

@@ -37,10 +37,13 @@ def seed(*args) -> str:
 
 
 def snapshot() -> dict:
-    """What a seed decides, keyed by staff code (primary keys and clocks may differ)."""
-    forms = AppraisalForm.objects.select_related("person", "evaluator").prefetch_related("kpis")
+    """What a seed decides, keyed by round and staff code (primary keys and the wall clock may
+    differ; the earlier round's dates come from the demo clock and must not)."""
+    forms = AppraisalForm.objects.select_related("person", "evaluator", "round").prefetch_related(
+        "kpis", "idp"
+    )
     return {
-        f.person.staff_code: (
+        (f.round.code, f.person.staff_code): (
             f.state,
             f.evaluator.staff_code if f.evaluator else None,
             str(f.total),
@@ -48,6 +51,8 @@ def snapshot() -> dict:
             str(f.higher_total),
             tuple((k.name, str(k.weight), k.level) for k in f.kpis.all()),
             f.refused,
+            tuple(i.topic for i in f.idp.all()),
+            (f.scored_at, f.released_at) if f.round.phase == Phase.CLOSED else None,
         )
         for f in forms
     }
@@ -63,42 +68,44 @@ def client_for(username: str) -> Client:
 def test_seed_demo_walks_forms_to_every_state_and_gives_the_demo_accounts_work():
     out = seed()
     current = thai.round_of(timezone.localdate())
-    rounds = list(AppraisalRound.objects.all())
+    # The earlier round (tests/demo/test_earlier_round.py) is closed; the current one is here.
+    rounds = list(AppraisalRound.objects.exclude(phase=Phase.CLOSED))
     assert rounds and all(r.code == current.code for r in rounds)
     assert all(r.phase == Phase.REVIEW for r in rounds)
-    states = set(AppraisalForm.objects.values_list("state", flat=True))
+    closed = AppraisalRound.objects.filter(phase=Phase.CLOSED)
+    assert closed.exists() and all(r.code != current.code for r in closed)
+    now = AppraisalForm.objects.filter(round__in=rounds)
+    states = set(now.values_list("state", flat=True))
     assert states == set(State.values)
     assert "Forms per state: not_started" in out
     # The walk went through the services: timelines, versions, history, evidence of each step.
-    released = AppraisalForm.objects.filter(state=State.RELEASED)
+    released = now.filter(state=State.RELEASED)
     assert all(f.final_band and f.released_at for f in released)
     assert AuditEvent.objects.filter(kind=FormEvent.RETURN).exists()
     assert AuditEvent.objects.filter(kind=FormEvent.REFUSAL).exists()
-    assert AppraisalForm.objects.filter(higher_agrees=False, higher_total__isnull=False).exists()
+    assert now.filter(higher_agrees=False, higher_total__isnull=False).exists()
     assert JournalEntry.objects.filter(evidence="").exists()
     assert CoachingNote.objects.exists()
-    for f in AppraisalForm.objects.exclude(
-        state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED]
-    ):
+    for f in now.exclude(state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED]):
         assert sum(k.weight for k in f.kpis.all()) == 100, f
     # Most people have not started: only a sample is walked.
-    assert AppraisalForm.objects.filter(state=State.NOT_STARTED).count() > len(states)
+    assert now.filter(state=State.NOT_STARTED).count() > len(states)
 
     # The demo accounts find real work (same seed: one run is costly enough).
     staff = Person.objects.get(user__username=org_demo.STAFF_USERNAME)
-    mine = AppraisalForm.objects.get(person=staff)
+    mine = now.get(person=staff)
     assert mine.state == State.AGREED
     assert CheckIn.objects.filter(form=mine).exists()
     assert JournalEntry.objects.filter(form=mine).exists()
 
     supervisor = Person.objects.get(user__username=org_demo.SUPERVISOR_USERNAME)
-    team = list(AppraisalForm.objects.filter(evaluator=supervisor))
+    team = list(now.filter(evaluator=supervisor))
     team_states = {f.state for f in team}
     assert State.SUBMITTED in team_states and State.AGREED in team_states
     assert len(team_states) >= 4
 
     hr = client_for(org_demo.HR_USERNAME)
-    rnd = AppraisalRound.objects.get(department__code=staff.unit.get_root().code)
+    rnd = mine.round
     console = hr.get(reverse("appraisal:round_console", args=[rnd.pk]))
     assert console.status_code == 200
     assert console.context["total"] == rnd.forms.count()

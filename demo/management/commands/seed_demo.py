@@ -1,5 +1,6 @@
-"""`manage.py seed_demo`: load the deterministic demo organisation, its KPIs and the current
-appraisal round with forms in every state (development only).
+"""`manage.py seed_demo`: load the deterministic demo organisation, its KPIs, the earlier
+appraisal round closed with released results, and the current round with forms in every state
+(development only).
 
 It lives in the demo app, which may import every other app: it seeds every layer (org chart,
 KPIs, rounds).
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from appraisal.models import State
 from demo import accounts
+from demo.earlier import seed_earlier_rounds
 from demo.kpis import seed_kpis
 from demo.org import seed_demo
 from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
@@ -25,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
         "person and the demo accounts, all with the password 'demo', its KPIs, and the current "
-        "appraisal round with forms in every state. Same --seed, same data."
+        "earlier appraisal round closed with released results, and the current round with "
+        "forms in every state. Same --seed, same data."
     )
 
     def add_arguments(self, parser):
@@ -72,11 +75,23 @@ class Command(BaseCommand):
             kpi_seconds = time.perf_counter() - start - org_seconds
             summary = "no appraisal round (--no-round)."
             if not no_round:
+                # The earlier round first: the current one carries its IDP rows when it opens.
+                with transaction.atomic():
+                    earlier = seed_earlier_rounds(seed=seed)
                 with transaction.atomic():
                     rounds = seed_rounds(seed=seed)
-                round_seconds = time.perf_counter() - start - org_seconds - kpi_seconds
+                round_seconds = (
+                    time.perf_counter() - start - org_seconds - kpi_seconds - earlier.seconds
+                )
+                bands = ", ".join(f"{b} {n:,}" for b, n in sorted(earlier.bands.items()))
                 per_state = ", ".join(f"{s} {rounds.states.get(s, 0):,}" for s in State.values)
                 summary = (
+                    f"earlier round {earlier.code} closed in {earlier.rounds} departments "
+                    f"({earlier.seconds:.1f} s): {earlier.walked:,} of {earlier.forms:,} forms "
+                    f"walked to released (bands: {bands}), {earlier.idp_rows:,} IDP rows, "
+                    f"{earlier.unit_results:,} unit KPI results"
+                    + (f", {earlier.kpis:,} KPIs of its fiscal year" if earlier.kpis else "")
+                    + "; "
                     f"round {rounds.code} opened in {rounds.rounds} departments "
                     f"({round_seconds:.1f} s, of which opening {rounds.open_seconds:.1f} s): "
                     f"{rounds.forms:,} forms, {rounds.walked:,} walked through the services. "
