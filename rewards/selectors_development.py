@@ -79,6 +79,7 @@ class UnitRow:
     people: int = 0  # people counted
     concerned: int = 0  # people below the expected level in at least one competency
     top: list[tuple[str, int]] = field(default_factory=list)  # (competency, people), most first
+    direct: bool = False  # the people of the focus unit itself, not of a unit below it
 
 
 TOP_PER_UNIT = 3
@@ -92,8 +93,9 @@ def counts_by_child(
     viewer: Person | None,
 ) -> list[UnitRow]:
     """For each child unit of `focus` (its whole subtree, inside the scope): people counted,
-    people concerned and the competencies most often below expectation. A fixed number of
-    queries whatever the number of units; a child outside the scope is left out."""
+    people concerned and the competencies most often below expectation; then, when it has
+    any, a row of the people of `focus` itself (direct). A fixed number of queries whatever
+    the number of units; a child outside the scope is left out."""
     children = [
         c
         for c in OrgUnit.objects.filter(parent=focus).order_by("tree_id", "lft")
@@ -102,10 +104,12 @@ def counts_by_child(
     if not children:
         return []
     forms = counted_forms(rnd=rnd, units=scope, viewer=viewer).filter(
-        subtree_q(children, prefix="unit__")
+        subtree_q([focus], prefix="unit__")
     )
-    starts = [(c.tree_id, c.lft) for c in children]
-    result = [UnitRow(unit=c) for c in children]
+    # The focus first: it starts before its children, so only its own people fall on it.
+    slots = [focus, *children]
+    starts = [(u.tree_id, u.lft) for u in slots]
+    result = [UnitRow(unit=u, direct=u.pk == focus.pk) for u in slots]
 
     def child(tree_id: int, lft: int) -> int:
         # The children's subtrees are disjoint and ordered: the last one starting at or before
@@ -115,7 +119,7 @@ def counts_by_child(
     for row in forms.values("unit__tree_id", "unit__lft").annotate(n=Count("id")).order_by():
         result[child(row["unit__tree_id"], row["unit__lft"])].people += row["n"]
     below = FormCompetency.objects.filter(form__in=forms).filter(BELOW)
-    per_child: list[Counter] = [Counter() for _ in children]
+    per_child: list[Counter] = [Counter() for _ in slots]
     names = below.values("form__unit__tree_id", "form__unit__lft", "name")
     for row in names.annotate(n=Count("id")).order_by():
         per_child[child(row["form__unit__tree_id"], row["form__unit__lft"])][row["name"]] += row[
@@ -127,7 +131,8 @@ def counts_by_child(
         result[child(row["form__unit__tree_id"], row["form__unit__lft"])].concerned += row["n"]
     for r, counts in zip(result, per_child, strict=True):
         r.top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PER_UNIT]
-    return result
+    own, *rows = result
+    return rows + ([own] if own.people else [])
 
 
 def idp_topics(forms: QuerySet[AppraisalForm], *, limit: int = 15) -> list[tuple[str, int]]:

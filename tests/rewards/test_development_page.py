@@ -127,6 +127,7 @@ def test_each_unit_shows_its_people_concerned_and_its_most_frequent_gaps(client,
     assert '<td class="text-end">4</td><td class="text-end">4</td>' in div1
     assert TEAM in div1
     assert '<td class="text-end">0</td><td class="text-end">0</td>' in div2
+    assert "data-direct" not in units  # nobody of the department itself is scored yet
     # One unit: its own figures and its children.
     html = page(client, o.hr, o, unit=o.grp2.pk)
     assert counts_of(html) == {SERVICE: 1}
@@ -253,5 +254,8 @@ def test_the_page_and_workbook_cost_the_same_queries_for_few_and_for_more_people
     others.update(state=State.RELEASED)
     html = page(client, o.hr, o)
     assert "จากผู้ที่มีผลการประเมินแล้ว 4 ราย" not in html
+    # The director sits in the department itself: a row of its own, after the divisions.
+    direct = html.split("data-direct")[1].split("</tr>")[0]
+    assert o.dept.name in direct and "สังกัดโดยตรง" in direct
     after = [_queries(client, u, url) for u in users for url in urls]
     assert after == before
