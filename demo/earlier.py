@@ -70,18 +70,19 @@ WALK_MAX = 120  # people whose earlier form is walked, in whole units
 D = Decimal
 
 # What each unit's people score (KPI levels cycled over the rows, competency gaps below the
-# expected level cycled over the competencies), by the alignment class the unit is meant for:
+# expected level cycled over the competencies: gaps summing to 3-5 put a person in the talent
+# grid's middle competency column), by the alignment class the unit is meant for:
 # A scored harshly (its team does better), B inflated, C all alike, D a healthy spread.
 POOLS: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {
     "A": [
         ((3, 3, 2, 3, 3), (0,)),
-        ((3, 3, 3, 3, 3), (0, 1)),
+        ((3, 3, 3, 3, 3), (1, 1, 0)),
         ((3, 2, 3, 3, 2), (0,)),
         ((2, 3, 3, 3, 3), (0, 0, 1)),
     ],
     "B": [
         ((5, 5, 4, 5, 5), (0,)),
-        ((4, 5, 5, 4, 5), (0, 0, 1)),
+        ((4, 5, 5, 4, 5), (1, 1, 0)),
         ((5, 5, 5, 5, 5), (0,)),
     ],
     "C": [
@@ -96,7 +97,7 @@ POOLS: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {
         ((3, 4, 3, 3, 4), (0, 1)),
         ((4, 5, 4, 4, 3), (0, 0, 1)),
         ((2, 2, 1, 2, 2), (1, 2)),
-        ((4, 3, 3, 4, 3), (0, 1, 0, 1)),
+        ((4, 3, 3, 4, 3), (1, 1, 0)),
     ],
 }
 CLASS_CYCLE = ("D", "A", "B", "C")  # over a department's units in tree order
