@@ -199,6 +199,9 @@ def round_context(request, rnd: AppraisalRound, tab: str) -> dict:
         "can_manage": can(user, "appraisal.manage_round", rnd),
         "can_view": can(user, "appraisal.view_round", rnd),
         "can_distribution": can(user, "appraisal.view_distribution", rnd),
+        # The pages that use the results (the rewards app, by permission name: it sits above).
+        "can_raises": can(user, "rewards.manage_raises", rnd),
+        "can_analysis": can(user, "rewards.view_analysis", rnd),
     }
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from appraisal.models import BAND_LABELS, AppraisalRound, band_label
 from appraisal.selectors import rounds_visible_to
 from appraisal.views_common import get_round
+from appraisal.views_hr import round_context
 from common.errors import DomainError
 from common.inputs import parse_id
 from common.models import DataAccess, record_access
@@ -92,7 +93,7 @@ def raises(request, pk: int):
         request,
         "rewards/raises/index.html",
         {
-            "rnd": rnd,
+            **round_context(request, rnd, "raises"),
             "slots": slots,
             "effective_on": sel.effective_on(rnd),
             "roll_on": sel.roll_on(rnd),
@@ -169,7 +170,7 @@ def raise_tables(request, pk: int):
         request,
         "rewards/raises/tables.html",
         {
-            "rnd": rnd,
+            **round_context(request, rnd, "raises"),
             "forms": forms,
             "bases": rows["bases"],
             "ranges": [(r, band_label(r.band)) for r in rows["ranges"]],
@@ -226,8 +227,8 @@ def raise_sheet(request, pk: int):
         request,
         "rewards/raises/sheet.html",
         {
+            **round_context(request, sheet.round, "raises"),
             "sheet": sheet,
-            "rnd": sheet.round,
             "lines": lines,
             "fig": sel.figures(sheet),
             "history": sel.sheet_history(sheet),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from appraisal.models import BAND_LABELS
 from appraisal.selectors import round_scope
 from appraisal.views_common import get_round
-from appraisal.views_hr import percent_of, unit_choices, unit_filter
+from appraisal.views_hr import percent_of, round_context, unit_choices, unit_filter
 from common.models import DataAccess, record_access
 from orgchart.models import Person
 from orgchart.selectors import roles_of
@@ -129,7 +129,7 @@ def unit_trend(request, pk: int):
         request,
         "rewards/trends/units.html",
         {
-            "rnd": rnd,
+            **round_context(request, rnd, "trend"),
             "unit": unit,
             "matches": matches,
             "q": q,
