@@ -3,6 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from appraisal.selectors import evaluates_anyone
+from notices.selectors import unread_count
 from orgchart.selectors import roles_of
 
 
@@ -19,4 +20,12 @@ def roles(request):
         "my_is_evaluator": SimpleLazyObject(
             lambda: bool(person is not None and evaluates_anyone(person=person))
         ),
+        # The menu's unread badge: one query, asked once per request however often shown.
+        "my_unread_notices": SimpleLazyObject(lambda: _unread(request)),
     }
+
+
+def _unread(request) -> int:
+    if not hasattr(request, "notices_unread"):
+        request.notices_unread = unread_count(user=request.user)
+    return request.notices_unread

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "common",
     "orgchart",
     "kpi",
+    "notices",
     "appraisal",
     "rewards",
     "django_tasks",
@@ -212,6 +213,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-pms@localhost")
+# The address people open the system at: e-mails (notices, reminders) link into it from here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers. HTTPS-only settings apply outside DEBUG; behind a proxy that terminates TLS
 # set SECURE_PROXY_SSL_HEADER_ENABLED=1.

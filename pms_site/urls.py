@@ -38,5 +38,6 @@ urlpatterns = [
     path("appraisal/", include("appraisal.urls")),
     path("reports/", include("reports.urls")),
     path("rewards/", include("rewards.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from appraisal.models import (
     State,
 )
 from appraisal.selectors import cascaded_kpis
+from appraisal.services import _notices
 from appraisal.services._forms import (
     actor_name,
     field_changes,
@@ -261,6 +262,7 @@ def agreement_submit(*, actor, form: AppraisalForm, expected_version: int) -> Ap
     form.appraisee_signed_name = actor_name(person, actor)
     save_form(form, actor)
     record_event(form, actor, FormEvent.SUBMIT, old)
+    _notices.submitted(form)
     return form
 
 
@@ -275,6 +277,7 @@ def agreement_return(
     form.appraisee_signed_name = ""
     save_form(form, actor, "return")
     record_event(form, actor, FormEvent.RETURN, old, comment)
+    _notices.returned(form, comment)
     return form
 
 
@@ -300,6 +303,7 @@ def agreement_approve(
     )
     save_form(form, actor, "approve")
     record_event(form, actor, FormEvent.APPROVE, old, (comment or "").strip())
+    _notices.approved(form)
     return form
 
 

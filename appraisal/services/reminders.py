@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.mail import send_mass_mail
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalRound, Phase, RoundEvent, State
@@ -14,6 +15,7 @@ from common.errors import DomainError
 from common.models import audit
 from common.permissions import require
 from common.thai import format_date_long
+from notices.services import absolute_url
 from orgchart.models import OrgUnit, Person
 
 
@@ -42,7 +44,9 @@ def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | Non
             ) % {"name": f.person.full_name, "round": rnd.code}
             if when:
                 body += _(" (กำหนดส่ง %(d)s)") % {"d": when}
-            body += "\n\n" + _("กรุณาเข้าระบบ e-PMS เพื่อจัดทำและส่งข้อตกลง")
+            body += "\n\n" + _("กรุณาเข้าระบบ e-PMS เพื่อจัดทำและส่งข้อตกลง: %(url)s") % {
+                "url": absolute_url(reverse("appraisal:agreement", kwargs={"pk": f.pk}))
+            }
             messages.append(
                 (
                     _("แจ้งเตือน: ข้อตกลงการปฏิบัติราชการ รอบ %(r)s") % {"r": rnd.code},
@@ -58,6 +62,9 @@ def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | Non
             "n": len(names),
         }
         body += "\n".join(f"- {n}" for n in names)
+        body += "\n\n" + _("พิจารณาข้อตกลงได้ที่หน้าทีมของฉัน: %(url)s") % {
+            "url": absolute_url(reverse("appraisal:team") + f"?round={rnd.pk}&state=submitted")
+        }
         messages.append(
             (_("แจ้งเตือน: ข้อตกลงรอการอนุมัติ รอบ %(r)s") % {"r": rnd.code}, body, None, [e.email])
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalForm, FormEvent, State
 from appraisal.selectors import form_result
+from appraisal.services import _notices
 from appraisal.services._forms import (
     lock_form,
     record_event,
@@ -62,6 +63,7 @@ def form_inform(
     form.informed_on = _informed_date(form, informed_on)
     save_form(form, actor, "inform")
     record_event(form, actor, FormEvent.INFORM, "", "", {"informed_on": [None, plain(informed_on)]})
+    _notices.informed(form)
     return form
 
 
@@ -77,6 +79,7 @@ def form_acknowledge(*, actor, form: AppraisalForm, expected_version: int) -> Ap
     form.refused = False
     save_form(form, actor, "acknowledge")
     record_event(form, actor, FormEvent.ACKNOWLEDGE, old)
+    _notices.waiting_review(form)
     return form
 
 
@@ -118,6 +121,8 @@ def form_refusal_record(
     record_event(
         form, actor, FormEvent.REFUSAL, old, f"{form.witness_name} ({form.witness_position})"
     )
+    _notices.informed(form, refused=True)
+    _notices.waiting_review(form)
     return form
 
 
@@ -165,6 +170,7 @@ def _review(actor, form, expected_version, agrees, opinion, revised_total, which
     if final_before != form.final_total:
         changes["final_total"] = [plain(final_before), plain(form.final_total)]
     record_event(form, actor, kind, old, opinion, changes)
+    _notices.waiting_review(form)
     return form
 
 
@@ -204,6 +210,7 @@ def form_release(*, actor, form: AppraisalForm) -> AppraisalForm:
     form.released_at = timezone.now()
     save_form(form, actor, "release")
     record_event(form, actor, FormEvent.RELEASE, old)
+    _notices.released([form])
     return form
 
 

@@ -29,6 +29,7 @@ from appraisal.models import (
     group_of,
 )
 from appraisal.selectors import round_scope
+from appraisal.services import _notices
 from appraisal.services._forms import (
     bump_round,
     lock_round,
@@ -215,6 +216,7 @@ def _release_reviewed(
         qs = qs.exclude(person=me)
     count = 0
     now = timezone.now()
+    done = []
     for form in qs.select_related("person", "round"):
         old = form.state
         # The round-level permission was checked by the caller; the transition itself is the
@@ -223,7 +225,9 @@ def _release_reviewed(
         form.released_at = now
         save_form(form, actor)
         record_event(form, actor, FormEvent.RELEASE, old, "")
+        done.append(form)
         count += 1
+    _notices.released(done)
     return count
 
 
