@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -285,11 +286,42 @@ def top_rated(
     )
 
 
+# An agreement not yet approved: what HR's console counts as outstanding, what reminders go
+# out for, and (once the round's deadline has passed) what is marked เลยกำหนด on the home page
+# and My team. One definition, so that the figures agree.
+AGREEMENT_PENDING = (State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED)
+# Not yet scored: late once the evaluation deadline has passed.
+SCORING_PENDING = (*AGREEMENT_PENDING, State.AGREED)
+
+
+def _past(deadline: dt.date | None, rnd: AppraisalRound, today: dt.date | None) -> bool:
+    if deadline is None or rnd.phase in (Phase.SETUP, Phase.CLOSED):
+        return False
+    return (today or timezone.localdate()) > deadline
+
+
+def agreement_deadline_passed(rnd: AppraisalRound, today: dt.date | None = None) -> bool:
+    """The round is live and its agreement deadline is behind us."""
+    return _past(rnd.agreement_deadline, rnd, today)
+
+
+def agreement_overdue(form: AppraisalForm, today: dt.date | None = None) -> bool:
+    """The form's agreement is not yet approved and its round's deadline has passed."""
+    return form.state in AGREEMENT_PENDING and agreement_deadline_passed(form.round, today)
+
+
+def scoring_overdue(form: AppraisalForm, today: dt.date | None = None) -> bool:
+    """The form is not yet scored and its round's evaluation deadline has passed."""
+    return form.state in SCORING_PENDING and _past(
+        form.round.evaluation_deadline, form.round, today
+    )
+
+
 def overdue_agreements(*, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None):
     """Forms whose agreement is not yet approved, with the person and evaluator loaded."""
-    qs = AppraisalForm.objects.filter(
-        round=rnd, state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED]
-    ).select_related("person", "evaluator")
+    qs = AppraisalForm.objects.filter(round=rnd, state__in=AGREEMENT_PENDING).select_related(
+        "person", "evaluator"
+    )
     if units is not None:
         qs = qs.filter(subtree_q(units, prefix="unit__"))
     return qs

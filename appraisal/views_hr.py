@@ -92,8 +92,9 @@ BAND_COLOURS = {
     scoring.FAIR: "#ffc107",
     scoring.IMPROVE: "#dc3545",
 }
-# overdue_agreements' states, as the console folds them (RETURNED counts as DRAFT).
-NOT_YET_AGREED = (State.NOT_STARTED, State.DRAFT, State.SUBMITTED)
+# overdue_agreements' states (selectors.AGREEMENT_PENDING), as the console folds them
+# (RETURNED counts as DRAFT).
+NOT_YET_AGREED = tuple(s for s in selectors.AGREEMENT_PENDING if s in PROGRESS_STATES)
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -470,6 +471,7 @@ def round_console(request, pk: int):
             "overdue": sum(scope_totals[PROGRESS_STATES.index(s)] for s in NOT_YET_AGREED)
             if live
             else 0,
+            "overdue_late": live and selectors.agreement_deadline_passed(rnd),
             "reviewed": scope_totals[PROGRESS_STATES.index(State.REVIEWED)],
             "can_release": rnd.phase_at_least(Phase.REVIEW) and not rnd.is_closed,
             "can_remind": live,

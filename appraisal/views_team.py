@@ -175,6 +175,8 @@ def _team_row(user, f: AppraisalForm) -> dict:
         if can(user, "appraisal.add_coaching", f)
         else "",
         "form_url": form_url(f.pk),
+        "agreement_overdue": selectors.agreement_overdue(f),
+        "scoring_overdue": selectors.scoring_overdue(f),
     }
 
 
@@ -222,6 +224,9 @@ def team(request):
             "team_size": len(forms),
             "rows": rows,
             "any_selectable": any(r["selectable"] for r in rows),
+            # Over the whole team, whatever the state filter shows.
+            "agreements_overdue": sum(selectors.agreement_overdue(f) for f in forms),
+            "scoring_overdue": sum(selectors.scoring_overdue(f) for f in forms),
             "reviews": [
                 {
                     "form": f,
