@@ -145,7 +145,15 @@ def test_b_evaluator_returns_with_a_comment_staff_fixes_and_the_evaluator_approv
     click_and_wait(evaluator, evaluator.locator("button[name=action][value=return]"))
     assert fresh(form).state == State.RETURNED
 
+    # The return reaches s1 as a notice: the bell's count, the list, and the page it opens.
     staff = login_as("s1")
+    expect(staff.locator("#nav-unread")).to_have_text("1")
+    click_and_wait(staff, staff.locator("#nav-notices"))
+    expect(staff.locator("#notice-list")).to_contain_text(comment)
+    click_and_wait(staff, staff.locator("#notice-list .notice-title").first)
+    assert staff.url.endswith(url("appraisal:agreement", form.pk))
+    expect(staff.locator("#return-comment")).to_contain_text(comment)
+    expect(staff.locator("#nav-unread")).to_have_count(0)
     staff.goto(url("appraisal:my"))
     expect(staff.locator("#return-comment")).to_contain_text(comment)
     staff.locator("#next-step a", has_text="แก้ไขข้อตกลง").click()
