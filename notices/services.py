@@ -4,7 +4,9 @@ read, and a user's e-mail preference."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +36,20 @@ class NoticeInput:
     body: str = ""
 
 
+_EMAILS_HELD: ContextVar[bool] = ContextVar("notice_emails_held", default=False)
+
+
+@contextmanager
+def emails_held() -> Iterator[None]:
+    """Write notices without e-mailing them: for the demo's seeding, whose people have no
+    mailbox (their notices still show in the site)."""
+    token = _EMAILS_HELD.set(True)
+    try:
+        yield
+    finally:
+        _EMAILS_HELD.reset(token)
+
+
 def absolute_url(path: str) -> str:
     """A link into the system for an e-mail (settings.SITE_URL + the path)."""
     return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
@@ -58,7 +74,8 @@ def notify(*, notices: Iterable[NoticeInput]) -> list[Notice]:
     # PostgreSQL and SQLite (3.35+) both return the new keys from a bulk insert.
     created = Notice.objects.bulk_create(rows)
     ids = [n.pk for n in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+    if not _EMAILS_HELD.get():
+        transaction.on_commit(lambda: _enqueue(ids))
     return created
 
 

@@ -35,8 +35,9 @@ def submitted(form: AppraisalForm) -> None:
                 person=form.evaluator,
                 kind=NoticeKind.SUBMITTED,
                 title=_("ข้อตกลงการปฏิบัติราชการของ %(name)s รออนุมัติ") % {"name": name},
-                body=_("%(name)s ส่งข้อตกลงการปฏิบัติราชการ รอบ %(r)s ให้ท่านพิจารณาอนุมัติหรือส่งกลับให้แก้ไข")
-                % {"name": name, "r": _round(form)},
+                # The name stays in the title only, where the page keeps it from breaking.
+                body=_("ผู้รับการประเมินส่งข้อตกลงการปฏิบัติราชการ รอบ %(r)s ให้ท่านพิจารณาอนุมัติหรือส่งกลับให้แก้ไข")
+                % {"r": _round(form)},
                 url=_url("agreement_review", form),
             )
         ]
@@ -108,8 +109,10 @@ def waiting_review(form: AppraisalForm) -> None:
                 person=who,
                 kind=NoticeKind.REVIEW_WAITING,
                 title=_("ผลการประเมินของ %(name)s รอความเห็นของท่าน") % {"name": name},
-                body=_("ผลการประเมินของ %(name)s รอบ %(r)s รอความเห็นของท่านในฐานะผู้บังคับบัญชาเหนือขึ้นไป")
-                % {"name": name, "r": _round(form)},
+                body=_(
+                    "ผู้ประเมินแจ้งผลการประเมิน รอบ %(r)s แก่ผู้รับการประเมินแล้ว รอความเห็นของท่านในฐานะผู้บังคับบัญชาเหนือขึ้นไป"
+                )
+                % {"r": _round(form)},
                 url=_url("review", form),
             )
         ]

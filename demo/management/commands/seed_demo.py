@@ -20,6 +20,8 @@ from demo.org import seed_demo
 from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
 from demo.round import seed_rounds
 from kpi.selectors import current_fiscal_year
+from notices.models import Notice
+from notices.services import emails_held
 from orgchart.models import OrgUnit, Person
 
 
@@ -76,10 +78,14 @@ class Command(BaseCommand):
             summary = "no appraisal round (--no-round)."
             if not no_round:
                 # The earlier round first: the current one carries its IDP rows when it opens.
-                with transaction.atomic():
-                    earlier = seed_earlier_rounds(seed=seed)
-                with transaction.atomic():
-                    rounds = seed_rounds(seed=seed)
+                # The demo's people have no mailbox: their notices show in the site only. The
+                # earlier round's are history (all dated today) and would crowd the lists.
+                with emails_held():
+                    with transaction.atomic():
+                        earlier = seed_earlier_rounds(seed=seed)
+                        Notice.objects.all().delete()
+                    with transaction.atomic():
+                        rounds = seed_rounds(seed=seed)
                 round_seconds = (
                     time.perf_counter() - start - org_seconds - kpi_seconds - earlier.seconds
                 )
