@@ -90,10 +90,11 @@ def _address(user, people: dict[int, Person]) -> str:
     return (person.email if person is not None else "") or user.email or ""
 
 
-def _message(notice: Notice, address: str) -> EmailMessage:
+def _message(notice: Notice, address: str, name: str) -> EmailMessage:
     body = notice.body.strip()
     text = (
-        (body + "\n\n" if body else "")
+        (_("เรียน %(name)s") % {"name": name} + "\n\n" if name else "")
+        + (body + "\n\n" if body else "")
         + _("เปิดในระบบ e-PMS: %(url)s") % {"url": absolute_url(notice.url)}
         + "\n\n"
         + _("ท่านได้รับอีเมลนี้เพราะเปิดรับการแจ้งเตือนทางอีเมล ปิดได้ที่หน้าการแจ้งเตือน: %(url)s")
@@ -127,7 +128,9 @@ def notice_emails_send(*, notice_ids: Iterable[int]) -> int:
         address = _address(n.recipient, people)
         if n.recipient_id in off or not address:
             continue
-        messages.append(_message(n, address))
+        person = people.get(n.recipient_id)
+        name = person.full_name if person is not None else n.recipient.get_full_name()
+        messages.append(_message(n, address, name))
         sent_ids.append(n.pk)
     if not messages:
         return 0

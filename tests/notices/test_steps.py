@@ -62,6 +62,7 @@ def _one_mail(mails, person, path):
     assert mail.to == [person.email]
     assert THAI.search(mail.subject), mail.subject
     assert SITE + path in mail.body
+    assert mail.body.startswith(f"เรียน {person.full_name}")
     return mail
 
 
