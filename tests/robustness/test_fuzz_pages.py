@@ -155,6 +155,15 @@ def test_team_pages_survive_hostile_posts(world, data):
 
 @FUZZ
 @given(data=st.data())
+def test_notices_page_survives_hostile_posts(world, data):
+    o = world
+    # s1 has the notice of f1's approval; grp1_head those of f2's and f1's submissions.
+    pages = [(o.s1.user, u("notices:list")), (o.grp1_head.user, u("notices:list"))]
+    fuzz_pages("notices", pages, data)
+
+
+@FUZZ
+@given(data=st.data())
 def test_higher_review_page_survives_hostile_posts(review_world, data):
     o = review_world
     fuzz_pages("review", [(o.director.user, u("appraisal:review", pk=o.f3.pk))], data)
