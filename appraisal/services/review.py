@@ -250,8 +250,12 @@ def form_set_evaluator(
     ):
         changes["higher2"] = [form.higher2_id, None]
         form.higher2 = None
+    old_evaluator = form.evaluator_id
     form.evaluator = evaluator
     form.higher = higher
     save_form(form, actor, reason)
     record_event(form, actor, FormEvent.SET_EVALUATOR, "", reason, changes)
+    if form.state == State.SUBMITTED and evaluator is not None and evaluator.pk != old_evaluator:
+        # The agreement waits for the new evaluator now: they have not heard of it.
+        _notices.submitted(form)
     return form

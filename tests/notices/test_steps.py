@@ -303,3 +303,19 @@ def test_the_reminder_email_links_into_the_system(org, mailoutbox):
         SITE + reverse("appraisal:agreement", kwargs={"pk": s1_form.pk}) in by_to[org.s1.email].body
     )
     assert SITE + reverse("appraisal:team") in by_to[org.grp1_head.email].body
+
+
+def test_a_new_evaluator_hears_of_the_agreement_waiting_for_them(org, step):
+    from appraisal.services.review import form_set_evaluator
+
+    rnd = open_round(org)
+    f = form_of(rnd, org.s1)
+    f = agreement_save(actor=org.s1.user, form=f, expected_version=f.version, items=three_items())
+    f = agreement_submit(actor=org.s1.user, form=f, expected_version=f.version)
+    f, mails = step(
+        lambda: form_set_evaluator(
+            actor=org.hr, form=f, evaluator=org.div1_head, higher=org.director, reason="ย้ายงาน"
+        )
+    )
+    _one_mail(mails, org.div1_head, reverse("appraisal:agreement_review", kwargs={"pk": f.pk}))
+    assert _latest(org.div1_head.user).kind == NoticeKind.SUBMITTED
