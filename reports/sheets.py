@@ -104,11 +104,12 @@ DPIS_NOTE = (
 
 
 def sheet_queryset(qs: QuerySet[AppraisalForm]) -> QuerySet[AppraisalForm]:
-    """The forms with everything a sheet reads: four queries for any number of forms."""
+    """The forms with everything a sheet reads: five queries for any number of forms."""
     return qs.select_related(*SHEET_RELATED).prefetch_related(
         Prefetch("kpis", queryset=FormKpi.objects.order_by("order", "pk")),
         Prefetch("competencies", queryset=FormCompetency.objects.order_by("order", "pk")),
         "idp",
+        "idp_followups",
     )
 
 
@@ -394,6 +395,11 @@ def form_sheet(form: AppraisalForm) -> dict:
         "kpi_weight_total": number(result.kpi_weight_total),
         "competency": _competency(form, comps, result),
         "idp": [{"topic": r.topic, "method": r.method, "period": r.period} for r in form.idp.all()],
+        # The previous round's IDP rows carried into this form, as the evaluator marked them.
+        "followups": [
+            {"topic": f.topic, "status": f.get_status_display(), "note": f.note}
+            for f in form.idp_followups.all()
+        ],
         "self_assessment": form.self_assessment,
         "evaluator_comment": form.evaluator_comment,
         # The second comment box (ด้านสมรรถนะ): the behaviour the evaluator recorded per competency.
@@ -461,6 +467,8 @@ def without_scores(sheet: dict) -> dict:
     # The agreement as signed at the start of the round includes the competencies to show.
     blank["agreement_only"] = True
     blank["idp"] = []  # its rows name the rated level ("จากระดับ 2 สู่ระดับ 3")
+    # The evaluator's marks come with the scoring: the rows stay, their marks are left blank.
+    blank["followups"] = [dict(f, status="", note="") for f in blank["followups"]]
     blank["ack"] = {key: None for key in blank["ack"]} | {"refused": False}
     return blank
 

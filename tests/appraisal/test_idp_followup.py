@@ -312,3 +312,24 @@ def test_the_appraisee_sees_the_rows_and_their_marks_only_with_the_score(client,
     # The higher supervisor sees the mark as a reader of the score.
     client.force_login(org.div1_head.user)
     assert "ผ่านการอบรม" in client.get(reverse("appraisal:form", args=[scoring.pk])).content.decode()
+
+
+def test_the_summary_pdf_prints_the_marks_and_the_agreement_print_leaves_them_blank(org, scoring):
+    from reports import documents
+    from reports.sheets import form_sheet, without_scores
+    from tests.reports.pdfcheck import text_of
+
+    row = scoring.idp_followups.first()
+    idp_followup_mark(
+        actor=org.grp1_head.user, followup=row, status=FollowUp.DONE, note="อบรมครบสิบสองชั่วโมง"
+    )
+    form = documents.form_for_print(scoring.pk)
+    text = text_of(documents.form_pdf(form, "summary"))
+    assert "ผลการพัฒนา บันทึกผลการพัฒนา" in text
+    assert "1 การทำงานเป็นทีม พัฒนาแล้ว อบรมครบสิบสองชั่วโมง" in text
+    assert "2 ภาษาอังกฤษ ยังไม่ได้ติดตาม" in text
+    blank = without_scores(form_sheet(form))
+    assert [f["topic"] for f in blank["followups"]] == [f.topic for f in form.idp_followups.all()]
+    assert {(f["status"], f["note"]) for f in blank["followups"]} == {("", "")}
+    text = text_of(documents.form_pdf(form, "summary", sheet=blank))
+    assert "1 การทำงานเป็นทีม\n" in text and "อบรมครบสิบสองชั่วโมง" not in text
