@@ -74,6 +74,20 @@ def test_hr_creates_proposes_adjusts_and_is_refused_over_the_budget(client, hr):
     for kind in ("ยืนยันบัญชีเลื่อนเงินเดือน", "ปรับการเลื่อนเงินเดือนรายบุคคล", "สร้างบัญชีเลื่อนเงินเดือน"):
         assert kind in history
 
+    # The new salary is on s1's person page with its history, for HR and s1; never for the
+    # evaluator (salaries are the person's, HR's and administrators' only).
+    s1.refresh_from_db()
+    person_url = reverse("orgchart:person", kwargs={"pk": o.s1.pk})
+    page = client.get(person_url).content.decode()
+    card = page[page.index('id="salary-history"') :]
+    assert "ประวัติการเลื่อนเงินเดือน" in card and "1 เมษายน 2570" in card
+    assert "22,000.00" in card and "22,480.00" in card and "480.00" in card
+    client.force_login(o.s1.user)
+    assert 'id="salary-history"' in client.get(person_url).content.decode()
+    client.force_login(o.grp1_head.user)
+    page = client.get(person_url).content.decode()
+    assert 'id="salary-history"' not in page and "22,480" not in page
+
 
 def test_hr_cannot_adjust_their_own_line_on_the_page(client, org):
     org.round = raise_round(org)
