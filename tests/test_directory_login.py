@@ -1,0 +1,236 @@
+"""Directory login against a real OpenLDAP server (Debian's slapd), started here as a private
+process on a free port with its own temporary config and mdb database, loaded with a few
+people. Skipped, with the reason, where slapd or python-ldap is missing (.ci/run installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from pms_site.ldap_config import directory_settings
+from tests.factories import PASSWORD
+
+SLAPD = shutil.which("slapd") or ("/usr/sbin/slapd" if Path("/usr/sbin/slapd").exists() else None)
+SLAPADD = shutil.which("slapadd") or (
+    "/usr/sbin/slapadd" if Path("/usr/sbin/slapadd").exists() else None
+)
+SCHEMA = Path("/etc/ldap/schema")
+try:
+    import django_auth_ldap  # noqa: F401
+    import ldap  # noqa: F401
+
+    HAVE_PYTHON_LDAP = True
+except ImportError:
+    HAVE_PYTHON_LDAP = False
+
+pytestmark = [
+    pytest.mark.skipif(
+        not (SLAPD and SLAPADD and (SCHEMA / "inetorgperson.schema").exists()),
+        reason="slapd is not installed (apt-get install slapd ldap-utils; .ci/run does)",
+    ),
+    pytest.mark.skipif(
+        not HAVE_PYTHON_LDAP,
+        reason="python-ldap / django-auth-ldap are not installed "
+        "(apt-get install libldap2-dev libsasl2-dev; pip install -e '.[ldap]')",
+    ),
+]
+
+SUFFIX = "dc=example,dc=go,dc=th"
+ROOT_DN = f"cn=admin,{SUFFIX}"
+ROOT_PW = "slapd-root-secret"
+
+PEOPLE = [
+    # uid, password, mail
+    ("s1", "dir-pass-s1", "somchai@example.go.th"),  # same username as the account
+    ("somying.k", "dir-pass-s2", "0005@example.go.th"),  # matched by the person's e-mail
+    ("outsider", "dir-pass-out", "outsider@example.go.th"),  # not in the org chart
+]
+
+
+def _ldif() -> str:
+    parts = [
+        f"dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n",
+        f"dn: ou=people,{SUFFIX}\nobjectClass: organizationalUnit\nou: people\n",
+    ]
+    for uid, password, mail in PEOPLE:
+        parts.append(
+            f"dn: uid={uid},ou=people,{SUFFIX}\nobjectClass: inetOrgPerson\nuid: {uid}\n"
+            f"cn: {uid}\nsn: {uid}\nmail: {mail}\nuserPassword: {password}\n"
+        )
+    return "\n".join(parts)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def slapd_uri():
+    tmp = Path(tempfile.mkdtemp(prefix="epms-slapd-"))
+    (tmp / "db").mkdir()
+    conf = tmp / "slapd.conf"
+    conf.write_text(
+        "\n".join(
+            [
+                *(f"include {SCHEMA / n}.schema" for n in ("core", "cosine", "inetorgperson")),
+                f"pidfile {tmp / 'slapd.pid'}",
+                "modulepath /usr/lib/ldap",
+                "moduleload back_mdb",
+                "database mdb",
+                f'suffix "{SUFFIX}"',
+                f'rootdn "{ROOT_DN}"',
+                f"rootpw {ROOT_PW}",
+                f"directory {tmp / 'db'}",
+                "maxsize 10485760",
+                "access to attrs=userPassword by anonymous auth by * none",
+                "access to * by * read",
+                "",
+            ]
+        )
+    )
+    (tmp / "people.ldif").write_text(_ldif())
+    loaded = subprocess.run(
+        [SLAPADD, "-f", str(conf), "-l", str(tmp / "people.ldif")], capture_output=True, text=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    port = _free_port()
+    uri = f"ldap://127.0.0.1:{port}"
+    command = [SLAPD, "-f", str(conf), "-h", f"{uri}/", "-d", "0"]
+    if os.geteuid() == 0:
+        # Never a directory server running as root: drop to nobody, which owns the temp files.
+        shutil.chown(tmp, "nobody", "nogroup")
+        for path in tmp.rglob("*"):
+            shutil.chown(path, "nobody", "nogroup")
+        command += ["-u", "nobody", "-g", "nogroup"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"slapd did not start: {process.stderr.read()!r}") from None
+                time.sleep(0.05)
+        yield uri
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def directory(settings, slapd_uri):
+    env = {
+        "LDAP_SERVER_URI": slapd_uri,
+        "LDAP_BIND_DN": ROOT_DN,
+        "LDAP_BIND_PASSWORD": ROOT_PW,
+        "LDAP_USER_SEARCH_BASE": f"ou=people,{SUFFIX}",
+        "LDAP_USER_SEARCH_FILTER": "(uid=%(user)s)",
+        "LDAP_EMAIL_ATTR": "mail",
+        "LDAP_TIMEOUT": "3",
+    }
+    for name, value in directory_settings(env).items():
+        setattr(settings, name, value)
+    return slapd_uri
+
+
+def _login(client, username, password, addr="10.20.30.40"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=addr
+    )
+
+
+def _home_names(client, person):
+    page = client.get(reverse("home")).content.decode()
+    return person.first_name in page
+
+
+def test_a_directory_user_signs_in_to_the_account_of_the_same_username(client, org, directory):
+    response = _login(client, "s1", "dir-pass-s1")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(org.s1.user.pk)
+    assert client.session["_auth_user_backend"] == "pms_site.directory.DirectoryBackend"
+    assert _home_names(client, org.s1)
+    # The login page says whose password it wants, and offers no local reset.
+    client.post(reverse("logout"))
+    page = client.get(reverse("login")).content.decode()
+    assert 'id="directory-login-hint"' in page and 'id="forgot-password"' not in page
+
+
+def test_a_directory_user_is_matched_to_their_person_by_e_mail(client, org, directory):
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.count()
+    response = _login(client, "somying.k", "dir-pass-s2")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(org.s2.user.pk)
+    assert _home_names(client, org.s2)
+    assert get_user_model().objects.count() == accounts  # no new account
+
+
+def test_a_wrong_directory_password_is_refused_in_thai(client, org, directory):
+    response = _login(client, "s1", "not-the-password")
+    assert response.status_code == 200
+    assert "รหัสผ่านที่ถูกต้อง" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The old local password of a non-administrator no longer opens the account either.
+    response = _login(client, "s1", PASSWORD)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_a_directory_user_outside_the_org_chart_is_refused_and_no_account_is_made(
+    client, org, directory
+):
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.count()
+    response = _login(client, "outsider", "dir-pass-out")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ยังไม่มีบัญชีของท่านในผังองค์กรของระบบ" in page
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.count() == accounts
+    assert not get_user_model().objects.filter(username__iexact="outsider").exists()
+
+
+def test_an_administrator_still_signs_in_with_a_local_password(client, org, directory):
+    response = _login(client, "admin", PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(org.admin.pk)
+    assert client.session["_auth_user_backend"] == "pms_site.directory.LocalPasswordBackend"
+    assert 'id="nav-admin"' in client.get(reverse("home")).content.decode()
+
+
+def test_failed_directory_logins_are_locked_out_like_local_ones(client, org, directory, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, "s1", "guess", addr="10.9.9.9").status_code == 200
+    _login(client, "s1", "guess", addr="10.9.9.9")  # the last allowed failure locks
+    response = _login(client, "s1", "dir-pass-s1", addr="10.9.9.9")
+    assert response.status_code == 429
+    assert "ระงับการเข้าสู่ระบบชั่วคราว" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The directory user from another address is not punished for it.
+    assert _login(client, "s1", "dir-pass-s1", addr="10.9.9.10").status_code == 302
+
+
+def test_without_ldap_server_uri_nothing_changes():
+    plain = directory_settings({})
+    assert plain["DIRECTORY_LOGIN"] is False
+    assert plain["AUTHENTICATION_BACKENDS"][-1] == "django.contrib.auth.backends.ModelBackend"
+    assert not any(name.startswith("AUTH_LDAP_") for name in plain)
