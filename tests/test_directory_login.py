@@ -53,6 +53,10 @@ PEOPLE = [
     ("s1", "dir-pass-s1", "somchai@example.go.th"),  # same username as the account
     ("somying.k", "dir-pass-s2", "0005@example.go.th"),  # matched by the person's e-mail
     ("outsider", "dir-pass-out", "outsider@example.go.th"),  # not in the org chart
+    # The directory's login name differs; its employeeNumber holds the account's username.
+    ("somsak.d", "dir-pass-s3", "somsak@example.go.th", "s3"),
+    # An address two accounts share: which one is meant is not guessed.
+    ("twin", "dir-pass-twin", "shared@example.go.th"),
 ]
 
 
@@ -61,10 +65,11 @@ def _ldif() -> str:
         f"dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n",
         f"dn: ou=people,{SUFFIX}\nobjectClass: organizationalUnit\nou: people\n",
     ]
-    for uid, password, mail in PEOPLE:
+    for uid, password, mail, *number in PEOPLE:
         parts.append(
             f"dn: uid={uid},ou=people,{SUFFIX}\nobjectClass: inetOrgPerson\nuid: {uid}\n"
             f"cn: {uid}\nsn: {uid}\nmail: {mail}\nuserPassword: {password}\n"
+            + "".join(f"employeeNumber: {n}\n" for n in number)
         )
     return "\n".join(parts)
 
@@ -143,6 +148,7 @@ def directory(settings, slapd_uri):
         "LDAP_USER_SEARCH_BASE": f"ou=people,{SUFFIX}",
         "LDAP_USER_SEARCH_FILTER": "(uid=%(user)s)",
         "LDAP_EMAIL_ATTR": "mail",
+        "LDAP_USERNAME_ATTR": "employeeNumber",
         "LDAP_TIMEOUT": "3",
     }
     for name, value in directory_settings(env).items():
@@ -227,6 +233,31 @@ def test_failed_directory_logins_are_locked_out_like_local_ones(client, org, dir
     assert "_auth_user_id" not in client.session
     # The directory user from another address is not punished for it.
     assert _login(client, "s1", "dir-pass-s1", addr="10.9.9.10").status_code == 302
+
+
+def test_the_username_attribute_matches_a_directory_name_unlike_the_account(client, org, directory):
+    response = _login(client, "somsak.d", "dir-pass-s3")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(org.s3.user.pk)
+
+
+def test_an_e_mail_two_accounts_share_is_not_guessed(client, org, directory):
+    for person in (org.s1, org.s2):
+        person.email = "shared@example.go.th"
+        person.save()
+    response = _login(client, "twin", "dir-pass-twin")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "หลายบัญชี" in response.content.decode()
+
+
+def test_an_unreachable_directory_refuses_staff_politely_and_lets_administrators_in(
+    client, org, directory, settings
+):
+    settings.AUTH_LDAP_SERVER_URI = f"ldap://127.0.0.1:{_free_port()}"
+    response = _login(client, "s1", "dir-pass-s1")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "รหัสผ่านที่ถูกต้อง" in response.content.decode()
+    assert _login(client, "admin", PASSWORD).status_code == 302
 
 
 def test_without_ldap_server_uri_nothing_changes():
