@@ -20,6 +20,7 @@ from django_auth_ldap.backend import LDAPBackend
 # Set on the request when the directory accepted the password but no account matches.
 NOT_IN_ORG = "not_in_org"
 AMBIGUOUS = "ambiguous"
+INACTIVE = "inactive"
 
 
 def _first(attrs, name: str) -> str:
@@ -32,21 +33,32 @@ def _first(attrs, name: str) -> str:
 def match_account(username: str, email: str):
     """The existing active account for a directory entry, or (None, reason)."""
     User = get_user_model()
-    active = User._default_manager.filter(is_active=True)
+    accounts = User._default_manager.all()
+    by_name = Q(username__iexact=username) if username else Q(pk__in=[])
+    by_email = Q(email__iexact=email) | Q(person__email__iexact=email) if email else Q(pk__in=[])
+    active = accounts.filter(is_active=True)
     if username:
-        user = active.filter(username__iexact=username).first()
+        user = active.filter(by_name).first()
         if user is not None:
             return user, ""
     if email:
-        users = list(active.filter(Q(email__iexact=email) | Q(person__email__iexact=email))[:2])
+        users = list(active.filter(by_email)[:2])
         if len(users) == 1:
             return users[0], ""
         if len(users) > 1:
             return None, AMBIGUOUS
+    if accounts.filter(by_name | by_email).exists():
+        return None, INACTIVE  # told apart from a wrong password by nobody
     return None, NOT_IN_ORG
 
 
 class DirectoryBackend(LDAPBackend):
+    def get_user(self, user_id):
+        # django-auth-ldap's own get_user keeps a deactivated account's session alive;
+        # ModelBackend's does not: neither may this one.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def get_or_build_user(self, username, ldap_user):
         attrs = ldap_user.attrs
         wanted = _first(attrs, getattr(settings, "DIRECTORY_USERNAME_ATTR", "")) or username

@@ -179,6 +179,21 @@ def test_a_directory_user_signs_in_to_the_account_of_the_same_username(client, o
     assert 'id="directory-login-hint"' in page and 'id="forgot-password"' not in page
 
 
+def test_a_deactivated_account_loses_its_directory_session_and_cannot_sign_in(
+    client, org, directory
+):
+    assert _login(client, "s1", "dir-pass-s1").status_code == 302
+    user = org.s1.user
+    user.is_active = False
+    user.save()
+    assert client.get(reverse("home")).status_code == 302  # back to the login page
+    client.logout()
+    response = _login(client, "s1", "dir-pass-s1")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    # The usual refusal: not a hint that the account exists.
+    assert "รหัสผ่านที่ถูกต้อง" in response.content.decode()
+
+
 def test_a_directory_user_is_matched_to_their_person_by_e_mail(client, org, directory):
     from django.contrib.auth import get_user_model
 
