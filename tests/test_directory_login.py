@@ -280,3 +280,20 @@ def test_without_ldap_server_uri_nothing_changes():
     assert plain["DIRECTORY_LOGIN"] is False
     assert plain["AUTHENTICATION_BACKENDS"][-1] == "django.contrib.auth.backends.ModelBackend"
     assert not any(name.startswith("AUTH_LDAP_") for name in plain)
+
+
+def test_the_deploy_check_refuses_directory_passwords_in_clear(settings):
+    from common.checks import directory_passwords_travel_encrypted as check
+
+    env = {"LDAP_SERVER_URI": "ldap://dc1.example.go.th", "LDAP_USER_SEARCH_BASE": "dc=x"}
+    for name, value in directory_settings(env).items():
+        setattr(settings, name, value)
+    assert [w.id for w in check(None)] == ["epms.W001"]
+    settings.AUTH_LDAP_START_TLS = True
+    assert check(None) == []
+    settings.AUTH_LDAP_START_TLS = False
+    settings.AUTH_LDAP_SERVER_URI = "ldaps://dc1.example.go.th ldaps://dc2.example.go.th"
+    assert check(None) == []
+    settings.DIRECTORY_LOGIN = False
+    settings.AUTH_LDAP_SERVER_URI = "ldap://x"
+    assert check(None) == []
