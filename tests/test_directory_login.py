@@ -238,6 +238,13 @@ def test_an_administrator_still_signs_in_with_a_local_password(client, org, dire
     assert 'id="nav-admin"' in client.get(reverse("home")).content.decode()
 
 
+def test_ldap_local_login_all_keeps_everyone_s_local_password(client, org, directory, settings):
+    settings.DIRECTORY_LOCAL_LOGIN = "all"
+    assert 'id="forgot-password"' in client.get(reverse("login")).content.decode()
+    assert _login(client, "s2", PASSWORD).status_code == 302
+    assert client.session["_auth_user_backend"] == "pms_site.directory.LocalPasswordBackend"
+
+
 def test_failed_directory_logins_are_locked_out_like_local_ones(client, org, directory, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert _login(client, "s1", "guess", addr="10.9.9.9").status_code == 200
