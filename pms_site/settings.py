@@ -139,7 +139,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Local passwords; with LDAP_SERVER_URI the office's directory first (pms_site/ldap_config.py,
 # README "Directory login (LDAP)"). Axes stays in front of both.
-globals().update(directory_settings(os.environ))
+_directory = directory_settings(os.environ)
+AUTHENTICATION_BACKENDS = _directory.pop("AUTHENTICATION_BACKENDS")
+DIRECTORY_LOGIN = _directory.pop("DIRECTORY_LOGIN")
+globals().update(_directory)  # the AUTH_LDAP_* and DIRECTORY_* settings, with LDAP_SERVER_URI
 if TESTING:
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
