@@ -9,6 +9,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pms_site.ldap_config import directory_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
@@ -135,11 +137,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Local passwords; with LDAP_SERVER_URI the office's directory first (pms_site/ldap_config.py,
+# README "Directory login (LDAP)"). Axes stays in front of both.
+_directory = directory_settings(os.environ)
+AUTHENTICATION_BACKENDS = _directory.pop("AUTHENTICATION_BACKENDS")
+DIRECTORY_LOGIN = _directory.pop("DIRECTORY_LOGIN")
+globals().update(_directory)  # the AUTH_LDAP_* and DIRECTORY_* settings, with LDAP_SERVER_URI
 if TESTING:
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

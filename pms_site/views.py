@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from orgchart.models import OrgUnit
 
@@ -29,11 +31,40 @@ def office_name() -> str:
     return ""
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """With directory login, a password the directory accepted for someone the system has no
+    account for gets its own message: the person must be imported into the org chart first."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "not_in_org": _(
+            "รหัสผ่านของไดเรกทอรีถูกต้อง แต่ยังไม่มีบัญชีของท่านในผังองค์กรของระบบ "
+            "โปรดติดต่อฝ่ายบุคคลให้นำเข้ารายชื่อของท่านก่อน"
+        ),
+        "ambiguous": _("อีเมลในไดเรกทอรีของท่านตรงกับหลายบัญชีในระบบ โปรดติดต่อผู้ดูแลระบบ"),
+    }
+
+    def get_invalid_login_error(self):
+        refusal = getattr(self.request, "directory_refusal", "")
+        if refusal in ("not_in_org", "ambiguous"):
+            return ValidationError(self.error_messages[refusal], code=refusal)
+        return super().get_invalid_login_error()
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    form_class = LoginForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(office=office_name(), **kwargs)
+        return super().get_context_data(
+            office=office_name(),
+            directory_login=settings.DIRECTORY_LOGIN,
+            # With the directory, a local password is for administrators only (unless
+            # LDAP_LOCAL_LOGIN=all): a reset link would offer the others a dead end.
+            offer_password_reset=not settings.DIRECTORY_LOGIN
+            or getattr(settings, "DIRECTORY_LOCAL_LOGIN", "") == "all",
+            **kwargs,
+        )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
