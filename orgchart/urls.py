@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/children/", views.tree_children, name="children"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/suggest/", views.people_suggest, name="people_suggest"),
     path("people/<int:pk>/evaluator/", views.person_evaluator, name="person_evaluator"),
 ]
 
