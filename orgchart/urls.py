@@ -18,6 +18,7 @@ from orgchart import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_upload, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
 ]
 urlpatterns += [
     path("import/preview/", import_views.import_preview, name="import_preview"),
