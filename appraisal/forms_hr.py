@@ -21,7 +21,7 @@ from appraisal.models import (
 )
 from common import thai
 from orgchart import grades
-from orgchart.edit_forms import staff_code_field
+from orgchart.person_field import PersonField, bind_people
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SETTING_FIELDS = ("weight_achievement", "weight_competency", "weight_other")
@@ -285,17 +285,19 @@ class CompetencyAddForm(forms.Form):
 
 
 class CommitteeAddForm(forms.Form):
-    staff_code = forms.CharField(label=_("รหัสบุคลากร"), max_length=32)
+    staff_code = PersonField(label=_("กรรมการกลั่นกรอง"), required=True)
+
+    def __init__(self, *args, user, rnd, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=rnd.department)
 
 
 class FormEvaluatorForm(forms.Form):
-    """This round's evaluator and higher supervisor of one form, by staff code."""
+    """This round's evaluator and higher supervisor of one form, by name or staff code."""
 
-    evaluator_code = forms.CharField(label=_("รหัสบุคลากรของผู้ประเมิน"), max_length=32)
-    higher_code = forms.CharField(
-        label=_("รหัสบุคลากรของผู้บังคับบัญชาเหนือขึ้นไป"),
-        max_length=32,
-        required=False,
+    evaluator_code = PersonField(label=_("ผู้ประเมิน"), required=True)
+    higher_code = PersonField(
+        label=_("ผู้บังคับบัญชาเหนือขึ้นไป"),
         help_text=_("เว้นว่างหากไม่มีผู้บังคับบัญชาเหนือขึ้นไปให้ความเห็น"),
     )
     reason = forms.CharField(
@@ -303,16 +305,14 @@ class FormEvaluatorForm(forms.Form):
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, form, **kwargs):
+    def __init__(self, *args, form, user, **kwargs):
         self.appraisal_form = form
         kwargs.setdefault(
             "initial",
-            {
-                "evaluator_code": form.evaluator.staff_code if form.evaluator_id else "",
-                "higher_code": form.higher.staff_code if form.higher_id else "",
-            },
+            {"evaluator_code": form.evaluator, "higher_code": form.higher},
         )
         super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=form.unit)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(
@@ -323,14 +323,3 @@ class FormEvaluatorForm(forms.Form):
             "next",
         )
         self.helper.add_input(Submit("save", _("บันทึก")))
-
-    def _person(self, name: str, field: str):
-        return staff_code_field(
-            self.cleaned_data.get(name), tree_id=self.appraisal_form.unit.tree_id, field=field
-        )
-
-    def clean_evaluator_code(self):
-        return self._person("evaluator_code", "evaluator")
-
-    def clean_higher_code(self):
-        return self._person("higher_code", "higher")

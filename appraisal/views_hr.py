@@ -298,7 +298,7 @@ def round_settings(request, pk: int):
         readonly=readonly,
     )
     comp_form = CompetencyAddForm(post if action == "competency_add" else None, lines=lines)
-    member_form = CommitteeAddForm(post if action == "member_add" else None)
+    member_form = CommitteeAddForm(post if action == "member_add" else None, user=user, rnd=rnd)
     if post is not None:
         version = parse_id(post.get("version"))
         target = {"save": form, "competency_add": comp_form, "member_add": member_form}.get(action)
@@ -327,7 +327,7 @@ def round_settings(request, pk: int):
                     actor=user,
                     rnd=rnd,
                     expected_version=version,
-                    staff_code=member_form.cleaned_data["staff_code"],
+                    staff_code=member_form.cleaned_data["staff_code"].staff_code,
                 )
                 messages.success(
                     request, _("เพิ่ม %(n)s เป็นกรรมการกลั่นกรองแล้ว") % {"n": person.full_name}

@@ -208,9 +208,9 @@ def form_evaluator(request, pk: int):
     """HR changes this round's evaluator and higher supervisor of one form, with a reason."""
     form = get_form(request, pk, "appraisal.set_form_evaluator")
     if request.method == "POST":
-        django_form = FormEvaluatorForm(request.POST, form=form)
+        django_form = FormEvaluatorForm(request.POST, form=form, user=request.user)
     else:
-        django_form = FormEvaluatorForm(form=form)
+        django_form = FormEvaluatorForm(form=form, user=request.user)
         django_form.initial["next"] = request.GET.get("next", "")
     if request.method == "POST" and django_form.is_valid():
         data = django_form.cleaned_data

@@ -6,23 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpi.models import KPI_TEMPLATE_FIELDS, CascadeMethod, Kpi
-from orgchart.edit_forms import staff_code_field
+from orgchart.person_field import PersonField, bind_people
 
 KPI_FIELDS = KPI_TEMPLATE_FIELDS
 
 
-class StaffCodeField(forms.CharField):
-    """A person picked by staff code (รหัสบุคลากร) within one department."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-
 class KpiForm(forms.ModelForm):
-    supervisor_code = StaffCodeField(label=_("รหัสบุคลากรของผู้กำกับดูแลตัวชี้วัด"))
-    collector_code = StaffCodeField(label=_("รหัสบุคลากรของผู้จัดเก็บข้อมูล"))
+    supervisor_code = PersonField(label=_("ผู้กำกับดูแลตัวชี้วัด"))
+    collector_code = PersonField(label=_("ผู้จัดเก็บข้อมูล"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -44,18 +35,14 @@ class KpiForm(forms.ModelForm):
             ]
         }
 
-    def __init__(self, *args, tree_id: int, **kwargs):
-        self.tree_id = tree_id
+    def __init__(self, *args, unit, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=unit)
         inst = self.instance
         if inst.pk:
             self.fields["version"].initial = inst.version
-            self.fields["supervisor_code"].initial = (
-                inst.supervisor.staff_code if inst.supervisor_id else ""
-            )
-            self.fields["collector_code"].initial = (
-                inst.collector.staff_code if inst.collector_id else ""
-            )
+            self.fields["supervisor_code"].initial = inst.supervisor
+            self.fields["collector_code"].initial = inst.collector
         for f in ("threshold_1", "threshold_2", "threshold_3", "threshold_4", "threshold_5"):
             self.fields[f].widget.attrs["step"] = "any"
         self.helper = FormHelper()
@@ -105,12 +92,6 @@ class KpiForm(forms.ModelForm):
             "version",
             Submit("save", _("บันทึกตัวชี้วัด")),
         )
-
-    def clean_supervisor_code(self):
-        return staff_code_field(self.cleaned_data.get("supervisor_code"), tree_id=self.tree_id)
-
-    def clean_collector_code(self):
-        return staff_code_field(self.cleaned_data.get("collector_code"), tree_id=self.tree_id)
 
     def _post_clean(self):
         # Model-level validation is the service's job (it raises DomainError with a Thai message);
@@ -200,3 +181,13 @@ class TargetHelperForm(forms.Form):
         label=_("ช่วงห่างระหว่างระดับ"), required=False, max_digits=14, decimal_places=4, min_value=0
     )
     places = forms.IntegerField(label=_("ทศนิยม"), required=False, min_value=0, max_value=4)
+
+
+class DelegateForm(forms.Form):
+    """A person the unit head lets edit the unit's KPIs."""
+
+    staff_code = PersonField(label=_("ผู้ได้รับมอบหมาย"), required=True)
+
+    def __init__(self, *args, unit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=unit)

@@ -15,10 +15,11 @@ from common.errors import ConflictError, DomainError, thai_message
 from common.permissions import can, require
 from common.views import get_scoped_or_404
 from kpi import selectors, services, targets
-from kpi.forms import CascadeForm, KpiForm, ResultForm, TargetHelperForm
+from kpi.forms import CascadeForm, DelegateForm, KpiForm, ResultForm, TargetHelperForm
 from kpi.models import CascadeMethod, KpiTier
 from orgchart.models import OrgUnit
-from orgchart.selectors import person_by_staff_code, roles_of, units_visible_to
+from orgchart.person_field import person_picker
+from orgchart.selectors import people_nameable, person_for_field, roles_of, units_visible_to
 
 
 def _unit(request, pk) -> OrgUnit:
@@ -111,7 +112,7 @@ def create(request, pk: int):
     unit = _unit(request, pk)
     require(request.user, "kpi.edit_unit_kpis", unit)
     year = selectors.parse_fiscal_year(request.GET.get("year") or request.POST.get("year"))
-    form = KpiForm(request.POST or None, tree_id=unit.tree_id)
+    form = KpiForm(request.POST or None, unit=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         tier = KpiTier.ORGANISATION if unit.parent_id is None else KpiTier.UNIT
         try:
@@ -131,7 +132,7 @@ def create(request, pk: int):
 def edit(request, pk: int):
     kpi = _kpi(request, pk)
     require(request.user, "kpi.change_kpi", kpi)
-    form = KpiForm(request.POST or None, instance=kpi, tree_id=kpi.unit.tree_id)
+    form = KpiForm(request.POST or None, instance=kpi, unit=kpi.unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.kpi_update(
@@ -172,12 +173,11 @@ def os_matrix(request, pk: int):
             for kpi in matrix.kpis
         }
         roles = {}
+        nameable = people_nameable(request.user, tree_id=unit.tree_id)
         try:
             for kpi in matrix.kpis:
                 roles[kpi.pk] = {
-                    field: _person_code(
-                        request.POST.get(f"{field}-{kpi.pk}", ""), unit.tree_id, field
-                    )
+                    field: _person_code(request.POST.get(f"{field}-{kpi.pk}", ""), nameable, field)
                     for field in ("supervisor", "collector")
                 }
             services.os_matrix_save(
@@ -196,6 +196,18 @@ def os_matrix(request, pk: int):
         else:
             messages.success(request, _("บันทึกตาราง OS Matrix แล้ว"))
             return redirect(f"{reverse('kpi:os_matrix', kwargs={'pk': unit.pk})}?year={year}")
+    if can_edit:
+        posted = request.POST if request.method == "POST" else {}
+        for kpi in matrix.kpis:
+            for field, label in (("supervisor", _("ผู้กำกับดูแล")), ("collector", _("ผู้จัดเก็บข้อมูล"))):
+                name = f"{field}-{kpi.pk}"
+                person = getattr(kpi, field)
+                value = posted.get(name, person.staff_code if person else "")
+                setattr(
+                    kpi,
+                    f"{field}_picker",
+                    person_picker(name, value, unit=unit, label=label, small=True),
+                )
     return render(
         request,
         "kpi/os_matrix.html",
@@ -211,15 +223,11 @@ def os_matrix(request, pk: int):
     )
 
 
-def _person_code(code: str, tree_id: int, field: str):
-    """A person by staff code, the message saying which column of the matrix was wrong."""
-    try:
-        return person_by_staff_code(code, tree_id=tree_id, field=field)
-    except DomainError as exc:
-        label = {"supervisor": _("ผู้กำกับดูแล"), "collector": _("ผู้จัดเก็บข้อมูล")}.get(field)
-        raise DomainError(
-            f"{label}: {exc.message}" if label else exc.message, field=field
-        ) from None
+def _person_code(value: str, people, field: str):
+    """A person by staff code or name among those the user may name, the message saying which
+    column of the matrix was wrong."""
+    label = {"supervisor": _("ผู้กำกับดูแล"), "collector": _("ผู้จัดเก็บข้อมูล")}[field]
+    return person_for_field(value, queryset=people, field=field, label=label)
 
 
 @login_required
@@ -361,15 +369,22 @@ def delegates(request, pk: int):
     can_change = can(request.user, "kpi.delegate_unit_kpis", unit)
     if request.method == "POST":
         require(request.user, "kpi.delegate_unit_kpis", unit)
+        removing = request.POST.get("action") == "remove"
+        form = DelegateForm(request.POST, unit=unit, user=request.user)
         try:
-            person = _person_code(request.POST.get("staff_code", ""), unit.tree_id, "delegate")
-            if person is None:
-                raise DomainError(_("ต้องระบุรหัสบุคลากร"), field="staff_code")
+            if removing:  # a listed delegate, whoever appointed them
+                person = unit.kpi_delegates.filter(
+                    person__staff_code=(request.POST.get("staff_code") or "").strip()
+                ).first()
+                person = person.person if person else None
+                if person is None:
+                    raise DomainError(_("ไม่พบผู้ได้รับมอบหมายนี้"), field="staff_code")
+            elif form.is_valid():
+                person = form.cleaned_data["staff_code"]
+            else:
+                raise DomainError(" ".join(form.errors["staff_code"]), field="staff_code")
             services.kpi_delegate_set(
-                unit=unit,
-                person=person,
-                active=request.POST.get("action") != "remove",
-                actor=request.user,
+                unit=unit, person=person, active=not removing, actor=request.user
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -382,8 +397,11 @@ def delegates(request, pk: int):
             "person__first_name"
         )
     ]
+    form = DelegateForm(unit=unit, user=request.user) if can_change else None
     return render(
-        request, "kpi/delegates.html", {"unit": unit, "people": people, "can_change": can_change}
+        request,
+        "kpi/delegates.html",
+        {"unit": unit, "people": people, "can_change": can_change, "form": form},
     )
 
 

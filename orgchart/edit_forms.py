@@ -5,17 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import DomainError
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import person_by_staff_code
-
-
-def staff_code_field(code: str, *, tree_id: int, field: str = "staff_code"):
-    """Clean a staff-code field into a Person (or None), with the selector's Thai message."""
-    try:
-        return person_by_staff_code(code, tree_id=tree_id, field=field)
-    except DomainError as exc:
-        raise forms.ValidationError(exc.message, code=field) from None
+from orgchart.person_field import PersonField, bind_people
 
 
 class UnitEditForm(forms.Form):
@@ -28,14 +19,12 @@ class UnitEditForm(forms.Form):
         required=False,
         help_text=_("เปลี่ยนเพื่อย้ายหน่วยงานพร้อมหน่วยงานในสังกัด"),
     )
-    head_code = forms.CharField(label=_("รหัสบุคลากรของหัวหน้า"), max_length=32, required=False)
-    acting_head_code = forms.CharField(
-        label=_("รหัสบุคลากรของผู้รักษาราชการแทน"), max_length=32, required=False
-    )
+    head_code = PersonField(label=_("หัวหน้าหน่วยงาน"))
+    acting_head_code = PersonField(label=_("ผู้รักษาราชการแทน"))
     is_active = forms.BooleanField(label=_("ใช้งาน"), required=False)
     use_thai_digits = forms.BooleanField(label=_("ใช้เลขไทยในแบบฟอร์มที่พิมพ์"), required=False)
 
-    def __init__(self, *args, unit: OrgUnit, **kwargs):
+    def __init__(self, *args, unit: OrgUnit, user, **kwargs):
         self.unit = unit
         kwargs.setdefault(
             "initial",
@@ -44,13 +33,14 @@ class UnitEditForm(forms.Form):
                 "short_name": unit.short_name,
                 "kind": unit.kind,
                 "parent_code": unit.parent.code if unit.parent_id else "",
-                "head_code": unit.head.staff_code if unit.head_id else "",
-                "acting_head_code": unit.acting_head.staff_code if unit.acting_head_id else "",
+                "head_code": unit.head,
+                "acting_head_code": unit.acting_head,
                 "is_active": unit.is_active,
                 "use_thai_digits": unit.use_thai_digits,
             },
         )
         super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=unit)
         if unit.parent_id:
             del self.fields["use_thai_digits"]
         self.helper = FormHelper()
@@ -65,44 +55,20 @@ class UnitEditForm(forms.Form):
             raise forms.ValidationError(_("ไม่พบหน่วยงานรหัส %(code)s"), params={"code": code})
         return parent
 
-    def clean_head_code(self):
-        return staff_code_field(
-            self.cleaned_data.get("head_code"), tree_id=self.unit.tree_id, field="head"
-        )
-
-    def clean_acting_head_code(self):
-        return staff_code_field(
-            self.cleaned_data.get("acting_head_code"),
-            tree_id=self.unit.tree_id,
-            field="acting_head",
-        )
-
 
 class EvaluatorOverrideForm(forms.Form):
-    evaluator_code = forms.CharField(
-        label=_("รหัสบุคลากรของผู้ประเมิน"),
-        max_length=32,
-        required=False,
+    evaluator_code = PersonField(
+        label=_("ผู้ประเมิน"),
         help_text=_("เว้นว่างเพื่อใช้หัวหน้าหน่วยงานตามโครงสร้าง"),
     )
 
-    def __init__(self, *args, person: Person, **kwargs):
+    def __init__(self, *args, person: Person, user, **kwargs):
         self.person = person
         kwargs.setdefault(
             "initial",
-            {
-                "evaluator_code": person.evaluator_override.staff_code
-                if person.evaluator_override_id
-                else ""
-            },
+            {"evaluator_code": person.evaluator_override},
         )
         super().__init__(*args, **kwargs)
+        bind_people(self, user=user, unit=person.unit)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("บันทึกผู้ประเมิน")))
-
-    def clean_evaluator_code(self):
-        return staff_code_field(
-            self.cleaned_data.get("evaluator_code"),
-            tree_id=self.person.unit.tree_id,
-            field="evaluator",
-        )

@@ -15,9 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from common.permissions import require
 from orgchart import importer
@@ -100,6 +101,22 @@ def _preview(
         },
         status=status,
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """The import file of the user's own scope (units, positions, people they administer):
+    it imports with no error and no change for them, and is the start of their next file."""
+    require(request.user, "orgchart.import_org")
+    from orgchart.importer.template import template_workbook
+
+    response = HttpResponse(template_workbook(request.user), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="org-import-template.xlsx"'
+    return response
 
 
 @login_required

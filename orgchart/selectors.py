@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Concat
 from django.utils.translation import gettext
 
 from common.errors import DomainError
@@ -139,6 +140,45 @@ def person_by_staff_code(code: str, *, tree_id: int, field: str = "staff_code") 
             gettext("ไม่พบบุคลากรรหัส %(code)s ในส่วนราชการนี้") % {"code": code}, field=field
         )
     return person
+
+
+def person_for_field(
+    value: str, *, queryset: QuerySet[Person], field: str, label: str
+) -> Person | None:
+    """The one person of `queryset` that a typed value names: a staff code, a person's id (what
+    the picker may post), or an exact full name (with or without the title); None for a blank
+    value. A Thai DomainError naming the field otherwise."""
+    value = " ".join((value or "").split())
+    if not value:
+        return None
+    found = list(queryset.filter(staff_code=value)[:1])
+    if not found and value.isdigit() and len(value) < 10:
+        found = list(queryset.filter(pk=int(value))[:1])
+    if not found:
+        first, _, last = value.partition(" ")
+        # "สมชาย ใจดี", or the full name as shown with its title joined: "นายสมชาย ใจดี".
+        found = (
+            list(
+                queryset.annotate(titled_name=Concat("title", "first_name"))
+                .filter(Q(first_name=first) | Q(titled_name=first), last_name=last)
+                .order_by("pk")[:2]
+            )
+            if last
+            else []
+        )
+        if len(found) > 1:
+            raise DomainError(
+                gettext("%(label)s: มีบุคลากรชื่อ “%(v)s” มากกว่าหนึ่งคน โปรดเลือกจากรายการหรือพิมพ์รหัสบุคลากร")
+                % {"label": label, "v": value},
+                field=field,
+            )
+    if not found:
+        raise DomainError(
+            gettext("%(label)s: ไม่พบบุคลากรรหัสหรือชื่อ “%(v)s” ในผู้ที่ท่านระบุได้ของส่วนราชการนี้")
+            % {"label": label, "v": value},
+            field=field,
+        )
+    return found[0]
 
 
 # --- evaluators --------------------------------------------------------------------------------
@@ -322,9 +362,23 @@ def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
     return list(qs.select_related("head", "acting_head").order_by("tree_id", "lft")[:limit])
 
 
-def person_search(*, user, query: str, limit: int = 50) -> list[Person]:
+def people_nameable(user, *, tree_id: int) -> QuerySet[Person]:
+    """The active people of one department whom the user may name in a form of that department
+    (a unit head, an evaluator, a KPI owner, a delegate, a committee member).
+
+    An administrator, and HR with a scope in that department, name anyone of it (an evaluator
+    or a higher supervisor often sits above the HR officer's subtree); anyone else names only
+    the people whose page they may open (a head their team and their own chain)."""
+    roles = roles_of(user)
+    if roles.is_admin or any(u.tree_id == tree_id for u in roles.hr_scopes):
+        return Person.objects.filter(unit__tree_id=tree_id, is_active=True)
+    return people_visible_to(user).filter(unit__tree_id=tree_id, is_active=True)
+
+
+def person_search(*, user, query: str, limit: int = 50, tree_id: int | None = None) -> list[Person]:
     """People the user may open whose name, surname or full name matches, or whose staff code
-    is the query; in their units' order."""
+    is the query; in their units' order. With `tree_id`, only the people of that department
+    the user may name there (the person picker's suggestions)."""
     query = " ".join((query or "").split())
     if not query:
         return []
@@ -332,9 +386,9 @@ def person_search(*, user, query: str, limit: int = 50) -> list[Person]:
     first, _, last = query.partition(" ")
     if last:
         cond |= Q(first_name__icontains=first, last_name__icontains=last)
+    qs = people_visible_to(user) if tree_id is None else people_nameable(user, tree_id=tree_id)
     return list(
-        people_visible_to(user)
-        .filter(cond, is_active=True)
+        qs.filter(cond, is_active=True)
         .select_related("unit", "position")
         .order_by("unit__tree_id", "unit__lft", "first_name", "last_name")[:limit]
     )

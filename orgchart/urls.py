@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/children/", views.tree_children, name="children"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/suggest/", views.people_suggest, name="people_suggest"),
     path("people/<int:pk>/evaluator/", views.person_evaluator, name="person_evaluator"),
 ]
 
@@ -17,6 +18,7 @@ from orgchart import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_upload, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
 ]
 urlpatterns += [
     path("import/preview/", import_views.import_preview, name="import_preview"),

@@ -1,5 +1,7 @@
 """Org chart pages: tree, unit, person. Thin: scope, check, call a selector, render."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import DomainError
-from common.inputs import search_text
+from common.inputs import parse_id, search_text
 from common.models import DataAccess, record_access
 from common.permissions import can, require
 from common.views import get_scoped_or_404
@@ -16,6 +18,8 @@ from orgchart import selectors, services
 from orgchart.edit_forms import EvaluatorOverrideForm, UnitEditForm
 
 PEOPLE_PER_PAGE = 50
+SUGGESTIONS = 10
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 
 
 @login_required
@@ -153,7 +157,7 @@ def unit_edit(request, pk: int):
         pk=pk,
     )
     require(request.user, "orgchart.change_unit", unit)
-    form = UnitEditForm(request.POST or None, unit=unit)
+    form = UnitEditForm(request.POST or None, unit=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_parent = data.pop("parent_code")
@@ -190,7 +194,7 @@ def person_evaluator(request, pk: int):
         pk=pk,
     )
     require(request.user, "orgchart.set_person_evaluator", person)
-    form = EvaluatorOverrideForm(request.POST or None, person=person)
+    form = EvaluatorOverrideForm(request.POST or None, person=person, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_set_evaluator(
@@ -202,3 +206,28 @@ def person_evaluator(request, pk: int):
             messages.success(request, _("บันทึกผู้ประเมินแล้ว"))
             return redirect("orgchart:person", pk=person.pk)
     return render(request, "orgchart/person_evaluator.html", {"person": person, "form": form})
+
+
+@login_required
+@require_GET
+def people_suggest(request):
+    """The person picker's suggestions (htmx): people of the unit's department whom the user
+    may name, by name, surname or staff code. A unit the user cannot see is a 404.
+
+    The query is `q`, or the parameter named by `field` (the picker's input posts under the
+    form field's own name)."""
+    unit = get_scoped_or_404(
+        selectors.units_visible_to(request.user), pk=parse_id(request.GET.get("unit"))
+    )
+    field = request.GET.get("field") or "q"
+    if not FIELD_NAME.match(field):
+        field = "q"
+    query = search_text(request.GET.get(field))
+    people = (
+        selectors.person_search(
+            user=request.user, query=query, limit=SUGGESTIONS, tree_id=unit.tree_id
+        )
+        if len(query) >= 2
+        else []
+    )
+    return render(request, "orgchart/_person_suggestions.html", {"people": people, "query": query})

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.appraisal import access_hr, access_staff, access_team  # noqa: E402
 from tests.conftest import shared_copy
 from tests.notices import access_notices  # noqa: E402
+from tests.orgchart import access_people  # noqa: E402
 from tests.reports import access_reports  # noqa: E402
 from tests.rewards import (  # noqa: E402
     access_development,
@@ -240,6 +241,7 @@ for _part in (
     access_development,
     access_trends,
     access_notices,
+    access_people,
 ):
     ACCESS.update(_part.ACCESS)
     EXTRA.extend(_part.EXTRA)

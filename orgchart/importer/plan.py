@@ -158,6 +158,7 @@ class ImportPlan:
     def change_lines(self) -> list[dict]:
         """What will be written, one line per object, in row order (for the preview)."""
         lines = []
+        names = self._ministry_names()
         kinds = (
             (
                 _("กระทรวง"),
@@ -175,9 +176,9 @@ class ImportPlan:
                     continue
                 sort = "position" if isinstance(a, PositionAction) else ""
                 detail = ", ".join(
-                    f"{field_label(f, sort)}: {show_value(old)} → {show_value(new)}"
+                    f"{field_label(f, sort)}: {show_value(old, f, names)} → {show_value(new, f, names)}"
                     if a.op == UPDATE
-                    else f"{field_label(f, sort)}: {show_value(new)}"
+                    else f"{field_label(f, sort)}: {show_value(new, f, names)}"
                     for f, (old, new) in changes(a).items()
                 )
                 lines.append(
@@ -195,6 +196,20 @@ class ImportPlan:
             )
         lines.sort(key=lambda line: line["row"])
         return lines
+
+    def _ministry_names(self) -> dict[str, str]:
+        """Ministry code → name, for the preview (the file's new ministries and the stored)."""
+        from orgchart.models import Ministry
+
+        codes = {
+            str(v)
+            for a in self.units
+            for v in (a.changes.get("ministry") or [])
+            if v not in (None, "")
+        }
+        names = dict(Ministry.objects.filter(code__in=codes).values_list("code", "name"))
+        names.update({m.code: m.name for m in self.ministries})
+        return names
 
     @property
     def signature(self) -> str:
@@ -270,10 +285,26 @@ def field_label(name: str, kind: str = "") -> str:
     return str(labels.get(name) or _FIELD_LABELS.get(name, name))
 
 
-def show_value(value) -> str:
-    """One old or new value as the preview shows it."""
+def _choice_labels() -> dict[str, dict[str, str]]:
+    from orgchart.models import Grade, PositionType, StaffType
+
+    return {
+        "position_type": dict(PositionType.choices),
+        "staff_type": dict(StaffType.choices),
+        "grade": dict(Grade.choices),
+    }
+
+
+def show_value(value, field: str = "", names: dict | None = None) -> str:
+    """One old or new value as the preview shows it: Thai labels for stored choices (ประเภท
+    ตำแหน่ง, ประเภทบุคลากร, ระดับ), a ministry's name rather than its code."""
     if value is None or value == "":
         return "-"
+    if field == "ministry" and names and str(value) in names:
+        return str(names[str(value)])
+    labels = _choice_labels().get(field)
+    if labels and value in labels:
+        return str(labels[value])
     if isinstance(value, (list, tuple)):
         return " ".join(str(v) for v in value)
     if isinstance(value, bool):

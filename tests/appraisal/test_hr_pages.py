@@ -255,7 +255,7 @@ def test_committee_members_are_picked_by_staff_code_and_then_see_the_distributio
     unknown = client.post(
         settings_url(rnd), {"action": "member_add", "version": rnd.version, "staff_code": "9999"}
     )
-    assert "ไม่พบบุคลากรรหัส 9999" in unknown.content.decode()
+    assert "ไม่พบบุคลากรรหัสหรือชื่อ “9999”" in unknown.content.decode()
     client.post(
         settings_url(rnd), {"action": "member_add", "version": rnd.version, "staff_code": "0005"}
     )
@@ -528,7 +528,7 @@ def test_hr_changes_a_forms_evaluator_by_staff_code_with_a_reason(client, world)
     url = reverse("appraisal:form_evaluator", args=[o.f4.pk])
     client.force_login(o.hr_div2)
     unknown = client.post(url, {"evaluator_code": "9999", "reason": "ย้ายงาน"})
-    assert "ไม่พบบุคลากรรหัส 9999" in unknown.content.decode()
+    assert "ไม่พบบุคลากรรหัสหรือชื่อ “9999”" in unknown.content.decode()
     himself = client.post(url, {"evaluator_code": o.s4.staff_code, "reason": "ย้ายงาน"})
     assert "ผู้รับการประเมินเป็นผู้ประเมินตนเองไม่ได้" in " ".join(
         himself.context["django_form"].errors["evaluator_code"]

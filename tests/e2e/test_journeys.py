@@ -412,3 +412,15 @@ def test_g_hr_imports_an_org_file_sees_the_row_error_then_imports_a_correct_one(
     unit = OrgUnit.objects.get(code="DEPT-01-3")
     assert unit.parent_id == org.div1.pk and unit.head.staff_code == "9001"
     assert Person.objects.filter(staff_code__in=["9001", "9002"], unit=unit).count() == 2
+
+    # The new unit's acting head, named by typing a Thai name and choosing with the keyboard.
+    page.goto(page.url.split("/org/")[0] + f"/org/units/{unit.pk}/edit/")
+    field = page.locator("input[name=acting_head_code]")
+    field.type("ใหม่สอง", delay=30)
+    expect(page.locator("#id_acting_head_code-suggestions [data-person-pick]")).to_have_count(1)
+    field.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_acting_head_code-chosen")).to_contain_text("นายใหม่สอง ทดสอบ")
+    click_and_wait(page, page.get_by_role("button", name="บันทึก"))
+    unit.refresh_from_db()
+    assert unit.acting_head.staff_code == "9002"

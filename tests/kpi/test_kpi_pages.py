@@ -236,7 +236,7 @@ def test_delegating_to_an_unknown_code_says_so(client, org):
     client.force_login(org.div1_head.user)
     url = reverse("kpi:delegates", kwargs={"pk": org.div1.pk})
     body = client.post(url, {"staff_code": "nope", "action": "add"}, follow=True).content.decode()
-    assert "ไม่พบบุคลากรรหัส nope" in body
+    assert "ไม่พบบุคลากรรหัสหรือชื่อ “nope”" in body
 
 
 def test_the_kpi_pages_link_to_their_pdfs(client, org):

@@ -70,14 +70,14 @@ def test_unknown_codes_are_field_errors(client, org):
         url, edit_data(org.grp1, parent_code="NOPE", head_code="9999")
     ).content.decode()
     assert "ไม่พบหน่วยงานรหัส NOPE" in body
-    assert "ไม่พบบุคลากรรหัส 9999" in body
+    assert "ไม่พบบุคลากรรหัสหรือชื่อ “9999”" in body
 
 
 def test_a_head_from_another_department_is_refused(client, org):
     client.force_login(org.admin)
     url = reverse("orgchart:unit_edit", kwargs={"pk": org.grp1.pk})
     body = client.post(url, edit_data(org.grp1, head_code="0011")).content.decode()
-    assert "ไม่พบบุคลากรรหัส 0011" in body
+    assert "ไม่พบบุคลากรรหัสหรือชื่อ “0011”" in body
     assert OrgUnit.objects.get(pk=org.grp1.pk).head == org.grp1_head
 
 
