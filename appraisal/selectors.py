@@ -445,6 +445,7 @@ HISTORY_FIELDS = {
     "higher2": _("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่ง"),
     "final_band": _("ระดับผลการประเมินหลังทบทวน"),
     "informed_on": _("วันที่แจ้งผล"),
+    "phase": _("ช่วงของรอบ"),
 }
 
 
@@ -471,6 +472,8 @@ def shown_value(field: str, value, *, people: dict | None = None):
         return State(value).label
     if field in ("band", "final_band") and value in BAND_LABELS:
         return BAND_LABELS[value]
+    if field == "phase" and value in Phase.values:
+        return Phase(value).label
     if field == "kind" and value in ItemKind.values:
         return ItemKind(value).label
     if isinstance(value, bool):

@@ -1,5 +1,7 @@
 """KPI forms (crispy, Bootstrap 5). Field checks only; the rules live in kpi.services."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -18,6 +20,9 @@ class StaffCodeField(forms.CharField):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
+
+
+_ENGLISH_GLOSS = re.compile(r"\s*\([A-Za-z ]+\)$")
 
 
 class KpiForm(forms.ModelForm):
@@ -58,6 +63,14 @@ class KpiForm(forms.ModelForm):
             )
         for f in ("threshold_1", "threshold_2", "threshold_3", "threshold_4", "threshold_5"):
             self.fields[f].widget.attrs["step"] = "any"
+        # The choices' English glosses ("(milestone)", "(leading)") stay in the model, which
+        # the printed template sheet follows; the page says them in Thai only.
+        for f in ("measurement", "stage", "timing"):
+            if f in self.fields:
+                self.fields[f].choices = [
+                    (value, _ENGLISH_GLOSS.sub("", str(label)))
+                    for value, label in self.fields[f].choices
+                ]
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.layout = Layout(
