@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BeDateField
 from kpi.models import KPI_TEMPLATE_FIELDS, CascadeMethod, Kpi
 from orgchart.edit_forms import staff_code_field
 
@@ -157,9 +158,7 @@ class KpiForm(forms.ModelForm):
 
 
 class ResultForm(forms.Form):
-    period_end = forms.DateField(
-        label=_("ข้อมูล ณ วันที่"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_end = BeDateField(label=_("ข้อมูล ณ วันที่"))
     actual = forms.DecimalField(
         label=_("ผลการดำเนินงาน"), max_digits=14, decimal_places=4, required=False
     )
