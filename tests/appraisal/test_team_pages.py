@@ -385,7 +385,9 @@ def test_a_level_other_than_the_suggested_one_needs_a_reason(client, world):
     assert response.status_code == 200
     first = f1.kpis.first()
     errors = response.context["sf"].errors[f"kpi-{first.pk}-reason"]
-    assert errors == ["“ตัวชี้วัดที่ 1”: ระดับที่ให้ (4) ต่างจากที่ระบบเสนอ (3) กรุณาระบุเหตุผล"]
+    assert errors == [
+        "“ตัวชี้วัดที่ 1”: ระดับที่ให้ (4) ต่างจากที่ระบบเสนอ (3 จากความก้าวหน้าที่บันทึกครั้งล่าสุด) กรุณาระบุเหตุผล"
+    ]
     body = response.content.decode()
     assert f'id="id_kpi-{first.pk}-reason-error"' in body
     assert fresh(f1).version == version
