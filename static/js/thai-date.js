@@ -84,7 +84,7 @@
     year.className = "form-select form-select-sm"; year.dataset.part = "year";
     year.setAttribute("aria-label", "ปี พ.ศ.");
     const y = focus.getFullYear();
-    for (let i = y - 10; i <= y + 10; i++) year.append(option(i, "พ.ศ. " + (i + BE), i === y));
+    for (let i = y - 10; i <= y + 10; i++) year.append(option(i, String(i + BE), i === y));
     head.append(prev, month, year, next);
     panel.append(head);
 
