@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -19,53 +16,21 @@ from appraisal.models import (
     Rounding,
     StaffGroup,
 )
-from common import thai
+from common import forms as common_forms
 from orgchart import grades
 from orgchart.person_field import PersonField, bind_people
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SETTING_FIELDS = ("weight_achievement", "weight_competency", "weight_other")
 BAND_FIELDS = ("very_good_from", "good_from", "fair_from")
 FIXED_FAIR_FROM = 60  # scoring.validate_bands: the lowest middle band starts at 60
 
 
-class BeDateField(forms.Field):
-    """A date typed as วว/ดด/ปปปป in the Buddhist Era (Thai digits accepted)."""
-
-    widget = forms.TextInput
-
-    default_error_messages = {
-        "invalid": _("กรุณากรอกวันที่ในรูป วว/ดด/ปปปป (พ.ศ.) เช่น 31/10/2569"),
-        "not_be": _("ปีต้องเป็นปีพุทธศักราช เช่น 2569"),
-        "no_such_day": _("ไม่มีวันที่นี้ในปฏิทิน"),
-    }
+class BeDateField(common_forms.BeDateField):
+    """A round's date (วว/ดด/ปปปป พ.ศ.), not required unless said: a deadline may be left blank."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"placeholder": "วว/ดด/ปปปป", "inputmode": "numeric"})
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.date):
-            return f"{value.day}/{value.month}/{thai.be_year(value.year)}"
-        return value
-
-    def to_python(self, value):
-        text = (value or "").strip().translate(_THAI_DIGITS)
-        if not text:
-            return None
-        match = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", text)
-        if not match:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        day, month, year = (int(g) for g in match.groups())
-        if year < 2400:
-            raise forms.ValidationError(self.error_messages["not_be"], code="not_be")
-        try:
-            return dt.date(thai.ce_year(year), month, day)
-        except ValueError:
-            raise forms.ValidationError(
-                self.error_messages["no_such_day"], code="no_such_day"
-            ) from None
 
 
 class RoundCreateForm(forms.Form):

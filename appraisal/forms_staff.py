@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import CRITERIA_FIELDS, FormCompetency, FormKpi, ItemKind, JournalKind
 from appraisal.services.agreements import ItemInput
 from appraisal.services.monitoring import ProgressInput
+from common.forms import BeDateField
 
 LEVELS = [("", "–")] + [(str(i), str(i)) for i in range(6)]
 
@@ -73,11 +74,7 @@ class ThaiForm(forms.Form):
 
 
 def _date_field(label):
-    return forms.DateField(
-        label=label,
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    return BeDateField(label=label, initial=timezone.localdate)
 
 
 class VersionForm(ThaiForm):

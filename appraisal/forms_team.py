@@ -15,14 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import CompetencyMethod
+from common.forms import BeDateField
 
 IDP_MAX_ROWS = 30
 _IDP_KEY = re.compile(r"^idp-(\d+)-(topic|method|period|comp)$")
-DATE_WIDGET = {"type": "date"}
-
-
-def _date_input():
-    return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
 
 
 class TeamForm(forms.Form):
@@ -226,20 +222,19 @@ class ReopenForm(TeamForm):
 
 
 class InformForm(TeamForm):
-    informed_on = forms.DateField(label=_("วันที่แจ้งผลการประเมิน"), widget=_date_input())
+    informed_on = BeDateField(label=_("วันที่แจ้งผลการประเมิน"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["informed_on"].initial = timezone.localdate()
         self.fields["informed_on"].error_messages["required"] = _("กรุณาระบุวันที่แจ้งผลการประเมิน")
-        self.fields["informed_on"].error_messages["invalid"] = _("วันที่ไม่ถูกต้อง")
 
 
 class RefusalForm(TeamForm):
-    informed_on = forms.DateField(label=_("วันที่แจ้งผลการประเมิน"), widget=_date_input())
+    informed_on = BeDateField(label=_("วันที่แจ้งผลการประเมิน"))
     witness_name = forms.CharField(label=_("ชื่อ-สกุลพยาน"), max_length=320)
     witness_position = forms.CharField(label=_("ตำแหน่งพยาน"), max_length=255)
-    witness_on = forms.DateField(label=_("วันที่พยานลงนาม"), widget=_date_input())
+    witness_on = BeDateField(label=_("วันที่พยานลงนาม"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +249,6 @@ class RefusalForm(TeamForm):
         }
         for name, message in messages.items():
             self.fields[name].error_messages["required"] = message
-            self.fields[name].error_messages["invalid"] = _("วันที่ไม่ถูกต้อง")
 
 
 class ReviewForm(TeamForm):
@@ -287,11 +281,7 @@ class ReviewForm(TeamForm):
 
 
 class CoachingForm(forms.Form):
-    on = forms.DateField(
-        label=_("วันที่"),
-        widget=_date_input(),
-        error_messages={"required": _("กรุณาระบุวันที่"), "invalid": _("วันที่ไม่ถูกต้อง")},
-    )
+    on = BeDateField(label=_("วันที่"))
     note = forms.CharField(
         label=_("บันทึกการให้คำปรึกษา/สอนงาน"),
         required=False,

@@ -385,10 +385,19 @@ def last_milestones(*, form: AppraisalForm) -> dict[int, int]:
     return result
 
 
-def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
-    """What the criteria say the row earns: from a linked quantitative KPI and a numeric
-    actual result, else the last milestone reached at a check-in (see last_milestones), else
-    the self-assessment."""
+# Where the suggested level ("ระบบเสนอ") comes from, as the scoring page and its message say.
+SUGGESTION_SOURCES = {
+    "actual": _("จากผลการดำเนินงานที่กรอก"),
+    "milestone": _("จากความก้าวหน้าที่บันทึกครั้งล่าสุด"),
+    "self": _("จากการประเมินตนเอง"),
+}
+
+
+def suggestion(*, row: FormKpi, milestones: dict[int, int]) -> tuple[int | None, str]:
+    """(level, source) the criteria say the row earns, source a key of SUGGESTION_SOURCES:
+    from a linked quantitative KPI and a numeric actual result ('actual'), else the last
+    milestone reached at a check-in ('milestone', see last_milestones), else the
+    self-assessment ('self'); (None, '') when there is nothing to go on."""
     from kpi.services import level_of
 
     if row.kpi_id and row.actual:
@@ -398,13 +407,20 @@ def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
             value = None
         if value is not None and value.is_finite():
             try:
-                return level_of(row.kpi, actual=value)
+                return level_of(row.kpi, actual=value), "actual"
             except DomainError:
                 pass
     last = milestones.get(row.pk)
     if last is not None:
-        return last
-    return row.self_level
+        return last, "milestone"
+    if row.self_level is not None:
+        return row.self_level, "self"
+    return None, ""
+
+
+def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
+    """The level of suggestion(): what the criteria say the row earns."""
+    return suggestion(row=row, milestones=milestones)[0]
 
 
 # --- what happened to a form (the audit trail) ---------------------------------------------------
@@ -477,6 +493,7 @@ HISTORY_FIELDS = {
     "higher2": _("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่ง"),
     "final_band": _("ระดับผลการประเมินหลังทบทวน"),
     "informed_on": _("วันที่แจ้งผล"),
+    "phase": _("ช่วงของรอบ"),
 }
 
 
@@ -503,6 +520,8 @@ def shown_value(field: str, value, *, people: dict | None = None):
         return State(value).label
     if field in ("band", "final_band") and value in BAND_LABELS:
         return BAND_LABELS[value]
+    if field == "phase" and value in Phase.values:
+        return Phase(value).label
     if field == "kind" and value in ItemKind.values:
         return ItemKind(value).label
     if isinstance(value, bool):

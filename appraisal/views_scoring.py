@@ -22,7 +22,13 @@ from appraisal.models import (
     FollowUp,
     State,
 )
-from appraisal.selectors import checkin_progress, form_result, last_milestones, suggested_level
+from appraisal.selectors import (
+    SUGGESTION_SOURCES,
+    checkin_progress,
+    form_result,
+    last_milestones,
+    suggestion,
+)
 from appraisal.services.evaluation import (
     CompetencyInput,
     IdpInput,
@@ -76,13 +82,32 @@ def _apply(sf: ScoreForm, form: AppraisalForm, kpis, comps) -> None:
         form.other_percent = sf.value("other_percent")
 
 
+def _suggestions(kpis, milestones) -> list[dict]:
+    """Each row's suggested level and where it comes from (the actual result typed, the last
+    milestone, the self level), as the page and the preview's swaps show them."""
+    rows = []
+    for r in kpis:
+        level, source = suggestion(row=r, milestones=milestones)
+        rows.append(
+            {"pk": r.pk, "level": level, "source": source, "label": SUGGESTION_SOURCES.get(source)}
+        )
+    return rows
+
+
+def _any_level(kpis, comps) -> bool:
+    """Whether the page gives any level yet: a blank page shows no points and no band."""
+    return any(r.level not in (None, "") for r in kpis) or any(
+        c.actual not in (None, "") for c in comps
+    )
+
+
 def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
     """The scoring page; the summary is computed from the rows as the page shows them."""
     if sf.is_bound:
         _apply(sf, form, kpis, comps)
     progress = checkin_progress(kpis=kpis)
     milestones = last_milestones(form=form)
-    suggested = {r.pk: suggested_level(row=r, milestones=milestones) for r in kpis}
+    suggested = {s["pk"]: s for s in _suggestions(kpis, milestones)}
     result = form_result(form=form, kpis=kpis, competencies=comps)
     kpi_rows = [
         {
@@ -104,7 +129,7 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
             "kpi_rows": kpi_rows,
             "comp_rows": sf.comp_rows(),
             "idp_rows": sf.idp_bound_rows(),
-            "summary": summary_of(form, result),
+            "summary": summary_of(form, result, chosen=_any_level(kpis, comps)),
             "editable": form.state == State.AGREED,
             "conflict": conflict,
             "reopen": ReopenForm(version=form.version) if form.state == State.SCORED else None,
@@ -239,9 +264,9 @@ def score_preview(request, pk: int):
         request,
         "appraisal/team/_preview.html",
         {
-            "summary": summary_of(form, result),
+            "summary": summary_of(form, result, chosen=_any_level(kpis, comps)),
             "preview": True,
-            "suggested": [(r.pk, suggested_level(row=r, milestones=milestones)) for r in kpis],
+            "suggested": _suggestions(kpis, milestones),
         },
     )
 

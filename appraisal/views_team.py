@@ -82,8 +82,19 @@ def shown(value) -> str:
     return "" if value is None else f"{scoring.round2(value)}"
 
 
-def summary_of(form: AppraisalForm, result: scoring.FormResult) -> dict:
-    """The summary panel's figures, rounded for display only."""
+def summary_of(form: AppraisalForm, result: scoring.FormResult, *, chosen: bool = True) -> dict:
+    """The summary panel's figures, rounded for display only. Before any level is chosen
+    (`chosen` False) no points and no band are shown: missing levels count as 0 (a rating as
+    1), which would show a blank page as scored."""
+    if not chosen:
+        return {
+            "score_kpi": "", "percent": "", "achievement": "", "competency": "", "other": "",
+            "total": "", "band": "", "band_code": "", "complete": False, "blank": True,
+            "problems": [], "adds_up": True,
+            "w_ach": shown(form.weight_achievement),
+            "w_comp": shown(form.weight_competency),
+            "w_other": shown(form.weight_other) if form.weight_other else "",
+        }  # fmt: skip
     return {
         "score_kpi": shown(result.score_kpi),
         "percent": shown(result.percent),

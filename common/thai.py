@@ -6,6 +6,7 @@ Pure Python (no Django import) so any layer, and any office checking our figures
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import NamedTuple
 
 from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
@@ -100,3 +101,62 @@ def parse_round_code(code: str) -> tuple[int, int]:
     if number not in (1, 2) or not 2400 <= year <= 2700:
         raise ValueError(f"รอบการประเมินต้องอยู่ในรูป ปี-รอบ เช่น 2570-1 (ได้รับ {code!r})")
     return year, number
+
+
+# --- dates typed in forms: วว/ดด/ปปปป in the Buddhist Era ---------------------------------------
+
+MONTHS_LONG = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+DATE_INPUT_FORMAT = "วว/ดด/ปปปป"
+# The B.E. years a form accepts; a year below is read as a Common Era year typed by mistake.
+BE_YEAR_MIN, BE_YEAR_MAX = 2400, 2800
+_THAI_DIGIT_TABLE = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_MONTH_NUMBER = {
+    **{name: i for i, name in enumerate(MONTHS_LONG, start=1)},
+    **{name: i for i, name in enumerate(MONTHS_SHORT, start=1)},
+    **{name.replace(".", ""): i for i, name in enumerate(MONTHS_SHORT, start=1)},
+}
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})")
+_WORDED_DATE = re.compile(r"(\d{1,2})\s*([\u0e00-\u0e7f.]+?)\s*(?:พ\.?\s*ศ\.?\s*)?(\d{1,4})")
+
+
+class DateInputError(ValueError):
+    """Why a typed date was refused: `code` is 'invalid', 'not_be' or 'no_such_day'."""
+
+    def __init__(self, code: str, year: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self.year = year
+
+
+def format_date_input(value: dt.date) -> str:
+    """'15/01/2570': the text a B.E. date field shows and reads back."""
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+
+
+def parse_date_input(text: str) -> dt.date | None:
+    """The date typed as d/m/yyyy B.E. ('15/1/2570', '๑๕/๐๑/๒๕๗๐', '15-1-2570', '15 ม.ค. 2570',
+    '15 มกราคม พ.ศ. 2570'); None for a blank text. A year below 2400 ('15/1/2027') is a Common
+    Era year typed by mistake: DateInputError('not_be'); 31/2/2570: DateInputError('no_such_day');
+    anything else DateInputError('invalid')."""
+    text = " ".join((text or "").translate(_THAI_DIGIT_TABLE).split())
+    if not text:
+        return None
+    if match := _NUMERIC_DATE.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif (match := _WORDED_DATE.fullmatch(text)) and match.group(2) in _MONTH_NUMBER:
+        day, month, year = int(match.group(1)), _MONTH_NUMBER[match.group(2)], int(match.group(3))
+    else:
+        raise DateInputError("invalid")
+    if not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
+        raise DateInputError("not_be" if year < BE_YEAR_MIN else "invalid", year)
+    try:
+        return dt.date(ce_year(year), month, day)
+    except ValueError:
+        raise DateInputError("no_such_day", year) from None

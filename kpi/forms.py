@@ -1,14 +1,20 @@
 """KPI forms (crispy, Bootstrap 5). Field checks only; the rules live in kpi.services."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BeDateField
 from kpi.models import KPI_TEMPLATE_FIELDS, CascadeMethod, Kpi
 from orgchart.person_field import PersonField, bind_people
 
 KPI_FIELDS = KPI_TEMPLATE_FIELDS
+
+
+_ENGLISH_GLOSS = re.compile(r"\s*\([A-Za-z ]+\)$")
 
 
 class KpiForm(forms.ModelForm):
@@ -45,6 +51,14 @@ class KpiForm(forms.ModelForm):
             self.fields["collector_code"].initial = inst.collector
         for f in ("threshold_1", "threshold_2", "threshold_3", "threshold_4", "threshold_5"):
             self.fields[f].widget.attrs["step"] = "any"
+        # The choices' English glosses ("(milestone)", "(leading)") stay in the model, which
+        # the printed template sheet follows; the page says them in Thai only.
+        for f in ("measurement", "stage", "timing"):
+            if f in self.fields:
+                self.fields[f].choices = [
+                    (value, _ENGLISH_GLOSS.sub("", str(label)))
+                    for value, label in self.fields[f].choices
+                ]
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.layout = Layout(
@@ -125,9 +139,7 @@ class KpiForm(forms.ModelForm):
 
 
 class ResultForm(forms.Form):
-    period_end = forms.DateField(
-        label=_("ข้อมูล ณ วันที่"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_end = BeDateField(label=_("ข้อมูล ณ วันที่"))
     actual = forms.DecimalField(
         label=_("ผลการดำเนินงาน"), max_digits=14, decimal_places=4, required=False
     )

@@ -24,7 +24,7 @@ from appraisal.models import (
     IdpRow,
     State,
 )
-from appraisal.selectors import form_result, last_milestones, suggested_level
+from appraisal.selectors import SUGGESTION_SOURCES, form_result, last_milestones, suggestion
 from appraisal.services._forms import (
     field_changes,
     level_input,
@@ -112,11 +112,16 @@ def score_save(
         actual = (s.actual or "").strip()[:500]
         reason = (s.reason or "").strip()
         row.actual = actual
-        suggested = suggested_level(row=row, milestones=milestones)
+        suggested, source = suggestion(row=row, milestones=milestones)
         if level is not None and suggested is not None and level != suggested and not reason:
             raise DomainError(
-                _("“%(name)s”: ระดับที่ให้ (%(l)s) ต่างจากที่ระบบเสนอ (%(s)s) กรุณาระบุเหตุผล")
-                % {"name": row.name, "l": level, "s": suggested},
+                _("“%(name)s”: ระดับที่ให้ (%(l)s) ต่างจากที่ระบบเสนอ (%(s)s %(from)s) กรุณาระบุเหตุผล")
+                % {
+                    "name": row.name,
+                    "l": level,
+                    "s": suggested,
+                    "from": SUGGESTION_SOURCES[source],
+                },
                 field=f"kpi-{s.id}-reason",
             )
         before = (row.level, row.level_reason, row.suggested_level)

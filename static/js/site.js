@@ -61,3 +61,19 @@ document.addEventListener("change", function (event) {
     event.detail.target.querySelectorAll("input[type=file]").forEach(thaiFileInput);
   });
 })();
+
+// A failed save: the Thai summary at the top of the form takes the focus (the page reloads at
+// the top, screen readers read it), and each of its links puts the focus on its field.
+(function () {
+  const summary = document.querySelector("[data-form-errors][tabindex]");
+  if (summary) summary.focus();
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("[data-error-link]");
+    if (!link) return;
+    const field = document.getElementById(link.dataset.errorLink);
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();

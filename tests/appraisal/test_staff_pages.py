@@ -19,6 +19,7 @@ from appraisal.services.agreements import agreement_return, agreement_save
 from appraisal.services.review import form_acknowledge, form_release, form_review_higher
 from appraisal.services.round_phases import round_advance
 from appraisal.views_staff import _formset_error
+from common import thai
 from common.errors import DomainError
 from kpi.models import KpiTier
 from tests.appraisal.conftest import form_of, open_round, three_items
@@ -304,10 +305,13 @@ def test_the_appraisee_sees_the_result_once_informed_and_the_review_once_release
     client.force_login(o.div1_head.user)
     inform_url = reverse("appraisal:inform", args=[o.f3.pk])
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = client.post(inform_url, {"version": o.f3.version, "informed_on": tomorrow})
+    response = client.post(
+        inform_url, {"version": o.f3.version, "informed_on": thai.format_date_input(tomorrow)}
+    )
     assert response.status_code == 200 and "ต้องไม่เป็นวันในอนาคต" in text(response)
     response = client.post(
-        inform_url, {"version": o.f3.version, "informed_on": timezone.localdate()}
+        inform_url,
+        {"version": o.f3.version, "informed_on": thai.format_date_input(timezone.localdate())},
     )
     assert response.status_code == 302
     o.f3.refresh_from_db()
@@ -414,7 +418,7 @@ def test_bad_evidence_is_refused_in_thai_and_nothing_is_kept(
         reverse("appraisal:journal", args=[o.f1.pk]),
         {
             "kind": "work",
-            "on": dt.date.today().isoformat(),
+            "on": thai.format_date_input(dt.date.today()),
             "description": "แนบไฟล์",
             "evidence": SimpleUploadedFile(name, content, content_type="application/pdf"),
         },
@@ -439,7 +443,7 @@ def test_a_checkin_posted_from_the_page_is_stored_with_its_progress(client, worl
     response = client.post(
         url,
         {
-            "on": dt.date.today().isoformat(),
+            "on": thai.format_date_input(dt.date.today()),
             "comment": "ไตรมาสที่ 2",
             f"result-{items[0].pk}": "ร้อยละ 70",
             f"milestone-{items[0].pk}": "4",
@@ -462,12 +466,15 @@ def test_checkin_refusals_are_thai_messages_on_the_field(client, world):
     url = reverse("appraisal:checkin", args=[o.f1.pk])
     item = o.f1.kpis.first()
     before = CheckIn.objects.count()
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = thai.format_date_input(dt.date.today() + dt.timedelta(days=1))
     for data, message in [
         ({"on": tomorrow, "comment": "x"}, "วันที่ต้องไม่เป็นวันในอนาคต"),
         ({"on": "not a date", "comment": "x"}, "กรุณากรอกวันที่ให้ถูกต้อง"),
-        ({"on": dt.date.today().isoformat(), f"milestone-{item.pk}": "7"}, "กรุณาเลือกจากรายการ"),
-        ({"on": dt.date.today().isoformat()}, "กรุณากรอกความก้าวหน้าอย่างน้อย 1 ตัวชี้วัด"),
+        (
+            {"on": thai.format_date_input(dt.date.today()), f"milestone-{item.pk}": "7"},
+            "กรุณาเลือกจากรายการ",
+        ),
+        ({"on": thai.format_date_input(dt.date.today())}, "กรุณากรอกความก้าวหน้าอย่างน้อย 1 ตัวชี้วัด"),
     ]:
         response = client.post(url, data)
         assert response.status_code == 200, data
@@ -482,7 +489,7 @@ def test_a_journal_entry_with_evidence_posted_from_the_page_is_stored(client, wo
         reverse("appraisal:journal", args=[o.f1.pk]),
         {
             "kind": "behaviour",
-            "on": dt.date.today().isoformat(),
+            "on": thai.format_date_input(dt.date.today()),
             "description": "ช่วยเพื่อนร่วมทีม",
             "evidence": SimpleUploadedFile("ภาพ.png", PNG, content_type="text/plain"),
         },
@@ -498,9 +505,11 @@ def test_a_journal_entry_with_evidence_posted_from_the_page_is_stored(client, wo
     assert entry.author == o.s1
     # Without a file, an entry is fine too; without a description it is not.
     url = reverse("appraisal:journal", args=[o.f1.pk])
-    ok = client.post(url, {"kind": "work", "on": dt.date.today().isoformat(), "description": "ก"})
+    ok = client.post(
+        url, {"kind": "work", "on": thai.format_date_input(dt.date.today()), "description": "ก"}
+    )
     assert ok.status_code == 302
-    bad = client.post(url, {"kind": "work", "on": dt.date.today().isoformat()})
+    bad = client.post(url, {"kind": "work", "on": thai.format_date_input(dt.date.today())})
     assert bad.status_code == 200 and "กรุณาบรรยายเหตุการณ์" in text(bad)
 
 

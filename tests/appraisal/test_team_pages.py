@@ -22,6 +22,7 @@ from appraisal.services.evaluation import (
 )
 from appraisal.services.review import form_acknowledge, form_refusal_record, form_review_higher
 from appraisal.services.round_phases import round_advance
+from common import thai
 from orgchart import services as org_services
 from tests.appraisal.conftest import agree, form_of, open_round, three_items
 from tests.factories import informed, make_person
@@ -384,7 +385,9 @@ def test_a_level_other_than_the_suggested_one_needs_a_reason(client, world):
     assert response.status_code == 200
     first = f1.kpis.first()
     errors = response.context["sf"].errors[f"kpi-{first.pk}-reason"]
-    assert errors == ["“ตัวชี้วัดที่ 1”: ระดับที่ให้ (4) ต่างจากที่ระบบเสนอ (3) กรุณาระบุเหตุผล"]
+    assert errors == [
+        "“ตัวชี้วัดที่ 1”: ระดับที่ให้ (4) ต่างจากที่ระบบเสนอ (3 จากความก้าวหน้าที่บันทึกครั้งล่าสุด) กรุณาระบุเหตุผล"
+    ]
     body = response.content.decode()
     assert f'id="id_kpi-{first.pk}-reason-error"' in body
     assert fresh(f1).version == version
@@ -497,7 +500,11 @@ def test_recording_a_refusal_with_a_witness(client, world):
     today = dt.date.today()
     missing = client.post(
         url("refusal", o.f3),
-        {"version": o.f3.version, "informed_on": today, "witness_position": "นักทรัพยากรบุคคล"},
+        {
+            "version": o.f3.version,
+            "informed_on": thai.format_date_input(today),
+            "witness_position": "นักทรัพยากรบุคคล",
+        },
     )
     assert missing.status_code == 200
     assert missing.context["rf"].errors["witness_name"] == ["กรุณาระบุชื่อพยาน"]
@@ -506,10 +513,10 @@ def test_recording_a_refusal_with_a_witness(client, world):
         url("refusal", o.f3),
         {
             "version": o.f3.version,
-            "informed_on": today.isoformat(),
+            "informed_on": thai.format_date_input(today),
             "witness_name": "นางสาวพยาน ใจดี",
             "witness_position": "นักทรัพยากรบุคคลชำนาญการ",
-            "witness_on": today.isoformat(),
+            "witness_on": thai.format_date_input(today),
         },
     )
     assert response.status_code == 302
@@ -609,11 +616,13 @@ def test_coaching_notes_are_listed_and_added_by_the_chain(client, world):
     client.force_login(o.div1_head.user)
     page = client.get(url("coaching", o.f1)).content.decode()
     assert "ติดตามงาน" in page  # grp1_head's note from the world
-    empty = client.post(url("coaching", o.f1), {"on": dt.date.today().isoformat(), "note": ""})
+    empty = client.post(
+        url("coaching", o.f1), {"on": thai.format_date_input(dt.date.today()), "note": ""}
+    )
     assert empty.context["cf"].errors["note"] == ["กรุณากรอกบันทึกการให้คำปรึกษา"]
     response = client.post(
         url("coaching", o.f1),
-        {"on": dt.date.today().isoformat(), "note": "แนะนำการเขียนรายงาน"},
+        {"on": thai.format_date_input(dt.date.today()), "note": "แนะนำการเขียนรายงาน"},
         follow=True,
     )
     assert "บันทึกการให้คำปรึกษาแล้ว" in response.content.decode()

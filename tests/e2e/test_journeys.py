@@ -247,7 +247,9 @@ def test_d_evaluator_scores_the_worked_example_and_the_live_total_reads_81_40(or
     assert fresh(form).total is None  # the preview saved nothing
 
     # Not by role: the icon's glyph is part of the button's accessible name.
-    click_and_wait(page, page.locator("#score-form button.btn-primary[name=action][value=save]"))
+    click_and_wait(
+        page, page.locator("button.btn-primary[form=score-form][name=action][value=save]")
+    )
     expect(page.locator("main .alert-success")).to_contain_text("บันทึกผลการประเมินแล้ว")
     expect(page.locator("#score-summary [data-total]")).to_have_text("81.40")
     click_and_wait(page, page.get_by_role("button", name="ยืนยันผลการประเมิน"))

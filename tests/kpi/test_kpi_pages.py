@@ -94,10 +94,10 @@ def test_the_collector_records_a_result_and_sees_the_level(client, org):
     client.force_login(org.s1.user)
     url = reverse("kpi:record_result", kwargs={"pk": kpi.pk})
     response = client.post(
-        url, {"period_end": "2026-10-31", "actual": "85", "evidence": "รายงาน"}, follow=True
+        url, {"period_end": "31/10/2569", "actual": "85", "evidence": "รายงาน"}, follow=True
     )
     assert "ได้ระดับ 3" in response.content.decode()
-    bad = client.post(url, {"period_end": "2026-10-31", "actual": "abc"}, follow=True)
+    bad = client.post(url, {"period_end": "31/10/2569", "actual": "abc"}, follow=True)
     assert "ผลการดำเนินงาน" in bad.content.decode()
     assert kpi.results.count() == 1
 

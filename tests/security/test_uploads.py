@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from appraisal.models import JournalEntry
 from appraisal.services import monitoring
+from common import thai
 from tests import test_url_access
 
 MB = 1024 * 1024
@@ -32,7 +33,12 @@ def test_evidence_over_ten_megabytes_is_refused_in_thai_and_nothing_is_kept(
     big = SimpleUploadedFile("ใหญ่.pdf", b"%PDF-1.4\n" + b"0" * (10 * MB), "application/pdf")
     response = client.post(
         reverse("appraisal:journal", args=[o.f1.pk]),
-        {"kind": "work", "on": dt.date.today().isoformat(), "description": "ก", "evidence": big},
+        {
+            "kind": "work",
+            "on": thai.format_date_input(dt.date.today()),
+            "description": "ก",
+            "evidence": big,
+        },
     )
     assert response.status_code == 200
     assert "ไฟล์หลักฐานต้องมีขนาดไม่เกิน 10 MB" in response.content.decode()
