@@ -340,3 +340,20 @@ def test_lists_and_exports_cost_the_same_queries_for_few_and_many(client, org):
     few = [budget(client, u, url, p) for u, url, p in pages]
     labels = [f"{url} {p}" for _u, url, p in pages]
     assert few == many, list(zip(labels, few, many, strict=True))
+
+
+# --- a unit's staff list ---------------------------------------------------------------------
+
+
+def test_unit_staff_list_finds_people_by_name_or_staff_code(client, world, monkeypatch):
+    from orgchart import views as org_views
+
+    o = world
+    client.force_login(o.hr)
+    url = reverse("orgchart:unit", args=[o.grp1.pk])
+    found = client.get(url, {"who": "สมหญิง"})
+    assert [p.pk for p in found.context["people"]] == [o.s2.pk]
+    assert [p.pk for p in client.get(url, {"who": o.s1.staff_code}).context["people"]] == [o.s1.pk]
+    monkeypatch.setattr(org_views, "PEOPLE_PER_PAGE", 1)
+    body = client.get(url, {"who": "สม"}).content.decode()
+    assert "หน้า 1 จาก 2" in body and "who=%E0%B8%AA%E0%B8%A1&amp;page=2" in body
