@@ -115,6 +115,30 @@ def team_forms(person, rnd: AppraisalRound | None = None) -> list[AppraisalForm]
     )
 
 
+def team_list(
+    person,
+    rnd: AppraisalRound,
+    *,
+    unit: OrgUnit | None = None,
+    filters: ListFilters | None = None,
+) -> QuerySet[AppraisalForm]:
+    """The forms the person evaluates in the round, with the KPI-row count, in name order;
+    narrowed to a unit's subtree and by the filters (a band as ทีมของฉัน shows it: the final
+    band, or the evaluator's while no review revised it)."""
+    if person is None:
+        return AppraisalForm.objects.none()
+    qs = AppraisalForm.objects.filter(evaluator=person, round=rnd)
+    if unit is not None:
+        qs = qs.filter(subtree_q([unit], prefix="unit__"))
+    if filters is not None:
+        qs = filter_forms(qs, filters, viewer=person, provisional=True)
+    return (
+        qs.select_related(*FORM_RELATED)
+        .annotate(kpi_count=Count("kpis"))
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+
+
 def review_forms(person, rnd: AppraisalRound | None = None) -> list[AppraisalForm]:
     """Forms waiting for this person's opinion as higher supervisor (or the level above)."""
     if person is None:
@@ -129,14 +153,23 @@ def review_forms(person, rnd: AppraisalRound | None = None) -> list[AppraisalFor
     )
 
 
-def progress_by_unit(rnd: AppraisalRound, units: list[OrgUnit] | None = None, *, state: str = ""):
-    """Rows of (unit, {state: count}, total) for the units holding forms in scope, in tree
-    order; one grouped query plus one for the units."""
+def progress_by_unit(
+    rnd: AppraisalRound,
+    units: list[OrgUnit] | None = None,
+    *,
+    state: str = "",
+    filters: ListFilters | None = None,
+    viewer: Person | None = None,
+):
+    """Rows of (unit, {state: count}, total) for the units holding forms in scope (matching
+    the filters), in tree order; one grouped query plus one for the units."""
     qs = AppraisalForm.objects.filter(round=rnd)
     if units is not None:
         qs = qs.filter(subtree_q(units, prefix="unit__"))
     if state:
         qs = qs.filter(state=state)
+    if filters is not None:
+        qs = filter_forms(qs, filters, viewer=viewer)
     counts: dict[int, Counter] = defaultdict(Counter)
     for row in qs.values("unit_id", "state").annotate(n=Count("id")).order_by():
         st = State.DRAFT if row["state"] == State.RETURNED else row["state"]
@@ -240,6 +273,63 @@ def round_scope(*, user, rnd: AppraisalRound, committee_sees_all: bool = False) 
     )
 
 
+@dataclass(frozen=True)
+class ListFilters:
+    """What a list of forms is narrowed to, as its page and its .xlsx export read it: a name
+    or staff code, a staff group (StaffGroup: a staff type, or on probation), a state (draft
+    counts returned ones, as the console does) and a band. The band is honoured only where the
+    viewer may see bands (the view decides: `band` is "" otherwise)."""
+
+    who: str = ""
+    group: str = ""
+    state: str = ""
+    band: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.who or self.group or self.state or self.band)
+
+
+def who_q(who: str, prefix: str = "person__") -> Q:
+    """A staff code, or a name: a word of the first or last name, or "first last"."""
+    cond = Q(**{f"{prefix}staff_code": who})
+    cond |= Q(**{f"{prefix}first_name__icontains": who}) | Q(
+        **{f"{prefix}last_name__icontains": who}
+    )
+    first, _sep, last = who.partition(" ")
+    if last:
+        cond |= Q(
+            **{f"{prefix}first_name__icontains": first, f"{prefix}last_name__icontains": last}
+        )
+    return cond
+
+
+def filter_forms(
+    qs: QuerySet[AppraisalForm],
+    flt: ListFilters,
+    *,
+    viewer: Person | None = None,
+    provisional: bool = False,
+) -> QuerySet[AppraisalForm]:
+    """The forms matching the filters. A band matches the final band (with `provisional`, the
+    evaluator's band of a form not reviewed yet too, as ทีมของฉัน shows it); filtering by band
+    leaves out the viewer's own unreleased form, whose band they may not know (DOMAIN §8)."""
+    if flt.state == State.DRAFT:
+        qs = qs.filter(state__in=[State.DRAFT, State.RETURNED])
+    elif flt.state:
+        qs = qs.filter(state=flt.state)
+    if flt.group:
+        qs = qs.filter(staff_group=flt.group)
+    if flt.who:
+        qs = qs.filter(who_q(flt.who))
+    if flt.band:
+        cond = Q(final_band=flt.band)
+        if provisional:
+            cond |= Q(final_band="", band=flt.band)
+        qs = _without_own(qs.filter(cond), viewer)
+    return qs
+
+
 def round_forms(
     *,
     rnd: AppraisalRound,
@@ -247,42 +337,39 @@ def round_forms(
     only_unit: OrgUnit | None = None,
     state: str = "",
     who: str = "",
+    filters: ListFilters | None = None,
+    viewer: Person | None = None,
 ) -> QuerySet[AppraisalForm]:
-    """The forms of a round in the units' subtrees (or of one unit only), in one state (draft
-    counts returned ones, as the console does) and matching a staff code or a name; in tree
-    order with the person, unit and evaluator loaded."""
+    """The forms of a round in the units' subtrees (or of one unit only), narrowed by the
+    filters (or the older state and who arguments); in tree order with the person, unit and
+    evaluator loaded."""
     qs = AppraisalForm.objects.filter(round=rnd).filter(subtree_q(units, prefix="unit__"))
     if only_unit is not None:
         qs = qs.filter(unit=only_unit)
-    if state == State.DRAFT:
-        qs = qs.filter(state__in=[State.DRAFT, State.RETURNED])
-    elif state:
-        qs = qs.filter(state=state)
-    if who:
-        qs = qs.filter(
-            Q(person__staff_code=who)
-            | Q(person__first_name__icontains=who)
-            | Q(person__last_name__icontains=who)
-        )
+    qs = filter_forms(qs, filters or ListFilters(state=state, who=who), viewer=viewer)
     return qs.select_related("person", "unit", "evaluator").order_by(
         "unit__tree_id", "unit__lft", "person__first_name", "person__last_name", "pk"
     )
 
 
+TOP_BANDS = (scoring.OUTSTANDING, scoring.VERY_GOOD)
+
+
 def top_rated(
-    *, rnd: AppraisalRound, units: list[OrgUnit], viewer: Person | None = None
-) -> list[AppraisalForm]:
-    """The scored forms rated ดีเด่น or ดีมาก in the units' subtrees, highest total first."""
-    qs = AppraisalForm.objects.filter(
-        round=rnd,
-        state__in=SCORED_STATES,
-        final_band__in=[scoring.OUTSTANDING, scoring.VERY_GOOD],
-    )
-    return list(
-        _without_own(qs, viewer)
-        .filter(subtree_q(units, prefix="unit__"))
-        .select_related("person", "unit")
-        .order_by("-final_total", "person__first_name", "person__last_name")
+    *,
+    rnd: AppraisalRound,
+    units: list[OrgUnit],
+    viewer: Person | None = None,
+    filters: ListFilters | None = None,
+) -> QuerySet[AppraisalForm]:
+    """The scored forms rated ดีเด่น or ดีมาก in the units' subtrees (matching the filters: a
+    band outside these two matches nothing), highest total first."""
+    qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES, final_band__in=TOP_BANDS)
+    qs = _without_own(qs, viewer).filter(subtree_q(units, prefix="unit__"))
+    if filters is not None:
+        qs = filter_forms(qs, filters, viewer=viewer)
+    return qs.select_related("person", "unit", "evaluator").order_by(
+        "-final_total", "person__first_name", "person__last_name", "pk"
     )
 
 

@@ -12,7 +12,9 @@ urlpatterns = [
     path("<int:pk>/remind/", views_hr.round_remind, name="round_remind"),
     path("<int:pk>/release/", views_hr.round_release, name="round_release"),
     path("<int:pk>/forms/", views_results.round_forms, name="round_forms"),
+    path("<int:pk>/forms.xlsx", views_results.round_forms_xlsx, name="round_forms_xlsx"),
     path("<int:pk>/distribution/", views_results.distribution, name="distribution"),
+    path("<int:pk>/distribution.xlsx", views_results.distribution_xlsx, name="distribution_xlsx"),
     path("<int:pk>/audit/", views_results.round_audit, name="round_audit"),
     path("forms/<int:pk>/evaluator/", views_results.form_evaluator, name="form_evaluator"),
 ]

@@ -6,6 +6,7 @@ from appraisal import views_scoring, views_team
 
 urlpatterns = [
     path("", views_team.team, name="team"),
+    path("export.xlsx", views_team.team_xlsx, name="team_xlsx"),
     path("approve/", views_team.team_approve, name="team_approve"),
     path("<int:pk>/agreement/", views_team.agreement_review, name="agreement_review"),
     path("<int:pk>/score/", views_scoring.score, name="score"),

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,12 +28,14 @@ from appraisal.forms_hr import (
     RoundSettingsForm,
 )
 from appraisal.models import (
+    BAND_LABELS,
     PHASE_ORDER,
     PROGRESS_STATES,
     AppraisalForm,
     AppraisalRound,
     CompetencyKind,
     Phase,
+    StaffGroup,
     State,
 )
 from appraisal.selectors import round_scope
@@ -178,6 +181,42 @@ def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
     for u in units:
         u.indent = "· " * (u.depth - top)
     return units
+
+
+def list_filters(request, *, bands_ok: bool, states=None) -> selectors.ListFilters:
+    """The filters of a list of forms from the query string, each checked against its choices
+    (an unknown value is ignored); the band only where the viewer may see bands."""
+    get = request.GET
+    state = get.get("state", "")
+    if state not in (State.values if states is None else states):
+        state = ""
+    group = get.get("group", "")
+    if group not in StaffGroup.values:
+        group = ""
+    band = get.get("band", "") if bands_ok else ""
+    if band not in BANDS:
+        band = ""
+    return selectors.ListFilters(
+        who=search_text(get.get("who")), group=group, state=state, band=band
+    )
+
+
+def filter_context(flt: selectors.ListFilters, *, bands_ok: bool, bands=None) -> dict:
+    """What the filter bar shows: the chosen values and the choices."""
+    return {
+        "who": flt.who,
+        "group": flt.group,
+        "band": flt.band,
+        "group_choices": StaffGroup.choices,
+        "band_choices": [(b, BAND_LABELS[b]) for b in (bands or BANDS)] if bands_ok else [],
+    }
+
+
+def export_url(request, rnd: AppraisalRound, unit: OrgUnit | None) -> str:
+    """The round's forms as .xlsx under the page's filters (a unit found by search by its id)."""
+    params = querystring(request, page=None, q=None, unit=unit.pk if unit is not None else None)
+    url = reverse("appraisal:round_forms_xlsx", args=[rnd.pk])
+    return f"{url}?{params}" if params else url
 
 
 def querystring(request, **changes) -> str:
@@ -408,19 +447,25 @@ def round_console(request, pk: int):
     user = request.user
     scope = round_scope(user=user, rnd=rnd)
     unit, matches, q = unit_filter(request, rnd, scope)
-    state = request.GET.get("state", "")
-    if state not in PROGRESS_STATES:
-        state = ""
+    # HR sees the bands of its scope before release (its own unreleased form left out).
+    flt = list_filters(request, bands_ok=True, states=PROGRESS_STATES)
+    state = flt.state
+    me = roles_of(user).person
     focus = [unit] if unit is not None else scope
-    rows, totals = selectors.progress_by_unit(rnd, focus, state=state)
-    children = {
-        f.pk: list(OrgUnit.objects.filter(parent=f).order_by("tree_id", "lft")) for f in focus
-    }
+    rows, totals = selectors.progress_by_unit(rnd, focus, filters=flt, viewer=me)
+    # The children of every focus unit in one query, whatever their number.
+    children: dict[int, list[OrgUnit]] = {f.pk: [] for f in focus}
+    for child in OrgUnit.objects.filter(parent__in=focus).order_by("tree_id", "lft"):
+        children[child.parent_id].append(child)
     table = _rollup(rows, focus, children)
     forms_url = reverse("appraisal:round_forms", args=[rnd.pk])
-    for r in table:
+    # The forms list and the export keep the console's filters.
+    carried = querystring(request, unit=None, q=None, state=None, page=None, exact=None)
+    carried = f"&{carried}" if carried else ""
+    page = Paginator(table, PER_PAGE).get_page(request.GET.get("page"))
+    for r in page:
         u = r["unit"]
-        base = f"unit={u.pk}" + ("&exact=1" if r["own"] else "")
+        base = f"unit={u.pk}" + ("&exact=1" if r["own"] else "") + carried
         r["cells"] = [
             {"count": c, "url": f"{forms_url}?{base}&state={s}"}
             for s, c in zip(PROGRESS_STATES, r["counts"], strict=True)
@@ -429,7 +474,8 @@ def round_console(request, pk: int):
         r["segments"] = _segments(r["counts"])
         r["percent"] = progress_percent(r["counts"])
         r["drill"] = not r["own"]
-    base = f"unit={unit.pk}" if unit is not None else ""
+        r["drill_url"] = f"?unit={u.pk}{carried}" + (f"&state={state}" if state else "")
+    base = (f"unit={unit.pk}" if unit is not None else "") + carried
     total_cells = [
         {"count": c, "url": f"{forms_url}?{base}&state={s}".replace("?&", "?")}
         for s, c in zip(PROGRESS_STATES, totals, strict=True)
@@ -455,7 +501,11 @@ def round_console(request, pk: int):
             **round_context(request, rnd, "console"),
             "heads": [(s, PROGRESS_LABELS[s], State(s).label) for s in PROGRESS_STATES],
             "legend": [(PROGRESS_LABELS[s], PROGRESS_COLOURS[s]) for s in PROGRESS_STATES],
-            "table": table,
+            "table": page,
+            "page": page,
+            "pages_qs": querystring(request, page=None),
+            "export_url": export_url(request, rnd, unit),
+            **filter_context(flt, bands_ok=True),
             "totals": total_cells,
             "total": sum(totals),
             "total_segments": _segments(totals),

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appraisal import scoring, selectors
+from appraisal import exports, scoring, selectors
+from appraisal.exports import xlsx_response
 from appraisal.forms_hr import (
     FormEvaluatorForm,
 )
@@ -35,7 +36,10 @@ from appraisal.views_hr import (  # what the round's HR pages share
     BAND_COLOURS,
     BANDS,
     PER_PAGE,
+    export_url,
+    filter_context,
     form_url,
+    list_filters,
     percent_of,
     querystring,
     round_context,
@@ -55,37 +59,51 @@ from orgchart.selectors import roles_of, subtree_q
 NOTABLE_GAP = Decimal(10)
 
 
-@login_required
-@require_GET
-def round_forms(request, pk: int):
-    rnd = get_round(request, pk)
+def _round_forms_list(request, rnd):
+    """The forms of the round in the user's scope under the page's filters (unit with its
+    subtree or alone, state, staff group, band, name or staff code): the list and its export
+    read the same query."""
     user = request.user
     scope = round_scope(user=user, rnd=rnd)
     unit, matches, q_unit = unit_filter(request, rnd, scope)
     exact = unit is not None and request.GET.get("exact") == "1"
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    who = search_text(request.GET.get("who"))
+    # HR sees the bands of its scope before release; its own unreleased form shows none and
+    # is never matched by a band.
+    flt = list_filters(request, bands_ok=True)
+    me = roles_of(user).person
     qs = selectors.round_forms(
         rnd=rnd,
         units=[unit] if unit is not None else scope,
         only_unit=unit if exact else None,
-        state=state,
-        who=who,
+        filters=flt,
+        viewer=me,
     )
+    return (
+        qs,
+        flt,
+        me,
+        {"scope": scope, "unit": unit, "exact": exact, "matches": matches, "q": q_unit},
+    )
+
+
+def _shown_to(me, f: AppraisalForm) -> exports.Shown:
+    # The officer's own form shows its result only once released (DOMAIN §8).
+    return exports.HIDDEN if f.hidden_from(me) else exports.shown_result(f)
+
+
+@login_required
+@require_GET
+def round_forms(request, pk: int):
+    rnd = get_round(request, pk)
+    qs, flt, me, where = _round_forms_list(request, rnd)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
-    me = roles_of(user).person
     for f in page:
         f.url = form_url(f)
-        # The officer's own form shows its result only once released (DOMAIN §8).
         own = me is not None and f.person_id == me.pk
-        shown = not f.hidden_from(me)
-        f.shown_total = (
-            scoring.round2(f.final_total) if shown and f.final_total is not None else None
-        )
-        f.band_label = BAND_LABELS.get(f.final_band, "") if shown else ""
+        shown = _shown_to(me, f)
+        f.shown_total = shown.total
+        f.band_label = BAND_LABELS.get(shown.band, "")
         f.fixable = (
             (not own)
             and can_fix
@@ -98,23 +116,43 @@ def round_forms(request, pk: int):
                 State.AGREED,
             )
         )
+    unit = where["unit"]
     return render(
         request,
         "appraisal/hr/forms.html",
         {
             **round_context(request, rnd, "forms"),
+            **where,
+            **filter_context(flt, bands_ok=True),
             "page": page,
-            "unit": unit,
-            "exact": exact,
-            "matches": matches,
-            "q": q_unit,
-            "who": who,
-            "state": state,
+            "state": flt.state,
             "state_choices": State.choices,
-            "unit_choices": unit_choices(scope, unit),
+            "unit_choices": unit_choices(where["scope"], unit),
             "pages_qs": querystring(request, page=None),
+            "export_url": export_url(request, rnd, unit),
         },
     )
+
+
+@login_required
+@require_GET
+def round_forms_xlsx(request, pk: int):
+    """The forms of the round as .xlsx: every row the list shows under the same filters (all
+    its pages), with the figures the list shows; the download goes to the access log."""
+    rnd = get_round(request, pk)
+    qs, flt, me, where = _round_forms_list(request, rnd)
+    unit = where["unit"]
+    record_access(
+        request,
+        what=DataAccess.LIST_EXPORT,
+        subject_type="unit" if unit is not None else "round",
+        subject_id=unit.pk if unit is not None else rnd.pk,
+        subject_name=f"{unit.name if unit is not None else rnd.department.name} ({rnd.code})",
+        obj=rnd,
+    )
+    data = exports.forms_workbook(((f, _shown_to(me, f)) for f in qs), title="แบบประเมิน")
+    name = exports.filename("แบบประเมิน", unit.code if unit is not None else "", rnd.code)
+    return xlsx_response(data, name)
 
 
 # --- distribution ----------------------------------------------------------------------------
@@ -172,7 +210,8 @@ def distribution(request, pk: int):
         if counts:
             d = {"overall": counts, "total": sum(counts.values())}
             groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
-    names = selectors.top_rated(rnd=rnd, units=scope, viewer=me)
+    flt = list_filters(request, bands_ok=True)
+    names = Paginator(_names(rnd, scope, me, flt), PER_PAGE).get_page(request.GET.get("page"))
     for f in names:
         f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
         f.shown_total = scoring.round2(f.final_total)
@@ -188,6 +227,10 @@ def distribution(request, pk: int):
             "unit_rows": unit_rows,
             "groups": groups,
             "names": names,
+            "page": names,
+            "pages_qs": querystring(request, page=None),
+            **filter_context(flt, bands_ok=True, bands=selectors.TOP_BANDS),
+            "export_url": _distribution_export_url(request, rnd),
             "notable_gap": NOTABLE_GAP,
             "own_left_out": me is not None
             and AppraisalForm.objects.filter(round=rnd, person=me)
@@ -195,6 +238,49 @@ def distribution(request, pk: int):
             .exists(),
         },
     )
+
+
+def _names(rnd, scope, me, flt):
+    """The names rated ดีเด่น or ดีมาก in the scope matching the filters (name or staff code,
+    staff group, one of the two bands)."""
+    return selectors.top_rated(rnd=rnd, units=scope, viewer=me, filters=flt)
+
+
+def _distribution_export_url(request, rnd) -> str:
+    params = querystring(request, page=None)
+    url = reverse("appraisal:distribution_xlsx", args=[rnd.pk])
+    return f"{url}?{params}" if params else url
+
+
+@login_required
+@require_GET
+def distribution_xlsx(request, pk: int):
+    """The distribution's names (ดีเด่น and ดีมาก) as .xlsx under the page's filters; the
+    components only to whoever may read the form's score (the committee sees the total and
+    the band the page shows)."""
+    rnd = get_round(request, pk, "appraisal.view_distribution")
+    user = request.user
+    scope = round_scope(user=user, rnd=rnd, committee_sees_all=True)
+    me = roles_of(user).person
+    flt = list_filters(request, bands_ok=True)
+    record_access(
+        request,
+        what=DataAccess.LIST_EXPORT,
+        subject_type="round",
+        subject_id=rnd.pk,
+        subject_name=f"{rnd.department.name} ({rnd.code})",
+        obj=rnd,
+    )
+
+    def shown(f):
+        full = exports.shown_result(f)
+        if can(user, "appraisal.view_score", f):
+            return full
+        return exports.Shown(total=full.total, band=full.band)
+
+    rows = ((f, shown(f)) for f in _names(rnd, scope, me, flt))
+    data = exports.forms_workbook(rows, title="ดีเด่นและดีมาก")
+    return xlsx_response(data, exports.filename("รายชื่อดีเด่นดีมาก", rnd.code))
 
 
 # --- one form's evaluator --------------------------------------------------------------------

@@ -12,14 +12,15 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal import scoring, selectors
+from appraisal import exports, scoring, selectors
 from appraisal.forms_team import (
     AgreementDecisionForm,
     CoachingForm,
@@ -50,9 +51,12 @@ from appraisal.services.review import (
     form_review_higher2,
 )
 from appraisal.views_common import form_error, get_form
+from appraisal.views_hr import PER_PAGE, filter_context, list_filters, querystring
 from common.errors import ConflictError, DomainError
 from common.inputs import parse_id, parse_ids
+from common.models import DataAccess, record_access
 from common.permissions import can
+from orgchart.models import OrgUnit
 from orgchart.selectors import roles_of
 
 STATE_BADGES = {
@@ -191,6 +195,65 @@ def _team_row(user, f: AppraisalForm) -> dict:
     }
 
 
+def _team_round(request, person):
+    """The rounds the person evaluates in and the one chosen (?round=, else the open one)."""
+    rounds = _rounds_of(person)
+    rnd = None
+    wanted = request.GET.get("round", "")
+    if wanted:
+        rnd = next((r for r in rounds if str(r.pk) == wanted), None)
+        if rnd is None:
+            raise Http404
+    elif rounds:
+        rnd = next((r for r in rounds if r.phase != Phase.CLOSED), rounds[0])
+    return rounds, rnd
+
+
+def _team_list(request, person, rnd) -> dict:
+    """The team of the round under the page's filters (state, staff group, band, unit with its
+    subtree, name or staff code), and the filter bar's counts and choices: the page and its
+    export read the same query. The evaluator sees the scores they gave, so bands filter too
+    (the evaluator's band while no review revised it, as the page shows)."""
+    if rnd is None:
+        base = AppraisalForm.objects.none()
+    else:
+        base = AppraisalForm.objects.filter(evaluator=person, round=rnd)
+    # The counts per state and the team's units (the unit filter's choices) in one query.
+    counts: dict[str, int] = defaultdict(int)
+    by_pk: dict[int, OrgUnit] = {}
+    fields = ("unit_id", "unit__tree_id", "unit__lft", "unit__rght", "unit__name")
+    for row in base.values("state", *fields, "unit__short_name").annotate(n=Count("id")).order_by():
+        counts[row["state"]] += row["n"]
+        by_pk.setdefault(
+            row["unit_id"],
+            OrgUnit(
+                pk=row["unit_id"],
+                tree_id=row["unit__tree_id"],
+                lft=row["unit__lft"],
+                rght=row["unit__rght"],
+                name=row["unit__name"],
+                short_name=row["unit__short_name"],
+            ),
+        )
+    units = sorted(by_pk.values(), key=lambda u: (u.tree_id, u.lft))
+    unit = None
+    pk_unit = parse_id(request.GET.get("unit"))
+    if pk_unit is not None:
+        unit = next((u for u in units if u.pk == pk_unit), None)
+    flt = list_filters(request, bands_ok=True)
+    forms = selectors.team_list(person, rnd, unit=unit, filters=flt) if rnd is not None else base
+    return {
+        "forms": forms,
+        "state": flt.state,
+        "states": [(s, label, counts.get(s, 0)) for s, label in State.choices],
+        "team_size": sum(counts.values()),
+        "unit": unit,
+        "team_units": units,
+        "filtered": bool(flt.any or unit),
+        **filter_context(flt, bands_ok=True),
+    }
+
+
 def team_url(round_pk) -> str:
     url = reverse("appraisal:team")
     return f"{url}?round={round_pk}" if round_pk else url
@@ -205,35 +268,25 @@ def team(request):
     """ทีมของฉัน: the forms the user evaluates in one round, and those waiting for their opinion
     as higher supervisor. A fixed number of queries whatever the size of the team."""
     person = roles_of(request.user).person
-    rounds = _rounds_of(person)
-    rnd = None
-    wanted = request.GET.get("round", "")
-    if wanted:
-        rnd = next((r for r in rounds if str(r.pk) == wanted), None)
-        if rnd is None:
-            raise Http404
-    elif rounds:
-        rnd = next((r for r in rounds if r.phase != Phase.CLOSED), rounds[0])
-    forms = selectors.team_forms(person, rnd) if rnd is not None else []
+    rounds, rnd = _team_round(request, person)
+    ctx = _team_list(request, person, rnd)
+    paginator = Paginator(ctx.pop("forms"), PER_PAGE)
+    if not ctx["filtered"]:
+        paginator.count = ctx["team_size"]  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [_team_row(request.user, f) for f in page]
     reviews = selectors.review_forms(person, rnd) if rnd is not None else []
-    counts: dict[str, int] = defaultdict(int)
-    for f in forms:
-        counts[f.state] += 1
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    shown_forms = [f for f in forms if not state or f.state == state]
-    rows = [_team_row(request.user, f) for f in shown_forms]
     return render(
         request,
         "appraisal/team/team.html",
         {
+            **ctx,
             "rounds": rounds,
             "round": rnd,
-            "state": state,
-            "states": [(s, label, counts.get(s, 0)) for s, label in State.choices],
-            "team_size": len(forms),
             "rows": rows,
+            "page": page,
+            "pages_qs": querystring(request, page=None),
+            "export_url": f"{reverse('appraisal:team_xlsx')}?{querystring(request, page=None)}",
             "any_selectable": any(r["selectable"] for r in rows),
             # Over the whole team, whatever the state filter shows.
             "agreements_overdue": sum(selectors.agreement_overdue(f) for f in forms),
@@ -277,6 +330,34 @@ def team_approve(request):
             % {"n": len(problems), "list": "; ".join(problems)},
         )
     return redirect(back)
+
+
+@login_required
+@require_GET
+def team_xlsx(request):
+    """ทีมของฉัน as .xlsx: every row the page shows under the same filters (all its pages),
+    with the scores the evaluator gave where the page shows them; in the access log."""
+    person = roles_of(request.user).person
+    _rounds, rnd = _team_round(request, person)
+    if rnd is None:
+        raise Http404
+    forms = _team_list(request, person, rnd)["forms"]
+    record_access(
+        request,
+        what=DataAccess.LIST_EXPORT,
+        subject_type="team",
+        subject_id=person.pk,
+        subject_name=f"{person.full_name} ({rnd.code})",
+        obj=rnd,
+    )
+
+    def shown(f):
+        if can(request.user, "appraisal.view_score", f):
+            return exports.shown_result(f, final=False)
+        return exports.HIDDEN
+
+    data = exports.forms_workbook(((f, shown(f)) for f in forms), title="ทีมของฉัน")
+    return exports.xlsx_response(data, exports.filename("ทีมของฉัน", rnd.code))
 
 
 # --- agreement -------------------------------------------------------------------------------

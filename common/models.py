@@ -116,6 +116,7 @@ class DataAccess(models.TextChoices):
     SALARY = "salary", "เงินเดือน"
     UNIT_REPORT = "unit_report", "รายงานผลการประเมินของหน่วยงาน"
     ROUND_AUDIT = "round_audit", "ประวัติการดำเนินการของรอบ"
+    LIST_EXPORT = "list_export", "รายชื่อและผลการประเมิน (ไฟล์ Excel)"
 
 
 class AccessRecord(models.Model):

@@ -401,3 +401,16 @@ def breadcrumbs_for(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
 
 
 # The old private spelling, until nothing imports it (tests/test_architecture.py refuses it).
+
+
+def unit_people(unit: OrgUnit, *, who: str = ""):
+    """The active people of one unit by position number, matching a staff code or a name (a
+    word of the first or last name, or "first last") when one is given."""
+    qs = unit.people.filter(is_active=True).select_related("position")
+    if who:
+        cond = Q(staff_code=who) | Q(first_name__icontains=who) | Q(last_name__icontains=who)
+        first, _sep, last = who.partition(" ")
+        if last:
+            cond |= Q(first_name__icontains=first, last_name__icontains=last)
+        qs = qs.filter(cond)
+    return qs.order_by("position__number", "pk")

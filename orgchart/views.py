@@ -1,6 +1,7 @@
 """Org chart pages: tree, unit, person. Thin: scope, check, call a selector, render."""
 
 import re
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -72,12 +73,10 @@ def unit_detail(request, pk: int):
     )
     require(request.user, "orgchart.view_unit", unit)
     crumbs = selectors.breadcrumbs_for([unit])[unit.pk][:-1]
-    people = Paginator(
-        unit.people.filter(is_active=True)
-        .select_related("position")
-        .order_by("position__number", "pk"),
-        PEOPLE_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    who = search_text(request.GET.get("who"))
+    people = Paginator(selectors.unit_people(unit, who=who), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     visible_people = set(
         selectors.people_visible_to(request.user)
         .filter(pk__in=[p.pk for p in people])
@@ -91,6 +90,9 @@ def unit_detail(request, pk: int):
             "crumbs": crumbs,
             "children": selectors.unit_children(user=request.user, unit=unit),
             "people": people,
+            "page": people,
+            "who": who,
+            "pages_qs": f"who={quote(who)}" if who else "",
             "visible_people": visible_people,
             "can_change": can(request.user, "orgchart.change_unit", unit),
         },

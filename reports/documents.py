@@ -111,26 +111,28 @@ def unit_report_xlsx(rnd: AppraisalRound, unit: OrgUnit, *, viewer=None) -> byte
     ws.append([f"ผลการประเมินผลการปฏิบัติราชการ รอบที่ {rnd.number} ปีงบประมาณ พ.ศ. {rnd.fiscal_year}"])
     ws.append([f"{unit.name} ({rnd.department.name})"])
     ws.append([])
-    ws.append([label for _key, label in sheets.UNIT_REPORT_COLUMNS])
+    ws.append([label for _key, label in sheets.UNIT_XLSX_COLUMNS])
     for cell in ws[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws["A1"].font = Font(bold=True, size=13)
     for row in report["rows"]:
         values = []
-        for key, _label in sheets.UNIT_REPORT_COLUMNS:
+        for key, _label in sheets.UNIT_XLSX_COLUMNS:
             value = row[key]
             if key in NUMERIC_COLUMNS:
                 value = Decimal(value) if value else None
             values.append(value)
         ws.append(values)
     for cells in ws.iter_rows(min_row=5):
-        for cell, (key, _label) in zip(cells, sheets.UNIT_REPORT_COLUMNS, strict=False):
+        for cell, (key, _label) in zip(cells, sheets.UNIT_XLSX_COLUMNS, strict=False):
             if key in NUMERIC_COLUMNS:
                 cell.number_format = "0.00"
-    for letter, width in zip("ABCDEFGHIJ", (6, 30, 36, 28, 12, 12, 12, 12, 16, 30), strict=True):
+    widths = (6, 30, 36, 28, 12, 12, 12, 12, 16, 30, 12, 12, 28)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "C5"
+    ws.auto_filter.ref = f"A4:M{max(ws.max_row, 4)}"
 
     dist = book.create_sheet("การกระจายผลการประเมิน")
     dist.append(["ระดับผลการประเมิน", "จำนวน (คน)", "ร้อยละ"])

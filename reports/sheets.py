@@ -518,7 +518,9 @@ def unit_report(rnd: AppraisalRound, unit: OrgUnit, *, viewer: Person | None = N
         row = {
             "no": i,
             "name": f.person.full_name,
+            "staff_code": f.person.staff_code,
             "position": _position(f),
+            "position_number": f.position_number,
             "unit": f.unit.short_name or f.unit.name,
             "achievement": points(f.achievement_points) if scored else "",
             "competency": points(f.competency_points) if scored else "",
@@ -596,6 +598,16 @@ UNIT_REPORT_COLUMNS = [
     ("total", "คะแนนรวม"),
     ("band_label", "ระดับผลการประเมิน"),
     ("state_label", "สถานะ"),
+]
+
+
+# The workbook adds what HR files and filters by: the staff code, the position number and
+# the evaluator (at the end, so the PDF's columns keep their places).
+UNIT_XLSX_COLUMNS = [
+    *UNIT_REPORT_COLUMNS,
+    ("staff_code", "รหัสบุคลากร"),
+    ("position_number", "เลขที่ตำแหน่ง"),
+    ("evaluator", "ผู้ประเมิน"),
 ]
 
 

@@ -23,6 +23,10 @@ ACCESS: dict = {
     "appraisal:round_console": ("get", _round, ROUND_READERS),
     "appraisal:round_forms": ("get", _round, ROUND_READERS),
     "appraisal:distribution": ("get", _round, ROUND_READERS),
+    # The .xlsx exports of the forms list (and the console) and of the distribution's names:
+    # whoever reads the page, under the same scope.
+    "appraisal:round_forms_xlsx": ("get", _round, ROUND_READERS),
+    "appraisal:distribution_xlsx": ("get", _round, ROUND_READERS),
     # The audit trail: HR of the department, each reading the forms of their own scope.
     "appraisal:round_audit": ("get", _round, ROUND_READERS),
     # Phase changes: only HR of the whole department (an empty POST is refused with a message).

@@ -41,6 +41,9 @@ def f3(o):
 ACCESS: dict = {
     # Everyone logged in has a team page (an empty one is fine).
     "appraisal:team": ("get", lambda o: {}, row(OK)),
+    # ทีมของฉัน as .xlsx: only someone who evaluates in a round (the evaluator of s1, the
+    # higher supervisor who evaluates that evaluator); nobody else has a team to export.
+    "appraisal:team_xlsx": ("get", lambda o: {}, row(NOT_FOUND, evaluator=OK, higher=OK)),
     "appraisal:team_approve": ("get", lambda o: {}, row(NOT_ALLOWED)),
     "appraisal:agreement_review": ("get", f2, row(FORBIDDEN, **F2, evaluator=OK)),
     "appraisal:score": ("get", f1, row(FORBIDDEN, **F1, evaluator=OK)),

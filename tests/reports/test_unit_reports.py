@@ -85,13 +85,16 @@ def test_xlsx_has_the_unit_report_columns_with_numbers(client, released):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ws = book["ผลการประเมิน"]
     header = [c.value for c in ws[4]]
-    assert header == [label for _key, label in sheets.UNIT_REPORT_COLUMNS]
+    assert header == [label for _key, label in sheets.UNIT_XLSX_COLUMNS]
+    assert header[-3:] == ["รหัสบุคลากร", "เลขที่ตำแหน่ง", "ผู้ประเมิน"]
+    assert ws.auto_filter.ref.startswith("A4:")
     rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     s1 = rows["นายสมชาย ทดสอบ"]
     # Cells hold numbers (Excel keeps them as doubles); compare them as decimals.
     figures = [None if v is None else Decimal(str(v)) for v in s1[4:8]]
     assert figures == [Decimal("57.40"), Decimal("24.00"), None, Decimal("81.40")]
     assert s1[8] == "ดีมาก"
+    assert s1[10] == released.s1.staff_code and s1[12] == released.f1.evaluator.full_name
     assert rows["นายสมหญิง ทดสอบ"][7] is None
     dist = {r[0]: r[1:] for r in book["การกระจายผลการประเมิน"].iter_rows(values_only=True)}
     assert dist["ดีมาก"][0] == 1 and Decimal(str(dist["ดีมาก"][1])) == 100
