@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
 from common.help import MANUAL_PAGES, manual_html
 
 
 @login_required
+@require_safe
 def manual_page(request, slug: str = "index"):
     if slug not in MANUAL_PAGES:
         raise Http404

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.appraisal import access_hr, access_staff, access_team  # noqa: E402
+from tests.common import access_help  # noqa: E402
 from tests.conftest import shared_copy
 from tests.reports import access_reports  # noqa: E402
 from tests.rewards import (  # noqa: E402
@@ -238,6 +239,7 @@ for _part in (
     access_talent,
     access_development,
     access_trends,
+    access_help,
 ):
     ACCESS.update(_part.ACCESS)
     EXTRA.extend(_part.EXTRA)
