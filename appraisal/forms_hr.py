@@ -131,8 +131,14 @@ class RoundSettingsForm(forms.Form):
                     initial=getattr(row, name),
                     label=row._meta.get_field(name).verbose_name,
                 )
+                # The table's headers name the cell for the eye; a screen reader needs the
+                # group and the column in the input's own name.
                 field.widget.attrs.update(
-                    {"step": "0.01", "class": "form-control form-control-sm text-end"}
+                    {
+                        "step": "0.01",
+                        "class": "form-control form-control-sm text-end",
+                        "aria-label": f"{StaffGroup(group).label}: {field.label}",
+                    }
                 )
                 self.fields[f"{group}-{name}"] = field
             fair = self.fields[f"{group}-fair_from"]
@@ -147,9 +153,13 @@ class RoundSettingsForm(forms.Form):
             managerial = forms.IntegerField(
                 min_value=1, max_value=5, initial=row.managerial, required=False
             )
-            for f in (core, managerial):
+            for f, kind in ((core, _("สมรรถนะหลัก")), (managerial, _("สมรรถนะทางการบริหาร"))):
                 f.widget.attrs.update(
-                    {"class": "form-control form-control-sm text-end", "style": "max-width: 6rem"}
+                    {
+                        "class": "form-control form-control-sm text-end",
+                        "style": "max-width: 6rem",
+                        "aria-label": f"{grade} {kind}",
+                    }
                 )
             self.fields[f"expected-{grade}-core"] = core
             self.fields[f"expected-{grade}-managerial"] = managerial

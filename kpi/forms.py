@@ -90,10 +90,12 @@ class KpiForm(forms.ModelForm):
                 Row(*[Column(f"threshold_{i}", css_class="col") for i in range(1, 6)]),
                 Row(*[Column(f"criteria_{i}", css_class="col-md") for i in range(1, 6)]),
                 "conditions",
+                HTML('{% include "help/_bar_scale.html" %}'),
             ),
             Fieldset(
                 _("3. ข้อมูลพื้นฐาน (ผลการดำเนินงานย้อนหลัง 3 ปี)"),
                 Row(Column("baseline_1"), Column("baseline_2"), Column("baseline_3")),
+                HTML('{% include "help/_target_patterns.html" %}'),
             ),
             Fieldset(
                 _("4. การจัดเก็บข้อมูลและผู้รับผิดชอบ"),

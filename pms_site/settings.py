@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "pms_site.context_processors.roles",
             ],
-            "builtins": ["common.templatetags.thai"],
+            "builtins": ["common.templatetags.thai", "common.templatetags.help"],
         },
     }
 ]
@@ -167,7 +167,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The user manual's screenshots are served as static files under static/manual/ (common/help.py).
+STATICFILES_DIRS = [BASE_DIR / "static", ("manual", BASE_DIR / "docs" / "manual" / "img")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

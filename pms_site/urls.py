@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from appraisal.views import home
+from common.views_help import manual_page
 from pms_site import views as site_views
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("help/", manual_page, name="manual"),
+    path("help/<slug:slug>/", manual_page, name="manual_page"),
     path("org/", include("orgchart.urls")),
     path("kpi/", include("kpi.urls")),
     path("appraisal/", include("appraisal.urls")),

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.appraisal import access_hr, access_staff, access_team  # noqa: E402
+from tests.common import access_help  # noqa: E402
 from tests.conftest import shared_copy
 from tests.notices import access_notices  # noqa: E402
 from tests.orgchart import access_people  # noqa: E402
@@ -242,6 +243,7 @@ for _part in (
     access_trends,
     access_notices,
     access_people,
+    access_help,
 ):
     ACCESS.update(_part.ACCESS)
     EXTRA.extend(_part.EXTRA)

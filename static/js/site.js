@@ -77,3 +77,28 @@ document.addEventListener("change", function (event) {
     field.focus();
   });
 })();
+// Help panels open by default; one the user has closed stays closed on that page's next visit.
+(function () {
+  function store(key, closed) {
+    try {
+      if (closed) window.localStorage.setItem(key, "1");
+      else window.localStorage.removeItem(key);
+    } catch (e) { /* storage off: the panel simply opens again */ }
+  }
+  document.querySelectorAll("[data-help-panel]").forEach(function (panel) {
+    const key = "epms-help-closed:" + panel.dataset.helpPanel;
+    const body = panel.querySelector(".collapse");
+    const button = panel.querySelector(".help-toggle");
+    let closed = false;
+    try { closed = window.localStorage.getItem(key) === "1"; } catch (e) { closed = false; }
+    if (closed && body && button) {
+      body.classList.remove("show");
+      button.setAttribute("aria-expanded", "false");
+      button.classList.add("collapsed");
+    }
+    if (body) {
+      body.addEventListener("hidden.bs.collapse", function () { store(key, true); });
+      body.addEventListener("shown.bs.collapse", function () { store(key, false); });
+    }
+  });
+})();
