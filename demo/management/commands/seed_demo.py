@@ -18,7 +18,7 @@ from demo.earlier import seed_earlier_rounds
 from demo.kpis import seed_kpis
 from demo.org import seed_demo
 from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
-from demo.round import seed_rounds
+from demo.round import demo_tasks, seed_rounds
 from kpi.selectors import current_fiscal_year
 from orgchart.models import OrgUnit, Person
 
@@ -92,7 +92,8 @@ class Command(BaseCommand):
                     f"{earlier.unit_results:,} unit KPI results"
                     + (f", {earlier.kpis:,} KPIs of its fiscal year" if earlier.kpis else "")
                     + "; "
-                    f"round {rounds.code} opened in {rounds.rounds} departments "
+                    f"round {rounds.code} opened in {rounds.rounds} departments, in the "
+                    f"{rounds.phase} phase as today's date calls for "
                     f"({round_seconds:.1f} s, of which opening {rounds.open_seconds:.1f} s): "
                     f"{rounds.forms:,} forms, {rounds.walked:,} walked through the services. "
                     f"Forms per state: {per_state}."
@@ -122,3 +123,8 @@ class Command(BaseCommand):
                 "  Everyone else signs in as u + their staff code (u000001, u000002, ...), "
                 "same password."
             )
+        tasks = demo_tasks()
+        if tasks:
+            self.stdout.write("Waiting for each role today:")
+            for line in tasks:
+                self.stdout.write(f"  {line}")
