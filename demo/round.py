@@ -1,11 +1,18 @@
-"""The demo's current appraisal round: created and opened for each department, then a
-deterministic sample of its forms walked through the real services, so that every state from
-not started to released has forms and the demo accounts find real work waiting.
+"""The demo's current appraisal round: created and opened for each department, moved to the
+phase a real office would be in on today's date (phase_on), and its forms walked through the
+real services to states that fit that phase, so that the demo accounts find the work of that
+day waiting and every step is dated in order.
 The texts it writes (items, comments, opinions) are in demo/data/round.json; the services it
 calls are imported in `demo.round_services`.
 
-Only the sample goes through the services (each step checks its rule, writes history and the
-timeline); everyone else stays not started, so the cost does not grow with headcount beyond
+Time. The walk runs on the demo clock (demo.clock), each form from the round's first days to
+yesterday: agreements in the first three weeks (the late ones in the last ten days), the
+approval a few days after, a journal entry two weeks on, the mid-round check-in from the third
+month, scoring from the evaluation phase, informing, acknowledgement and the reviews after it,
+the release in the review phase. Nothing is dated today: today's work is the demo accounts'.
+
+Cost. Every form with an evaluator is walked up to WALK_MAX forms (5-12 service calls each);
+at benchmark sizes the rest stay not started, so the cost does not grow with headcount beyond
 the bulk work of opening the round.
 """
 

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: load the deterministic demo organisation, its KPIs, the earlier
-appraisal round closed with released results, and the current round with forms in every state
+appraisal round closed with released results, and the current round in the phase today's date
+calls for, with forms in states that fit it and the work each demo role has that day
 (development only).
 
 It lives in the demo app, which may import every other app: it seeds every layer (org chart,
@@ -27,8 +28,8 @@ class Command(BaseCommand):
     help = (
         "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
         "person and the demo accounts, all with the password 'demo', its KPIs, and the current "
-        "earlier appraisal round closed with released results, and the current round with "
-        "forms in every state. Same --seed, same data."
+        "earlier appraisal round closed with released results, and the current round in the "
+        "phase today's date calls for, its forms in states that fit it. Same --seed, same data."
     )
 
     def add_arguments(self, parser):
