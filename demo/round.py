@@ -1,11 +1,18 @@
-"""The demo's current appraisal round: created and opened for each department, then a
-deterministic sample of its forms walked through the real services, so that every state from
-not started to released has forms and the demo accounts find real work waiting.
+"""The demo's current appraisal round: created and opened for each department, moved to the
+phase a real office would be in on today's date (phase_on), and its forms walked through the
+real services to states that fit that phase, so that the demo accounts find the work of that
+day waiting and every step is dated in order.
 The texts it writes (items, comments, opinions) are in demo/data/round.json; the services it
 calls are imported in `demo.round_services`.
 
-Only the sample goes through the services (each step checks its rule, writes history and the
-timeline); everyone else stays not started, so the cost does not grow with headcount beyond
+Time. The walk runs on the demo clock (demo.clock), each form from the round's first days to
+yesterday: agreements in the first three weeks (the late ones in the last ten days), the
+approval a few days after, a journal entry two weeks on, the mid-round check-in from the third
+month, scoring from the evaluation phase, informing, acknowledgement and the reviews after it,
+the release in the review phase. Nothing is dated today: today's work is the demo accounts'.
+
+Cost. Every form with an evaluator is walked up to WALK_MAX forms (5-12 service calls each);
+at benchmark sizes the rest stay not started, so the cost does not grow with headcount beyond
 the bulk work of opening the round.
 """
 
@@ -23,6 +30,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from appraisal.models import AppraisalForm, AppraisalRound, ItemKind, Phase, State
+from appraisal.models.rounds import PHASE_ORDER
 from common import thai
 from demo import round_services as services
 from demo.accounts import (
@@ -32,39 +40,72 @@ from demo.accounts import (
     STAFF_USERNAME,
     SUPERVISOR_USERNAME,
 )
+from demo.clock import DemoClock
 from demo.loader import read_json
 from demo.plan import DEFAULT_SEED
 from orgchart.models import OrgUnit
 
-# The round is moved to the review phase: forms can then be at every state at once (the
-# dates are deadlines, not locks), from agreements still being written to released results.
-DEMO_PHASE = Phase.REVIEW
-TARGETS = [
-    State.DRAFT,
-    State.RETURNED,
-    State.SUBMITTED,
-    State.AGREED,
-    State.SCORED,
-    State.ACKNOWLEDGED,
-    State.HIGHER_REVIEWED,
-    State.REVIEWED,
-    State.RELEASED,
-]
-PER_STATE_MAX = 3
-FORMS_PER_SAMPLE = 25  # one form per state for each 25 forms of a department, up to the max
-# demo-supervisor's team, in staff-code order after demo-staff (who gets AGREED): agreements
-# to approve, one to score, and some of everything else.
-TEAM_PLAN = [
-    State.SUBMITTED,
-    State.SUBMITTED,
-    State.AGREED,
-    State.RETURNED,
-    State.DRAFT,
-    State.SCORED,
-    State.ACKNOWLEDGED,
-    State.SUBMITTED,
-]
-STAFF_STATE = State.AGREED
+# The round's phase follows today's date as a real office would keep it (the earlier round's
+# schedule, demo.earlier): agreements in the first month, monitoring until the last 25 days,
+# evaluation, then the higher supervisors' reviews and HR's release in the last 10 days.
+MONITORING_FROM = dt.timedelta(days=31)
+EVALUATION_BEFORE_END = dt.timedelta(days=25)
+REVIEW_BEFORE_END = dt.timedelta(days=10)
+# How a department's forms stand in each phase (shares of its walked forms, the rest of the
+# share list's first state); the late ones of the monitoring phase are the ones overdue.
+MIX: dict[str, list[tuple[str, float]]] = {
+    Phase.AGREEMENT: [
+        (State.AGREED, 0.0),  # grows with the days gone: see _mix
+        (State.SUBMITTED, 0.15),
+        (State.RETURNED, 0.05),
+        (State.DRAFT, 0.2),
+    ],
+    Phase.MONITORING: [
+        (State.AGREED, 0.0),
+        (State.SUBMITTED, 0.03),
+        (State.RETURNED, 0.02),
+        (State.DRAFT, 0.03),
+        (State.NOT_STARTED, 0.02),
+    ],
+    Phase.EVALUATION: [
+        (State.AGREED, 0.0),
+        (State.SCORED, 0.2),
+        (State.ACKNOWLEDGED, 0.2),
+        (State.HIGHER_REVIEWED, 0.04),
+        (State.SUBMITTED, 0.02),
+    ],
+    Phase.REVIEW: [
+        (State.REVIEWED, 0.0),
+        (State.AGREED, 0.04),
+        (State.SCORED, 0.08),
+        (State.ACKNOWLEDGED, 0.2),
+        (State.HIGHER_REVIEWED, 0.1),
+        (State.RELEASED, 0.2),
+    ],
+}
+# demo-staff's own form and demo-supervisor's team (in staff-code order after demo-staff), by
+# phase: an agreement to write (late, in monitoring) and agreements to approve, a form to score
+# once the round is in evaluation, and some of everything else the phase holds.
+STAFF_STATE = {
+    Phase.AGREEMENT: State.DRAFT,
+    Phase.MONITORING: State.DRAFT,
+    Phase.EVALUATION: State.AGREED,
+    Phase.REVIEW: State.SCORED,
+}
+TEAM_PLAN = {
+    Phase.AGREEMENT: [State.SUBMITTED, State.SUBMITTED, State.AGREED, State.RETURNED,
+                      State.DRAFT, State.AGREED, State.NOT_STARTED, State.SUBMITTED],
+    Phase.MONITORING: [State.SUBMITTED, State.SUBMITTED, State.AGREED, State.RETURNED,
+                       State.AGREED, State.AGREED, State.AGREED, State.AGREED],
+    Phase.EVALUATION: [State.AGREED, State.AGREED, State.SCORED, State.ACKNOWLEDGED,
+                       State.AGREED, State.SUBMITTED, State.HIGHER_REVIEWED, State.AGREED],
+    Phase.REVIEW: [State.AGREED, State.SCORED, State.ACKNOWLEDGED, State.REVIEWED,
+                   State.HIGHER_REVIEWED, State.RELEASED, State.ACKNOWLEDGED, State.REVIEWED],
+}  # fmt: skip
+# Forms walked in the current round, all departments together, in whole departments' orders
+# (a form takes some 5-12 service calls): every form at the default size; at benchmark sizes
+# the rest stay not started.
+WALK_MAX = 160
 ORDER = [s.value for s in State]
 
 D = Decimal
@@ -123,32 +164,88 @@ class RoundSeedResult:
     walked: int
     states: Counter = field(default_factory=Counter)
     open_seconds: float = 0.0  # services.round_open, the bulk part that grows with headcount
+    phase: str = ""
+    tasks: list[str] = field(default_factory=list)  # where each demo role's work waits
 
 
-def _on(rnd: AppraisalRound, today: dt.date, days_ago: int) -> dt.date:
-    """A date within the round and never in the future."""
-    return max(rnd.start, min(today, today - dt.timedelta(days=days_ago)))
+def phase_on(today: dt.date, current: thai.Round | None = None) -> str:
+    """The phase a real office's round is in on `today` (the round today falls in)."""
+    current = current or thai.round_of(today)
+    if today >= current.end - REVIEW_BEFORE_END:
+        return Phase.REVIEW
+    if today >= current.end - EVALUATION_BEFORE_END:
+        return Phase.EVALUATION
+    if today >= current.start + MONITORING_FROM:
+        return Phase.MONITORING
+    return Phase.AGREEMENT
+
+
+def phase_starts(current: thai.Round) -> dict[str, dt.date]:
+    return {
+        Phase.AGREEMENT: current.start,
+        Phase.MONITORING: current.start + MONITORING_FROM,
+        Phase.EVALUATION: current.end - EVALUATION_BEFORE_END,
+        Phase.REVIEW: current.end - REVIEW_BEFORE_END,
+    }
+
+
+def _mix(phase: str, current: thai.Round, today: dt.date) -> list[tuple[str, float]]:
+    """The phase's shares, the agreement phase's not-started share shrinking with the days."""
+    mix = list(MIX[phase])
+    if phase == Phase.AGREEMENT:
+        gone = min(1.0, (today - current.start).days / 30)
+        mix.append((State.NOT_STARTED, round(0.6 * (1 - gone), 2)))
+    return mix
 
 
 class _Walker:
-    """Moves one form at a time through the services to its target state."""
+    """Moves one form at a time through the services to its target state, on the demo clock:
+    each step dated after the one before it, from the round's first days to yesterday (today's
+    work is the demo accounts'), each in the phase that allows it."""
 
-    def __init__(self, rnd: AppraisalRound, hr, users: dict, rng: random.Random, today):
+    def __init__(self, rnd: AppraisalRound, hr, users: dict, rng: random.Random, today, clock):
         self.rnd = rnd
         self.hr = hr
         self.users = users
         self.rng = rng
         self.today = today
+        self.clock = clock
+        current = thai.round_dates(rnd.fiscal_year, rnd.number)
+        self.start = current.start
+        self.last = max(current.start, today - dt.timedelta(days=1))
+        self.starts = phase_starts(current)
         self.n = 0
 
     def user(self, person):
         return self.users[person.user_id]
 
+    def at(self, day: dt.date) -> dt.date:
+        """Set the clock to `day` (never before the form's last step, never after yesterday)."""
+        day = min(max(day, self.day), self.last)
+        self.day = day
+        self.clock.on(day)
+        return day
+
+    def later(self, lo: int, hi: int) -> dt.date:
+        return self.at(self.day + dt.timedelta(days=self.rng.randint(lo, hi)))
+
     def walk(self, form: AppraisalForm, target: str, witness: tuple[str, str]) -> AppraisalForm:
         self.n += 1
+        self.clock.restart()
+        reached = ORDER.index(target)
+        late = target in (State.DRAFT, State.RETURNED, State.SUBMITTED) and (
+            self.today >= self.starts[Phase.MONITORING]
+        )
+        if target == State.NOT_STARTED:
+            return form
         me = self.user(form.person)
         ev = self.user(form.evaluator)
-        reached = ORDER.index(target)
+        # The agreement: in the first three weeks, or (late ones) in the last ten days.
+        self.day = self.start
+        if late:
+            self.at(self.today - dt.timedelta(days=self.rng.randint(2, 10)))
+        else:
+            self.at(self.start + dt.timedelta(days=1 + self.rng.randint(0, 20)))
         form = self._agreement(form, me)
         if target == State.DRAFT:
             return form
@@ -156,6 +253,7 @@ class _Walker:
         if target == State.SUBMITTED:
             return form
         if target == State.RETURNED or self.n % 3 == 0:
+            self.later(1, 2)
             form = services.agreement_return(
                 actor=ev,
                 form=form,
@@ -164,16 +262,19 @@ class _Walker:
             )
             if target == State.RETURNED:
                 return form
+            self.later(1, 3)
             form = services.agreement_submit(actor=me, form=form, expected_version=form.version)
+        self.later(1, 4)
         form = services.agreement_approve(actor=ev, form=form, expected_version=form.version)
         self._monitoring(form, me, ev)
         if reached < ORDER.index(State.SCORED):
             return form
+        self.at(self.starts[Phase.EVALUATION] + dt.timedelta(days=self.rng.randint(0, 6)))
         form = self._score(form, ev)
         if target == State.SCORED:
             return form
-        # The evaluator informs the appraisee the day the scoring is confirmed (never before).
-        informed = timezone.localdate()
+        # The evaluator informs the appraisee a day or two after confirming the scores.
+        informed = self.later(0, 2)
         if self.n % 3 == 1:
             form = services.form_refusal_record(
                 actor=ev,
@@ -188,8 +289,10 @@ class _Walker:
             form = services.form_inform(
                 actor=ev, form=form, expected_version=form.version, informed_on=informed
             )
+            self.later(0, 2)
             form = services.form_acknowledge(actor=me, form=form, expected_version=form.version)
         if form.state == State.ACKNOWLEDGED and target != State.ACKNOWLEDGED:
+            self.later(1, 3)
             differ = self.n % 2 == 0
             step = D(3) if self.n % 4 == 0 else D(-2)
             revised = (
@@ -204,10 +307,12 @@ class _Walker:
                 revised_total=revised,
             )
         if form.state == State.HIGHER_REVIEWED and target != State.HIGHER_REVIEWED:
+            self.later(1, 2)
             form = services.form_review_higher2(
                 actor=self.user(form.higher2), form=form, expected_version=form.version, agrees=True
             )
         if target == State.RELEASED and form.state == State.REVIEWED:
+            self.at(max(self.day, self.starts[Phase.REVIEW]) + dt.timedelta(days=1))
             form = services.form_release(actor=self.hr, form=form)
         return form
 
@@ -216,29 +321,40 @@ class _Walker:
         return write_agreement(form, me, self.rng)
 
     def _monitoring(self, form, me, ev) -> None:
+        """A journal entry two to three weeks after the approval (every third form), the
+        mid-round check-in from the third month (every other form) and now and then a coaching
+        note after it, each only once its day has come (all of them would cost time and show
+        nothing more)."""
+        approved = self.day
         items = list(form.kpis.all())
-        services.checkin_record(
-            actor=me,
-            form=form,
-            on=_on(self.rnd, self.today, 7),
-            comment=CHECKIN["comment"],
-            progress=[
-                services.ProgressInput(
-                    item_id=r.pk, result=CHECKIN["result"], milestone=2 + (i + self.n) % 2
+        journal = approved + dt.timedelta(days=14 + self.n % 7)
+        if journal <= self.last and self.n % 3 == 0:
+            services.journal_add(
+                actor=me,
+                form=form,
+                kind="work",
+                on=self.at(journal),
+                description=JOURNAL[self.n % len(JOURNAL)],
+            )
+        checkin = max(journal, self.start + dt.timedelta(days=60)) + dt.timedelta(days=self.n % 9)
+        if checkin <= self.last and self.n % 2 == 0:
+            services.checkin_record(
+                actor=me,
+                form=form,
+                on=self.at(checkin),
+                comment=CHECKIN["comment"],
+                progress=[
+                    services.ProgressInput(
+                        item_id=r.pk, result=CHECKIN["result"], milestone=2 + (i + self.n) % 2
+                    )
+                    for i, r in enumerate(items)
+                ],
+            )
+            coaching = checkin + dt.timedelta(days=2)
+            if coaching <= self.last and self.n % 4 == 0:
+                services.coaching_add(
+                    actor=ev, form=form, on=self.at(coaching), note=COACHING[self.n % 3]
                 )
-                for i, r in enumerate(items)
-            ],
-        )
-        services.journal_add(
-            actor=me,
-            form=form,
-            kind="work",
-            on=_on(self.rnd, self.today, 14),
-            description=JOURNAL[self.n % len(JOURNAL)],
-        )
-        services.coaching_add(
-            actor=ev, form=form, on=_on(self.rnd, self.today, 3), note=COACHING[self.n % 3]
-        )
         form.refresh_from_db()
 
     def _score(self, form, ev):
@@ -369,100 +485,133 @@ def _slots(rnd: AppraisalRound) -> list[_Slot]:
     return [_Slot(*r[:8], f"{r[8]}{r[9]} {r[10]}", r[11]) for r in rows]
 
 
-def _plan(slots: list[_Slot], rng: random.Random, usernames: dict[int, str]) -> dict[int, str]:
-    """Form pk -> target state for the sample of one department, deterministic for the seed."""
+def _plan(
+    slots: list[_Slot],
+    rng: random.Random,
+    usernames: dict[int, str],
+    phase: str,
+    mix: list[tuple[str, float]],
+    limit: int,
+) -> dict[int, str]:
+    """Form pk -> target state for one department, deterministic for the seed: the demo
+    accounts' forms as STAFF_STATE and TEAM_PLAN ask, then up to `limit` others shared out as
+    the phase's mix asks (the first state of the mix takes what the shares leave)."""
     plan: dict[int, str] = {}
     team = [
         s for s in slots if s.usable() and usernames.get(s.evaluator_user) == SUPERVISOR_USERNAME
     ]
     staff = [s for s in team if usernames.get(s.user) == STAFF_USERNAME]
     for s in staff:
-        plan[s.pk] = STAFF_STATE
+        plan[s.pk] = STAFF_STATE[phase]
     others = [s for s in team if s not in staff]
-    for s, target in zip(others, TEAM_PLAN, strict=False):
-        plan[s.pk] = target if s.usable(*NEEDS.get(target, ())) else State.REVIEWED
+    fallback = mix[0][0]
+    for s, target in zip(others, TEAM_PLAN[phase], strict=False):
+        plan[s.pk] = target if s.usable(*NEEDS.get(target, ())) else fallback
     pool = [s for s in slots if s.pk not in plan and s.usable()]
     rng.shuffle(pool)
-    per = max(1, min(PER_STATE_MAX, len(slots) // FORMS_PER_SAMPLE))
-    for target in TARGETS:
+    pool = pool[: max(0, limit - len(plan))]
+    n = len(pool)
+    for target, share in mix[1:]:
+        want = round(share * n)
         needs = NEEDS.get(target, ())
-        taken = 0
         for s in pool:
-            if taken == per:
+            if want == 0:
                 break
             if s.pk not in plan and s.usable(*needs):
                 plan[s.pk] = target
-                taken += 1
+                want -= 1
+    for s in pool:
+        plan.setdefault(s.pk, fallback if s.usable(*NEEDS.get(fallback, ())) else State.AGREED)
     return plan
 
 
 def seed_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = None):
-    """Create, open and fill the round today falls in, for every department of the demo."""
+    """Create and open the round today falls in for every department of the demo, move it to
+    the phase today's date calls for (phase_on) and walk its forms to states that fit it, each
+    step dated in order on the demo clock."""
     today = today or timezone.localdate()
     current = thai.round_of(today)
+    phase = phase_on(today, current)
+    starts = phase_starts(current)
+    mix = _mix(phase, current, today)
     User = get_user_model()
     admin = User.objects.get(username=ADMIN_USERNAME)
     hr = User.objects.filter(username=HR_USERNAME).first()
     usernames = dict(User.objects.filter(username__in=DEMO_USERNAMES).values_list("pk", "username"))
-    result = RoundSeedResult(code=current.code, rounds=0, forms=0, walked=0)
+    result = RoundSeedResult(code=current.code, rounds=0, forms=0, walked=0, phase=phase)
     rounds = []
-    for root in OrgUnit.objects.filter(parent__isnull=True).select_related("head").order_by("code"):
-        probe = AppraisalRound(department=root, fiscal_year=current.fiscal_year)
-        actor = (
-            hr if hr is not None and services.can(hr, "appraisal.manage_round", probe) else admin
-        )
-        rnd = services.round_create(
-            actor=actor,
-            department=root,
-            fiscal_year=current.fiscal_year,
-            number=current.number,
-            second_review=True,
-        )
-        rnd = services.round_update(
-            actor=actor,
-            rnd=rnd,
-            expected_version=rnd.version,
-            fields={
-                "agreement_deadline": current.start + dt.timedelta(days=30),
-                "evaluation_deadline": current.end,
-            },
-        )
-        if root.head_id and root.head.user_id:
-            services.round_committee_add(
-                actor=actor, rnd=rnd, expected_version=rnd.version, staff_code=root.head.staff_code
+    left = WALK_MAX
+    clock = DemoClock()
+    with clock.running():
+        for root in (
+            OrgUnit.objects.filter(parent__isnull=True).select_related("head").order_by("code")
+        ):
+            clock.restart()
+            clock.on(current.start)
+            probe = AppraisalRound(department=root, fiscal_year=current.fiscal_year)
+            actor = (
+                hr
+                if hr is not None and services.can(hr, "appraisal.manage_round", probe)
+                else admin
             )
+            rnd = services.round_create(
+                actor=actor,
+                department=root,
+                fiscal_year=current.fiscal_year,
+                number=current.number,
+                second_review=True,
+            )
+            rnd = services.round_update(
+                actor=actor,
+                rnd=rnd,
+                expected_version=rnd.version,
+                fields={
+                    "agreement_deadline": current.start + dt.timedelta(days=30),
+                    "evaluation_deadline": current.end,
+                },
+            )
+            if root.head_id and root.head.user_id:
+                services.round_committee_add(
+                    actor=actor,
+                    rnd=rnd,
+                    expected_version=rnd.version,
+                    staff_code=root.head.staff_code,
+                )
+                rnd.refresh_from_db()
+            started = time.perf_counter()
+            result.forms += services.round_open(actor=actor, rnd=rnd)
+            result.open_seconds += time.perf_counter() - started
             rnd.refresh_from_db()
-        started = time.perf_counter()
-        result.forms += services.round_open(actor=actor, rnd=rnd)
-        result.open_seconds += time.perf_counter() - started
-        rnd.refresh_from_db()
-        while rnd.phase != DEMO_PHASE:
-            services.round_advance(actor=actor, rnd=rnd)
-            rnd.refresh_from_db()
-        slots = _slots(rnd)
-        rng = random.Random(f"demo-round-{seed}-{root.code}")
-        plan = _plan(slots, rng, usernames)
-        sample = [s for s in slots if s.pk in plan]
-        user_ids = {
-            u
-            for s in sample
-            for u in (s.user, s.evaluator_user, s.higher_user, s.higher2_user)
-            if u
-        }
-        users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
-        forms = AppraisalForm.objects.filter(pk__in=plan).select_related(
-            "person", "evaluator", "higher", "higher2"
-        )
-        by_pk = {f.pk: f for f in forms}
-        by_unit: dict[int, list[_Slot]] = {}
-        for s in slots:
-            by_unit.setdefault(s.unit_id, []).append(s)
-        walker = _Walker(rnd, actor, users, rng, today)
-        for s in sample:
-            walker.walk(by_pk[s.pk], plan[s.pk], _witness(s, by_unit[s.unit_id]))
-        result.walked += walker.n
-        result.rounds += 1
-        rounds.append(rnd)
+            while rnd.phase != phase:
+                upcoming = PHASE_ORDER[PHASE_ORDER.index(rnd.phase) + 1]
+                clock.on(starts[upcoming])
+                services.round_advance(actor=actor, rnd=rnd)
+                rnd.refresh_from_db()
+            slots = _slots(rnd)
+            rng = random.Random(f"demo-round-{seed}-{root.code}-{phase}")
+            plan = _plan(slots, rng, usernames, phase, mix, left)
+            left = max(0, left - len(plan))
+            sample = [s for s in slots if s.pk in plan]
+            user_ids = {
+                u
+                for s in sample
+                for u in (s.user, s.evaluator_user, s.higher_user, s.higher2_user)
+                if u
+            }
+            users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+            forms = AppraisalForm.objects.filter(pk__in=plan).select_related(
+                "person", "evaluator", "higher", "higher2"
+            )
+            by_pk = {f.pk: f for f in forms}
+            by_unit: dict[int, list[_Slot]] = {}
+            for s in slots:
+                by_unit.setdefault(s.unit_id, []).append(s)
+            walker = _Walker(rnd, actor, users, rng, today, clock)
+            for s in sample:
+                walker.walk(by_pk[s.pk], plan[s.pk], _witness(s, by_unit[s.unit_id]))
+            result.walked += sum(1 for s in sample if plan[s.pk] != State.NOT_STARTED)
+            result.rounds += 1
+            rounds.append(rnd)
     result.states = Counter(
         dict(
             AppraisalForm.objects.filter(round__in=rounds)
@@ -480,3 +629,86 @@ def _witness(slot: _Slot, colleagues: list[_Slot]) -> tuple[str, str]:
         if c.person_id not in (slot.person_id, slot.evaluator_id):
             return c.name, c.position or WITNESS["default_position"]
     return WITNESS["name"], WITNESS["position"]
+
+
+def demo_tasks(today: dt.date | None = None) -> list[str]:
+    """Where each demo role's work waits in the current round (read from the database, so a
+    re-run with --if-empty prints the same), and when the work the phase cannot hold yet comes."""
+    today = today or timezone.localdate()
+    current = thai.round_of(today)
+    rounds = list(
+        AppraisalRound.objects.filter(
+            fiscal_year=current.fiscal_year, number=current.number
+        ).exclude(phase__in=[Phase.SETUP, Phase.CLOSED])
+    )
+    if not rounds:
+        return []
+    phase = phase_on(today, current)
+    starts = phase_starts(current)
+    forms = AppraisalForm.objects.filter(round__in=rounds)
+    lines = []
+
+    def when(p: str) -> str:
+        return f"from {thai.format_date_short(starts[p])} ({Phase(p).label})"
+
+    mine = forms.filter(person__user__username=STAFF_USERNAME).first()
+    if mine is not None:
+        todo = {
+            State.NOT_STARTED: "write the agreement",
+            State.DRAFT: "finish and submit the agreement",
+            State.RETURNED: "correct and resubmit the agreement",
+            State.AGREED: "record progress (check-in, journal)"
+            if phase in (Phase.AGREEMENT, Phase.MONITORING)
+            else "self-assessment; waits for the evaluator's scores",
+            State.SCORED: "waits to be informed of the scores",
+        }.get(mine.state, State(mine.state).label)
+        overdue = (
+            " (overdue)"
+            if (
+                mine.state in (State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED)
+                and mine.round.agreement_deadline
+                and today > mine.round.agreement_deadline
+            )
+            else ""
+        )
+        lines.append(f"{STAFF_USERNAME}: {todo}{overdue}")
+    team = forms.filter(evaluator__user__username=SUPERVISOR_USERNAME)
+    approve = team.filter(state=State.SUBMITTED).count()
+    score = team.filter(state=State.AGREED).count()
+    parts = [f"{approve} agreement(s) to approve"]
+    if phase in (Phase.EVALUATION, Phase.REVIEW):
+        parts.append(f"{score} form(s) to score")
+    else:
+        parts.append(
+            f"coaching and check-ins of {score} agreed form(s); scoring {when(Phase.EVALUATION)}"
+        )
+    lines.append(f"{SUPERVISOR_USERNAME}: " + ", ".join(parts))
+    higher = (
+        forms.filter(state=State.ACKNOWLEDGED, higher__user__isnull=False)
+        .values_list(
+            "higher__user__username", "higher__title", "higher__first_name", "higher__last_name"
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n", "higher__user__username")
+        .first()
+    )
+    if higher:
+        lines.append(
+            f"{higher[0]}: {higher[4]} review(s) as higher supervisor "
+            f"({higher[1]}{higher[2]} {higher[3]})"
+        )
+    else:
+        lines.append(f"higher supervisors: reviews {when(Phase.EVALUATION)}")
+    hr_parts = []
+    released = forms.filter(state=State.REVIEWED)
+    if phase == Phase.REVIEW and released.exists():
+        hr_parts.append(f"{released.count()} reviewed form(s) to release")
+    else:
+        hr_parts.append(f"release {when(Phase.REVIEW)}")
+    late = forms.filter(
+        state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED]
+    ).count()
+    if late:
+        hr_parts.append(f"reminders to {late} form(s) without an approved agreement")
+    lines.append(f"{HR_USERNAME}: " + ", ".join(hr_parts))
+    return lines

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: load the deterministic demo organisation, its KPIs, the earlier
-appraisal round closed with released results, and the current round with forms in every state
+appraisal round closed with released results, and the current round in the phase today's date
+calls for, with forms in states that fit it and the work each demo role has that day
 (development only).
 
 It lives in the demo app, which may import every other app: it seeds every layer (org chart,
@@ -18,7 +19,7 @@ from demo.earlier import seed_earlier_rounds
 from demo.kpis import seed_kpis
 from demo.org import seed_demo
 from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
-from demo.round import seed_rounds
+from demo.round import demo_tasks, seed_rounds
 from kpi.selectors import current_fiscal_year
 from notices.models import Notice
 from notices.services import emails_held
@@ -29,8 +30,8 @@ class Command(BaseCommand):
     help = (
         "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
         "person and the demo accounts, all with the password 'demo', its KPIs, and the current "
-        "earlier appraisal round closed with released results, and the current round with "
-        "forms in every state. Same --seed, same data."
+        "earlier appraisal round closed with released results, and the current round in the "
+        "phase today's date calls for, its forms in states that fit it. Same --seed, same data."
     )
 
     def add_arguments(self, parser):
@@ -98,7 +99,8 @@ class Command(BaseCommand):
                     f"{earlier.unit_results:,} unit KPI results"
                     + (f", {earlier.kpis:,} KPIs of its fiscal year" if earlier.kpis else "")
                     + "; "
-                    f"round {rounds.code} opened in {rounds.rounds} departments "
+                    f"round {rounds.code} opened in {rounds.rounds} departments, in the "
+                    f"{rounds.phase} phase as today's date calls for "
                     f"({round_seconds:.1f} s, of which opening {rounds.open_seconds:.1f} s): "
                     f"{rounds.forms:,} forms, {rounds.walked:,} walked through the services. "
                     f"Forms per state: {per_state}."
@@ -128,3 +130,8 @@ class Command(BaseCommand):
                 "  Everyone else signs in as u + their staff code (u000001, u000002, ...), "
                 "same password."
             )
+        tasks = demo_tasks()
+        if tasks:
+            self.stdout.write("Waiting for each role today:")
+            for line in tasks:
+                self.stdout.write(f"  {line}")
