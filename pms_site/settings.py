@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,6 +286,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer probes each app server directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -297,12 +300,18 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
 
+# One line per request (common.middleware.RequestLogMiddleware, logger "epms.request"):
+# key=value by default, or JSON with REQUEST_LOG_FORMAT=json; REQUEST_LOG=0 turns it off.
+REQUEST_LOG_FORMAT = os.environ.get("REQUEST_LOG_FORMAT", "kv").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "epms.request": {"level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING"},
+    },
 }
 
 # Background work (django.tasks API through django-tasks): large unit reports are built by

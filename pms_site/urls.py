@@ -32,6 +32,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("health/", site_views.health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("org/", include("orgchart.urls")),
     path("kpi/", include("kpi.urls")),
