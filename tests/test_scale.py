@@ -109,7 +109,8 @@ def test_each_request_logs_one_line_with_method_path_status_user_and_duration(cl
         client.get("/no-such-page/")
     lines = [r.getMessage() for r in caplog.records if r.name == "epms.request"]
     assert len(lines) == 2
-    pattern = r"method=GET path=/ status=200 user=%d ms=\d+(\.\d+)? pid=\d+" % org.s1.user.pk
+    user = org.s1.user.pk
+    pattern = rf"method=GET path=/ status=200 user={user} ms=\d+(\.\d+)? pid=\d+"
     assert re.fullmatch(pattern, lines[0]), lines[0]
     assert "status=404" in lines[1]
     assert "สมชาย" not in lines[0]  # the query string (a searched name) is never logged
