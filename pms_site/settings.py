@@ -255,7 +255,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 # Who read whose appraisal or salary (PDPA): kept this many days, pruned by
 # `manage.py prune_access_log` (run it daily from cron or the scheduler).
 ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "730"))
-REQUEST_BODY_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get(
+        "REQUEST_BODY_MAX_BYTES", str(max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024)
+    )
+)
 
 # The office's name on the login page (default: the names of the departments in the data).
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "")
