@@ -20,10 +20,12 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 # Request line and headers are bounded here; the body is bounded by the app before it is read
 # (REQUEST_BODY_MAX_BYTES, 413) and should be by the proxy in front (client_max_body_size).
-limit_request_line = 8190
-limit_request_fields = 100
-limit_request_field_size = 8190
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "8190"))
+limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
+limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190"))
+# gunicorn's own access log ("-": standard output; empty: none). The app writes its own line
+# per request with the user and the duration (logger "epms.request", REQUEST_LOG_FORMAT).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Who (the proxy's X-Forwarded-For is trusted only from these addresses).

@@ -1,6 +1,13 @@
-"""Response headers that Django 5.2 does not set itself."""
+"""Response headers that Django 5.2 does not set itself, request guards, the request log."""
+
+import json
+import logging
+import os
+import time
 
 from django.conf import settings
+
+request_logger = logging.getLogger("epms.request")
 
 
 class SecurityHeadersMiddleware:
@@ -106,3 +113,46 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RequestLogMiddleware:
+    """One line per request for the log collector of a cluster of app servers: method, path
+    (never the query string, which may hold a searched name), status, the signed-in user's id
+    (or -), the duration in ms and the server's process. `REQUEST_LOG_FORMAT=json` writes the
+    same fields as one JSON object. Load balancer probes of /health/ are logged only when they
+    fail. It reads the user only after the response, which the pages have already loaded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        status = response.status_code
+        if request.path == "/health/" and status == 200:
+            return response
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "user": user_id,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "pid": os.getpid(),
+        }
+        if settings.REQUEST_LOG_FORMAT == "json":
+            line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        else:
+            line = " ".join(
+                f"{key}={'-' if value is None else _logfmt(value)}" for key, value in fields.items()
+            )
+        request_logger.info(line)
+        return response
+
+
+def _logfmt(value) -> str:
+    text = str(value)
+    if not text or any(c in text for c in ' "=\\') or not text.isprintable():
+        return json.dumps(text, ensure_ascii=False)
+    return text

@@ -1,8 +1,8 @@
 """Org import pages: upload, preview with every error, confirm, result. Thin: the importer
 checks, the import service writes.
 
-The uploaded file waits for the confirmation in MEDIA_ROOT/imports/ under a random token kept
-only in the user's session; the client never names a path.
+The uploaded file waits for the confirmation in the private storage (imports/) under a random
+token kept only in the user's session; the client never names a path.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import secrets
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,43 +33,58 @@ STALE_AFTER_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+UPLOAD_DIR = "imports"
 
 
-def _path_for(token: str) -> Path | None:
+def _storage():
+    """The private storage every app server shares: the confirmation may reach another server
+    than the upload did."""
+    return storages["default"]
+
+
+def _name_for(token: str) -> str | None:
     if not _TOKEN.fullmatch(token or ""):
         return None
-    return _upload_dir() / f"{token}.upload"
+    return f"{UPLOAD_DIR}/{token}.upload"
 
 
 def _purge_stale() -> None:
     """Uploads nobody confirmed or cancelled are removed after a day."""
     cutoff = time.time() - STALE_AFTER_SECONDS
-    for path in _upload_dir().glob("*.upload"):
+    store = _storage()
+    try:
+        _dirs, files = store.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return
+    for file in files:
+        name = f"{UPLOAD_DIR}/{file}"
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+            if file.endswith(".upload") and store.get_modified_time(name).timestamp() < cutoff:
+                store.delete(name)
         except OSError:
             pass
 
 
 def _forget(request) -> None:
     pending = request.session.pop(SESSION_KEY, None)
-    path = _path_for(pending.get("token", "")) if pending else None
-    if path is not None:
-        path.unlink(missing_ok=True)
+    name = _name_for(pending.get("token", "")) if pending else None
+    if name is not None:
+        _storage().delete(name)
 
 
 def _pending(request) -> tuple[dict, bytes] | None:
-    """The upload waiting in this session, if it is this user's and still on disk."""
+    """The upload waiting in this session, if it is this user's and still stored."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("user") != request.user.pk:
         return None
-    path = _path_for(pending.get("token", ""))
-    if path is None or not path.is_file():
+    name = _name_for(pending.get("token", ""))
+    if name is None:
         return None
-    return pending, path.read_bytes()
+    try:
+        with _storage().open(name, "rb") as handle:
+            return pending, handle.read()
+    except FileNotFoundError:
+        return None
 
 
 def _plan(request, pending: dict, data: bytes) -> importer.ImportPlan:
@@ -126,13 +141,11 @@ def import_upload(request):
         form = OrgImportForm(request.POST, request.FILES)
         if form.is_valid():
             _forget(request)
-            _upload_dir().mkdir(parents=True, exist_ok=True)
             _purge_stale()
             token = secrets.token_urlsafe(32)
             upload = form.cleaned_data["file"]
-            with _path_for(token).open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+            # A random name nobody else has; the storage never overwrites one.
+            _storage().save(_name_for(token), upload)
             request.session[SESSION_KEY] = {
                 "token": token,
                 "filename": Path(upload.name).name[:200],

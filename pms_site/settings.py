@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,6 +148,38 @@ if TESTING:
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The cache and the sessions are shared by every app server, so that login throttling, report
+# progress, cached pages and a signed-in session agree whichever server answers: Redis when
+# REDIS_URL is set, otherwise a table of the database (created by `migrate`).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "epms"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "epms_cache",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "epms"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+# With Redis, sessions are read from the cache and written through to the database, so that a
+# restarted or flushed Redis signs nobody out; without it they are simply in the database (a
+# database cache in front of the database would add queries, not speed).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -157,6 +190,9 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures are counted in the database (axes' default handler), which every app server shares;
+# axes' cache handler would do as well with Redis but not with a per-process cache.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("ไทย")), ("en", _("English"))]
@@ -169,8 +205,37 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # The user manual's screenshots are served as static files under static/manual/ (common/help.py).
 STATICFILES_DIRS = [BASE_DIR / "static", ("manual", BASE_DIR / "docs" / "manual" / "img")]
+# Uploaded evidence, import files waiting for confirmation, generated books and the per-person
+# PDF cache: all through Django's storage API (never a path), so that every app server and
+# worker sees the same files. A private folder on a shared volume (MEDIA_ROOT: NFS or the like)
+# by default; S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set. Either way the
+# files are private: no URL is ever handed out, the permission-checked views stream them.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = None
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Private objects: no public ACL, no query-string URLs handed out, no overwrite of
+            # a file another server stored under the same name.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    # Its folder is MEDIA_ROOT (read when first used); it has no URL (MEDIA_URL is None).
+    _default_storage = {"BACKEND": "common.storage.PrivateFileStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -179,10 +244,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded evidence and generated reports are private: never under STATIC_URL, never served
-# directly; views stream them after a permission check.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-MEDIA_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -198,7 +259,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 # Who read whose appraisal or salary (PDPA): kept this many days, pruned by
 # `manage.py prune_access_log` (run it daily from cron or the scheduler).
 ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "730"))
-REQUEST_BODY_MAX_BYTES = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get(
+        "REQUEST_BODY_MAX_BYTES", str(max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024)
+    )
+)
 
 # The office's name on the login page (default: the names of the departments in the data).
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "")
@@ -229,6 +294,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer probes each app server directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -241,12 +308,18 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
 
+# One line per request (common.middleware.RequestLogMiddleware, logger "epms.request"):
+# key=value by default, or JSON with REQUEST_LOG_FORMAT=json; REQUEST_LOG=0 turns it off.
+REQUEST_LOG_FORMAT = os.environ.get("REQUEST_LOG_FORMAT", "kv").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "epms.request": {"level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING"},
+    },
 }
 
 # Background work (django.tasks API through django-tasks): large unit reports are built by

@@ -33,6 +33,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("health/", site_views.health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("help/", manual_page, name="manual"),
     path("help/<slug:slug>/", manual_page, name="manual_page"),

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from orgchart.models import OrgUnit
+
+logger = logging.getLogger(__name__)
 
 
 def office_name() -> str:
@@ -87,3 +99,53 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+
+# --- the load balancer's probe ------------------------------------------------------------------
+
+HEALTH_FILE = ".health"
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    cache = caches["default"]
+    token = str(time.monotonic_ns())
+    cache.set("health:probe", token, 30)
+    if cache.get("health:probe") != token:
+        raise RuntimeError("the value written was not read back")
+
+
+def _check_storage() -> None:
+    storage = storages["default"]
+    # A stat (or an object store's HEAD) per probe; the small file is written once.
+    if not storage.exists(HEALTH_FILE):
+        storage.save(HEALTH_FILE, ContentFile(b"ok\n"))
+
+
+HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "storage": _check_storage}
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For load balancers: 200 when this server reaches the database, the shared cache and the
+    shared storage, else 503 naming what failed (the kind of error only, never a host, a
+    password or anyone's data). No sign-in, no session, three cheap round trips."""
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure of a dependency is a 503, never a 500
+            logger.warning("health check %s failed: %s", name, type(exc).__name__)
+            checks[name] = f"fail: {type(exc).__name__}"
+        else:
+            checks[name] = "ok"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )

@@ -11,7 +11,6 @@ pages numbers the book's pages 1…N across all parts and is laid over them.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,24 +64,19 @@ def unit_form_count(rnd: AppraisalRound, unit: OrgUnit, *, scored_only: bool = F
     return qs.count()
 
 
-def part_pdf_path(form: AppraisalForm, sheet: dict, kind: str) -> tuple[Path, bool]:
+def part_pdf(form: AppraisalForm, sheet: dict, kind: str) -> tuple[bytes, bool]:
     """One form as a part of a book (cached like the single forms, under its own key): whole
     fonts, no page number of its own."""
     thai_digits = form.round.department.use_thai_digits
     key = cache.content_key(sheet, kind=f"{kind}:{BOOK_VARIANT}", thai_digits=thai_digits)
-    path = cache.cache_dir() / key[:2] / f"{key}.pdf"
-    if path.exists():
-        try:
-            os.utime(path)
-        except FileNotFoundError:
-            pass
-        else:
-            return path, False
-    html = render_html(
-        documents.FORM_TEMPLATES[kind], {"s": sheet, "in_book": True}, thai_digits=thai_digits
-    )
-    cache.write_atomic(path, html_to_pdf(html, whole_fonts=True))
-    return path, True
+
+    def render() -> bytes:
+        html = render_html(
+            documents.FORM_TEMPLATES[kind], {"s": sheet, "in_book": True}, thai_digits=thai_digits
+        )
+        return html_to_pdf(html, whole_fonts=True)
+
+    return cache.fetch_or_render(key, render)
 
 
 def report_part_pdf(rnd: AppraisalRound, unit: OrgUnit, *, viewer=None) -> bytes:
@@ -101,26 +95,23 @@ def _numbers_pdf(wide: list[bool], thai_digits: bool) -> PdfReader:
     the parts: a book built again with the same pages reuses them."""
     shape = "".join("w" if w else "p" for w in wide)
     key = cache.content_key({"pages": shape}, kind="numbers", thai_digits=thai_digits)
-    path = cache.cache_dir() / key[:2] / f"{key}.pdf"
-    try:
-        data = path.read_bytes()
-        os.utime(path)
-    except FileNotFoundError:  # not built yet, or pruned a moment ago
+
+    def render() -> bytes:
         html = render_html(
             "reports/pdf/book_numbers.html", {"pages": wide}, thai_digits=thai_digits
         )
-        data = html_to_pdf(html, whole_fonts=True)
-        cache.write_atomic(path, data)
+        return html_to_pdf(html, whole_fonts=True)
+
+    data, _rendered = cache.fetch_or_render(key, render)
     return PdfReader(io.BytesIO(data))
 
 
-def assemble(parts: list[tuple[str, object]], *, thai_digits: bool) -> tuple[bytes, int]:
-    """One PDF of the parts (each a path or bytes, with its outline title): numbered 1…N,
-    every identical object (the fonts above all) kept once. Returns (bytes, pages)."""
+def assemble(parts: list[tuple[str, bytes]], *, thai_digits: bool) -> tuple[bytes, int]:
+    """One PDF of the parts (each bytes, with its outline title): numbered 1…N, every
+    identical object (the fonts above all) kept once. Returns (bytes, pages)."""
     writer = PdfWriter()
     for title, part in parts:
-        source = str(part) if isinstance(part, Path) else io.BytesIO(part)
-        writer.append(source, outline_item=title)
+        writer.append(io.BytesIO(part), outline_item=title)
     wide = [float(p.mediabox.width) > float(p.mediabox.height) for p in writer.pages]
     numbers = _numbers_pdf(wide, thai_digits)
     if len(numbers.pages) != len(writer.pages):  # never expected; the book is still whole
@@ -134,18 +125,17 @@ def assemble(parts: list[tuple[str, object]], *, thai_digits: bool) -> tuple[byt
     return out.getvalue(), len(writer.pages)
 
 
-def build_unit_book(
+def render_unit_book(
     rnd: AppraisalRound,
     unit: OrgUnit,
-    target: Path,
     *,
     progress: Progress | None = None,
     scored_only: bool = False,
     attachments: bool = False,
     people: bool = True,
     viewer=None,
-) -> BookStats:
-    """Write the book to `target` (atomically). `progress(done, total)` follows the people.
+) -> tuple[bytes, BookStats]:
+    """The book's bytes and figures. `progress(done, total)` follows the people.
 
     `scored_only` leaves out the forms not yet scored; `attachments` adds each person's
     achievement and competency forms after their summary; `people=False` is the unit report
@@ -156,20 +146,27 @@ def build_unit_book(
         forms = [f for f in forms if not f.hidden_from(viewer)]
     stats = BookStats(people=len(forms))
     report = report_part_pdf(rnd, unit, viewer=viewer)
-    parts: list[tuple[str, object]] = [("รายงานผลการประเมินของหน่วยงาน", report)]
+    parts: list[tuple[str, bytes]] = [("รายงานผลการประเมินของหน่วยงาน", report)]
     kinds = ("summary", *ATTACHED) if attachments else ("summary",)
     for done, form in enumerate(forms, start=1):
         sheet = sheets.form_sheet(form)
         for kind in kinds:
-            path, rendered = part_pdf_path(form, sheet, kind)
+            data, rendered = part_pdf(form, sheet, kind)
             stats.rendered += rendered
             stats.reused += not rendered
             title = form.person.full_name
             if kind != "summary":
                 title = f"{form.person.full_name}: {documents.FORM_TITLES[kind]}"
-            parts.append((title, path))
+            parts.append((title, data))
         if progress is not None:
             progress(done, len(forms))
     data, stats.pages = assemble(parts, thai_digits=rnd.department.use_thai_digits)
+    return data, stats
+
+
+def build_unit_book(rnd: AppraisalRound, unit: OrgUnit, target: Path, **options) -> BookStats:
+    """Write the book to a local file `target` (atomically): the export command and the
+    benches; the app's own books go to the shared storage (reports.services.job_run)."""
+    data, stats = render_unit_book(rnd, unit, **options)
     cache.write_atomic(target, data)
     return stats

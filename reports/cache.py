@@ -1,4 +1,4 @@
-"""Per-person PDFs kept by content, in private MEDIA_ROOT/reports/cache.
+"""Per-person PDFs kept by content, in the private storage under reports/cache/.
 
 A form's PDF is named by the hash of what its page shows (the sheet of reports/sheets.py), the
 form kind, the digits setting and the version of the PDF templates, so it is rendered again
@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 
 from reports import documents
 from reports.pdf import STYLESHEET
@@ -36,8 +38,51 @@ def template_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / "cache"
+CACHE_ROOT = "reports/cache"
+
+
+def storage():
+    """The private storage every app server and worker shares (settings.STORAGES)."""
+    return storages["default"]
+
+
+def cache_name(key: str) -> str:
+    return f"{CACHE_ROOT}/{key[:2]}/{key}.pdf"
+
+
+def read(name: str) -> bytes | None:
+    """The stored file's bytes, marking it used (prune() keeps what is still printed); None
+    when it is not there (never made, or pruned a moment ago)."""
+    store = storage()
+    try:
+        with store.open(name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    try:
+        os.utime(store.path(name))
+    except (NotImplementedError, FileNotFoundError):
+        # Object storage has no "touch": its lifecycle rule expires the cache (docs/deploy.md).
+        pass
+    return data
+
+
+def store(name: str, data: bytes) -> str:
+    """Keep `data` under `name` (whole or not at all, common.storage); the name it got."""
+    return storage().save(name, ContentFile(data))
+
+
+def fetch_or_render(key: str, render) -> tuple[bytes, bool]:
+    """The cached PDF of this content key, rendered by `render()` and kept if it is new; and
+    whether it was rendered now. Two servers rendering the same key at once both keep theirs
+    (the second under a suffixed name that prune() removes later): no error, no half file."""
+    name = cache_name(key)
+    data = read(name)
+    if data is not None:
+        return data, False
+    data = render()
+    store(name, data)
+    return data, True
 
 
 def content_key(sheet: dict, *, kind: str, thai_digits: bool) -> str:
@@ -65,20 +110,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def form_pdf_path(form, sheet: dict, kind: str = "summary") -> tuple[Path, bool]:
+def form_pdf(form, sheet: dict, kind: str = "summary") -> tuple[bytes, bool]:
     """The cached PDF of one form (rendered now if its content is new) and whether it was."""
     thai_digits = form.round.department.use_thai_digits
     key = content_key(sheet, kind=kind, thai_digits=thai_digits)
-    path = cache_dir() / key[:2] / f"{key}.pdf"
-    if path.exists():
-        try:
-            os.utime(path)  # marks it used: prune() keeps what is still printed
-        except FileNotFoundError:  # pruned between the two calls: render it again
-            pass
-        else:
-            return path, False
-    write_atomic(path, documents.form_pdf(form, kind, sheet))
-    return path, True
+    return fetch_or_render(key, lambda: documents.form_pdf(form, kind, sheet))
+
+
+def _names(store, root: str):
+    directories, files = store.listdir(root)
+    for file in files:
+        yield f"{root}/{file}"
+    for directory in directories:
+        yield from _names(store, f"{root}/{directory}")
 
 
 def prune(*, unused_days: int, now: float | None = None) -> tuple[int, int]:
@@ -88,17 +132,20 @@ def prune(*, unused_days: int, now: float | None = None) -> tuple[int, int]:
     now = time.time() if now is None else now
     cutoff = now - unused_days * 86400
     deleted = freed = 0
-    root = cache_dir()
-    if not root.exists():
+    store = storage()
+    try:
+        names = list(_names(store, CACHE_ROOT))
+    except FileNotFoundError:
         return 0, 0
-    for path in root.glob("*/*"):
+    for name in names:
         try:
-            stat = path.stat()
+            modified = store.get_modified_time(name).timestamp()
+            size = store.size(name)
         except FileNotFoundError:
             continue
-        stale = path.suffix == ".part" and stat.st_mtime < now - 3600
-        if stale or (path.suffix == ".pdf" and stat.st_mtime < cutoff):
-            path.unlink(missing_ok=True)
+        stale = name.endswith(".part") and modified < now - 3600
+        if stale or (name.endswith(".pdf") and modified < cutoff):
+            store.delete(name)
             deleted += 1
-            freed += stat.st_size
+            freed += size
     return deleted, freed

@@ -20,8 +20,9 @@ class JobStatus(models.TextChoices):
 class ReportJob(models.Model):
     """The unit report of one round with every person's summary form, built by a worker.
 
-    `file_path` (relative to MEDIA_ROOT) is set only once the file is complete: the worker
-    writes a temporary file and renames it, so a half-written file is never served."""
+    `file_path` (its name in the shared private storage) is set only once the file is
+    complete: the storage keeps a file whole or not at all, so a half-written file is never
+    served."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from common.models import audit
 from common.permissions import can
 from orgchart.models import OrgUnit
 from orgchart.selectors import roles_of
-from reports import book
+from reports import book, cache
 from reports.models import JobStatus, ReportEvent, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -139,14 +138,10 @@ def _person_of(user):
     return roles_of(user).person if user is not None else None
 
 
-def job_file(job: ReportJob) -> Path:
-    return (
-        Path(settings.MEDIA_ROOT)
-        / "reports"
-        / "jobs"
-        / str(job.pk)
-        / (f"{job.round.code}-{job.unit.code}.pdf")
-    )
+def job_file_name(job: ReportJob) -> str:
+    """Where the book is kept in the shared private storage (the name the storage gives it is
+    recorded in `file_path`)."""
+    return f"reports/jobs/{job.pk}/{job.round.code}-{job.unit.code}.pdf"
 
 
 def job_run(*, job_id: int) -> None:
@@ -171,12 +166,10 @@ def job_run(*, job_id: int) -> None:
             mine.update(done=done, total=total, heartbeat_at=timezone.now())
             last = now
 
-    target = job_file(job)
     try:
-        stats = book.build_unit_book(
+        data, stats = book.render_unit_book(
             job.round,
             job.unit,
-            target,
             progress=progress,
             people=job.with_people,
             scored_only=job.scored_only,
@@ -191,11 +184,14 @@ def job_run(*, job_id: int) -> None:
             finished_at=timezone.now(),
         )
         raise
-    mine.filter(status=JobStatus.RUNNING).update(
+    stored = cache.store(job_file_name(job), data)
+    recorded = mine.filter(status=JobStatus.RUNNING).update(
         status=JobStatus.DONE,
-        file_path=str(target.relative_to(Path(settings.MEDIA_ROOT))),
+        file_path=stored,
         pages=stats.pages,
         done=stats.people,
         total=stats.people,
         finished_at=timezone.now(),
     )
+    if not recorded:  # this run was declared dead and retried meanwhile: its file is nobody's
+        cache.storage().delete(stored)

@@ -4,9 +4,7 @@ scope), checks the rule (403), then hands over to reports.documents or reports.s
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -119,8 +117,7 @@ def form_pdf(request, pk: int, kind: str):
         # Informed, not yet released: the evaluator's result without the reviews (DOMAIN §5).
         sheet = sheets.without_revisions(sheet)
     # The same content-keyed cache as the unit books: a form prints again only when it changed.
-    path, _rendered = cache.form_pdf_path(printed, sheet, kind)
-    data = path.read_bytes()
+    data, _rendered = cache.form_pdf(printed, sheet, kind)
     name = f"{documents.FORM_TITLES[kind]}-{form.person.full_name}-{form.round.code}.pdf"
     return _download(data, name)
 
@@ -240,12 +237,13 @@ def job_download(request, pk: int):
         raise PermissionDenied("reports.download_job")
     if job.status != JobStatus.DONE:
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / job.file_path
-    if not path.is_file():
-        raise Http404
+    try:  # the shared private storage: whichever server or worker built it
+        handle = cache.storage().open(job.file_path, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
     _note_unit_report(request, job.round, job.unit)
     response = FileResponse(
-        path.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"รายงานผลการประเมิน-{job.unit.code}-{job.round.code}.pdf",
         content_type=PDF,

@@ -50,6 +50,8 @@ ACCESS = {
         {**row(OK), "anonymous": OK},
     ),
     "password_reset_complete": ("get", lambda o: {}, {**row(OK), "anonymous": OK}),
+    # The load balancer's probe: no sign-in, the same short answer for everyone.
+    "health": ("get", lambda o: {}, {**row(OK), "anonymous": OK}),
     "orgchart:tree": ("get", lambda o: {}, row(OK)),
     "orgchart:unit": ("get", lambda o: {"pk": o.grp1.pk}, row(OK, outsider=NOT_FOUND)),
     "orgchart:children": ("get", lambda o: {"pk": o.div1.pk}, row(OK, outsider=NOT_FOUND)),

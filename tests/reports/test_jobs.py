@@ -26,6 +26,15 @@ from tests.reports.pdfcheck import pages_of, squeeze, text_of
 pytestmark = pytest.mark.skipif(not pdftotext_available(), reason="needs poppler-utils")
 
 
+def cache_dir() -> Path:
+    """The per-person PDF cache in the test's private storage folder."""
+    return Path(settings.MEDIA_ROOT) / cache.CACHE_ROOT
+
+
+def job_file(job) -> Path:
+    return Path(settings.MEDIA_ROOT) / services.job_file_name(job)
+
+
 def _start(client, o, unit, django_capture_on_commit_callbacks):
     client.force_login(o.hr)
     url = reverse("reports:job_create", kwargs={"pk": o.round.pk, "unit_pk": unit.pk})
@@ -70,13 +79,13 @@ def test_cache_is_reused_when_nothing_changed_and_refreshed_when_a_level_changes
     o = released
     first = book.build_unit_book(o.round, o.dept, tmp_path / "a.pdf")
     assert (first.people, first.rendered, first.reused) == (9, 9, 0)
-    cached = sorted(cache.cache_dir().rglob("*.pdf"))
+    cached = sorted(cache_dir().rglob("*.pdf"))
     # Nine summaries and the book's page numbers (reports.book._numbers_pdf).
-    assert len(cached) == 10 and str(cache.cache_dir()).startswith(str(settings.MEDIA_ROOT))
+    assert len(cached) == 10 and str(cache_dir()).startswith(str(settings.MEDIA_ROOT))
 
     second = book.build_unit_book(o.round, o.dept, tmp_path / "b.pdf")
     assert (second.rendered, second.reused) == (0, 9)
-    assert sorted(cache.cache_dir().rglob("*.pdf")) == cached
+    assert sorted(cache_dir().rglob("*.pdf")) == cached
 
     # The evaluator gives s2's first KPI a level: only s2's page is drawn again.
     f2 = o.f2
@@ -97,7 +106,7 @@ def test_prune_keeps_what_is_printed_and_deletes_what_is_left_behind(released, t
     it is older than --days, keeps the files the last book used, and removes stale .part files."""
     o = released
     book.build_unit_book(o.round, o.dept, tmp_path / "a.pdf")
-    before = set(cache.cache_dir().rglob("*.pdf"))
+    before = set(cache_dir().rglob("*.pdf"))
     f2 = o.f2
     score_save(
         actor=o.grp1_head.user,
@@ -109,7 +118,7 @@ def test_prune_keeps_what_is_printed_and_deletes_what_is_left_behind(released, t
     for path in before:  # everything printed 40 days ago ...
         os.utime(path, (old_day, old_day))
     book.build_unit_book(o.round, o.dept, tmp_path / "b.pdf")  # ... and today, all but one
-    after = set(cache.cache_dir().rglob("*.pdf"))
+    after = set(cache_dir().rglob("*.pdf"))
     (left_behind,) = {p for p in before if p.stat().st_mtime < old_day + 1}  # f2's old PDF
     assert len(after) == len(before) + 1
     part = next(iter(after)).parent / ".x.pdf.part"
@@ -119,7 +128,7 @@ def test_prune_keeps_what_is_printed_and_deletes_what_is_left_behind(released, t
     call_command("prune_report_cache", "--days", "30", stdout=out)
     assert "2 files deleted" in out.getvalue()
     assert not left_behind.exists() and not part.exists()
-    assert set(cache.cache_dir().rglob("*.pdf")) == after - {left_behind}
+    assert set(cache_dir().rglob("*.pdf")) == after - {left_behind}
     third = book.build_unit_book(o.round, o.dept, tmp_path / "c.pdf")
     assert third.rendered == 0  # nothing in use was deleted
 
@@ -153,7 +162,7 @@ def test_a_failed_job_shows_its_error_and_can_be_retried(
     def broken(*args, **kwargs):
         raise OSError("ดิสก์เต็ม")
 
-    monkeypatch.setattr(book, "build_unit_book", broken)
+    monkeypatch.setattr(book, "render_unit_book", broken)
     job = _start(client, o, o.grp2, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "ดิสก์เต็ม" in job.error
@@ -230,7 +239,7 @@ def test_a_job_whose_worker_died_fails_and_can_be_retried(
     ReportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, done=1
     )
-    target = services.job_file(job)
+    target = job_file(job)
     target.parent.mkdir(parents=True, exist_ok=True)
     (target.parent / f".{target.name}.abc.part").write_bytes(b"%PDF-1.7 half")
     _assert_dead_job_fails_and_retries(client, o, job, django_capture_on_commit_callbacks)
@@ -268,11 +277,11 @@ def test_a_worker_process_killed_mid_job_leaves_it_failed_and_retryable(
     script = (
         "import django, time; django.setup()\n"
         "from reports import cache, services\n"
-        "real = cache.form_pdf_path\n"
+        "real = cache.fetch_or_render\n"
         "def slow(*a, **k):\n"
         "    time.sleep(2)\n"
         "    return real(*a, **k)\n"
-        "cache.form_pdf_path = slow\n"
+        "cache.fetch_or_render = slow\n"
         f"services.job_run(job_id={job.pk})\n"
     )
     worker = subprocess.Popen(
@@ -289,5 +298,5 @@ def test_a_worker_process_killed_mid_job_leaves_it_failed_and_retryable(
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
-    assert not services.job_file(job).exists()
+    assert not job_file(job).exists()
     _assert_dead_job_fails_and_retries(client, o, job, django_capture_on_commit_callbacks)

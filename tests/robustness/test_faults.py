@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
@@ -210,21 +212,21 @@ def test_a_job_killed_mid_render_is_failed_and_serves_no_file(world, monkeypatch
     def killed(*args, **kwargs):
         raise MemoryError("worker killed")
 
-    monkeypatch.setattr(book, "build_unit_book", killed)
+    monkeypatch.setattr(book, "render_unit_book", killed)
     job = ReportJob.objects.create(owner=o.hr, round=o.round, unit=o.grp1, total=2)
     TALLY["fault:worker killed"] += 1
     with pytest.raises(MemoryError):
         report_services.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.file_path
-    assert not report_services.job_file(job).exists()
+    assert not (Path(settings.MEDIA_ROOT) / report_services.job_file_name(job)).exists()
 
 
 def test_the_download_of_a_running_job_is_refused(running_job, client):
     o, job = running_job
     client.force_login(o.hr)
     # A half-written file at the final place must still not be served while running.
-    path = report_services.job_file(job)
+    path = Path(settings.MEDIA_ROOT) / report_services.job_file_name(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.4 half")
     assert client.get(reverse("reports:job_download", kwargs={"pk": job.pk})).status_code == 404
