@@ -40,8 +40,9 @@ def test_every_heavy_page_named_for_the_replica_is_a_url_name():
 
 
 @pytest.mark.django_db
-def test_without_a_replica_nothing_changes(client, released):
+def test_without_a_replica_nothing_changes(client, released, settings):
     """No DATABASE_REPLICA_URL: one database, no cookie after a write, every page as before."""
+    settings.READ_REPLICA = False
     assert not replica_db.replica_configured()
     o = released
     client.force_login(o.hr)
@@ -169,6 +170,19 @@ def test_heavy_pages_read_the_replica_and_a_persons_own_write_reads_the_primary(
         reverse("rewards:development", args=[o.round.pk]),
     ):
         assert _fetch(hr, url)[2] > 0, url
+    # An export: its figures from the replica, the access-log row it records on the primary
+    # (a GET that writes sets no cookie).
+    xlsx = reverse("reports:unit_xlsx", kwargs={"pk": o.round.pk, "unit_pk": o.dept.pk})
+    with (
+        CaptureQueriesContext(connection) as primary,
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+    ):
+        response = hr.get(xlsx)
+        body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and body[:2] == b"PK" and len(on_replica) > 0
+    assert any(q["sql"].startswith("INSERT") for q in primary.captured_queries)
+    assert not any(q["sql"].startswith("INSERT") for q in on_replica.captured_queries)
+    assert replica_db.COOKIE not in response.cookies
     _, on_primary, on_replica = _fetch(hr, reverse("appraisal:round_console", args=[o.round.pk]))
     assert on_replica == 0 and on_primary > 0
 
