@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz venv lint format bench-org bench-pdf clean-db
+.PHONY: run test fuzz venv lint format bench-org bench-pdf bench-workers clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-org: $(STAMP)
 # PDF timings: a 500-person unit (embedded SQLite scratch file, or DATABASE_URL).
 bench-pdf: $(STAMP)
 	$(BIN)/python scripts/bench_pdf.py $(if $(PEOPLE),--people $(PEOPLE),)
+
+# Unit books per second with 1 and 2 db_worker processes on the same jobs (DATABASE_URL or a
+# scratch SQLite file; BOOKS books of PEOPLE staff each).
+bench-workers: $(STAMP)
+	$(BIN)/python scripts/bench_workers.py $(if $(BOOKS),--books $(BOOKS),) $(if $(PEOPLE),--people $(PEOPLE),) $(if $(WORKERS),--workers $(WORKERS),)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

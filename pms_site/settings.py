@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.db.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +130,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
+
+# A streaming replica of the primary for HR's heavy pages (common.db): when set, the pages named
+# in REPLICA_VIEWS read it; a person who wrote something reads the primary for
+# REPLICA_STICKY_SECONDS afterwards, so they always see their own write. Unset: one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+if READ_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the test database through the replica alias (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.db.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "30"))
+REPLICA_VIEWS = frozenset(
+    {
+        # Reports and exports of a round
+        "reports:index",
+        "reports:round",
+        "reports:unit_report",
+        "reports:unit_xlsx",
+        "reports:announcement",
+        "reports:unit_kpis",
+        "reports:person_trend_pdf",
+        "reports:raise_list_pdf",
+        "reports:raise_list_xlsx",
+        # The distribution, talent grid and alignment, development needs, trends
+        "appraisal:distribution",
+        "rewards:talent",
+        "rewards:alignment",
+        "rewards:development",
+        "rewards:development_xlsx",
+        "rewards:person_trend",
+        "rewards:unit_trend",
+    }
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -59,10 +59,11 @@ def setup_database(args) -> tuple[str, bool]:
     return url, scratch
 
 
-def build_unit(people: int, seed: int):
+def build_unit(people: int, seed: int, tag: str = ""):
     """A department with one unit of `people` staff, round 2570-1 opened through the services,
     then agreements and results written in bulk (the bench times rendering, not the workflow),
-    with every figure from appraisal.services.compute."""
+    with every figure from appraisal.services.compute. `tag` makes the codes of a further
+    department (scripts/bench_workers.py builds several)."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -75,8 +76,10 @@ def build_unit(people: int, seed: int):
     from orgchart.models import HrScope, Person, Position
 
     rng = random.Random(seed)
-    dept = org.unit_create(code="BENCH", name="กรมทดสอบสมรรถนะการพิมพ์", kind="กรม")
-    unit = org.unit_create(code="BENCH-01", name="สำนักยุทธศาสตร์และแผนงาน", parent=dept, kind="สำนัก")
+    dept = org.unit_create(code=f"BENCH{tag}", name=f"กรมทดสอบสมรรถนะการพิมพ์{tag}", kind="กรม")
+    unit = org.unit_create(
+        code=f"BENCH{tag}-01", name="สำนักยุทธศาสตร์และแผนงาน", parent=dept, kind="สำนัก"
+    )
     first = ["สมชาย", "สมหญิง", "ประเสริฐ", "วิไลวรรณ", "ธนพล", "กาญจนา", "อำนาจ", "น้ำฝน", "ศักดิ์ชัย", "จำเนียร"]  # fmt: skip
     last = ["ใจดี", "รุ่งเรือง", "ศรีสุข", "ทองคำ", "บุญมา", "แก้วมณี", "สุขสำราญ", "พึ่งน้ำ"]
     grades = ["K1", "K2", "K3", "O1", "O2"]
@@ -88,7 +91,7 @@ def build_unit(people: int, seed: int):
         positions.append(
             Position(
                 department=dept,
-                number=f"B{i:05d}",
+                number=f"B{tag}{i:05d}",
                 title="ผู้อำนวยการสำนัก" if i == 0 else titles[grade[0]],
                 position_type=ptype,
                 grade=grade,
@@ -100,7 +103,7 @@ def build_unit(people: int, seed: int):
     for i, pos in enumerate(positions):
         people_rows.append(
             Person(
-                staff_code=f"B{i:05d}",
+                staff_code=f"B{tag}{i:05d}",
                 title=rng.choice(["นาย", "นาง", "นางสาว"]),
                 first_name=f"{rng.choice(first)}{i}",
                 last_name=rng.choice(last),
@@ -109,9 +112,9 @@ def build_unit(people: int, seed: int):
             )
         )
     Person.objects.bulk_create(people_rows)
-    head = Person.objects.get(staff_code="B00000")
+    head = Person.objects.get(staff_code=f"B{tag}00000")
     org.unit_update(unit=unit, head=head)
-    hr = get_user_model().objects.create_user(username="bench-hr", password="x")
+    hr = get_user_model().objects.create_user(username=f"bench-hr{tag}", password="x")
     HrScope.objects.create(user=hr, unit=dept)
     rnd = round_create(actor=hr, department=dept, fiscal_year=2570, number=1)
     round_open(actor=hr, rnd=rnd)
