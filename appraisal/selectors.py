@@ -392,6 +392,11 @@ def agreement_deadline_passed(rnd: AppraisalRound, today: dt.date | None = None)
     return _past(rnd.agreement_deadline, rnd, today)
 
 
+def scoring_deadline_passed(rnd: AppraisalRound, today: dt.date | None = None) -> bool:
+    """The round is live and its evaluation deadline is behind us."""
+    return _past(rnd.evaluation_deadline, rnd, today)
+
+
 def agreement_overdue(form: AppraisalForm, today: dt.date | None = None) -> bool:
     """The form's agreement is not yet approved and its round's deadline has passed."""
     return form.state in AGREEMENT_PENDING and agreement_deadline_passed(form.round, today)

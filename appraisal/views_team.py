@@ -259,6 +259,12 @@ def team_url(round_pk) -> str:
     return f"{url}?round={round_pk}" if round_pk else url
 
 
+def _overdue(states, pending, rnd, deadline_passed) -> int:
+    if rnd is None or not deadline_passed(rnd):
+        return 0
+    return sum(n for s, _label, n in states if s in pending)
+
+
 # --- my team ---------------------------------------------------------------------------------
 
 
@@ -289,8 +295,13 @@ def team(request):
             "export_url": f"{reverse('appraisal:team_xlsx')}?{querystring(request, page=None)}",
             "any_selectable": any(r["selectable"] for r in rows),
             # Over the whole team, whatever the state filter shows.
-            "agreements_overdue": sum(selectors.agreement_overdue(f) for f in forms),
-            "scoring_overdue": sum(selectors.scoring_overdue(f) for f in forms),
+            # (from the state counts: the same states as selectors.agreement_overdue).
+            "agreements_overdue": _overdue(
+                ctx["states"], selectors.AGREEMENT_PENDING, rnd, selectors.agreement_deadline_passed
+            ),
+            "scoring_overdue": _overdue(
+                ctx["states"], selectors.SCORING_PENDING, rnd, selectors.scoring_deadline_passed
+            ),
             "reviews": [
                 {
                     "form": f,
