@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from appraisal.models import JournalEntry
+from common.thai import format_date_input
 from reports.models import JobStatus, ReportJob
 from tests.test_production import BIN, Browser, free_port
 
@@ -234,7 +235,7 @@ def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
             {
                 "csrfmiddlewaretoken": token,
                 "kind": "work",
-                "on": dt.date.today().isoformat(),
+                "on": format_date_input(dt.date.today()),
                 "description": "ส่งงานตามกำหนด",
             },
             {"evidence": ("ผลงาน.pdf", evidence, "application/pdf")},
