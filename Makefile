@@ -69,5 +69,11 @@ bench-workers: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES),) $(if $(REPEAT),--repeat $(REPEAT),) $(if $(RESEED),--reseed,)
 
+# A deadline day on the production server (gunicorn, WEB_WORKERS sync workers) over the
+# SIZE-staff database of bench-scale: logged-in staff, supervisors and HR from a second process
+# for SECONDS, beside the login page alone; req/s, p50/p95/p99 per kind, errors.
+bench-load: $(STAMP)
+	$(BIN)/python scripts/bench_load.py $(if $(SIZE),--size $(SIZE),) $(if $(WEB_WORKERS),--workers $(WEB_WORKERS),) $(if $(USERS),--users $(USERS),) $(if $(SECONDS),--seconds $(SECONDS),)
+
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
