@@ -38,6 +38,7 @@ from appraisal.services._forms import (
     save_form,
 )
 from appraisal.services.followups import idp_followups_carry
+from common.bulk import insert_new, insert_values
 from common.errors import DomainError
 from common.models import audit
 from common.permissions import can
@@ -81,6 +82,7 @@ def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting)
 
 
 def _competencies_for(form: AppraisalForm, comps, expected_by_grade, line_of_work: str):
+    """The form's competency rows (field values, as common.bulk.insert_values takes them)."""
     core, managerial = _expected_for(expected_by_grade, form.position_grade)
     rows = []
     order = 0
@@ -96,7 +98,13 @@ def _competencies_for(form: AppraisalForm, comps, expected_by_grade, line_of_wor
         else:
             expected = core
         rows.append(
-            FormCompetency(form=form, order=order, kind=c.kind, name=c.name, expected=expected)
+            {
+                "form_id": form.pk,
+                "order": order,
+                "kind": c.kind,
+                "name": c.name,
+                "expected": expected,
+            }
         )
         order += 1
     return rows
@@ -157,7 +165,8 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
     for p in people:
         setting = settings_by_group.get(group_of(p)) or settings_by_group[StaffGroup.CIVIL_SERVANT]
         forms.append(_freeze_form(rnd, p, *chains[p.pk], setting))
-    created = AppraisalForm.objects.bulk_create(forms, batch_size=2000)
+    # COPY on PostgreSQL: a ministry's department opens 250,000 forms at once.
+    created = insert_new(AppraisalForm, forms)
     if not connection.features.can_return_rows_from_bulk_insert:  # SQLite older than 3.35
         created = list(AppraisalForm.objects.filter(round=rnd))
     by_person = {p.pk: p for p in people}
@@ -167,7 +176,7 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
         comp_rows.extend(
             _competencies_for(f, comps, expected_by_grade, pos.line_of_work if pos else "")
         )
-    FormCompetency.objects.bulk_create(comp_rows, batch_size=5000)
+    insert_values(FormCompetency, comp_rows)
     # Each IDP row of the person's previous round, to be marked done or not (DOMAIN §7).
     carried = idp_followups_carry(rnd=rnd, forms=created)
     rnd.open()
