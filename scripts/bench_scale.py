@@ -209,7 +209,17 @@ def main() -> int:
         else:
             seeds[size] = json.loads(kept.read_text()) if kept.exists() else {}
             print(f"reusing epms_scale_{size} (--reseed to seed it again)")
-        results[size] = run_measure(size, args.repeat)
+    # The sizes take turns, twice, and each page keeps its best figures of the two turns: a
+    # burst of other work on the machine then skews neither size alone.
+    for _turn in range(2):
+        for size in sizes:
+            measured = run_measure(size, args.repeat)
+            if size not in results:
+                results[size] = measured
+                continue
+            for key, (status, queries, best, median) in measured.items():
+                old = results[size][key]
+                results[size][key] = [status, queries, min(best, old[2]), min(median, old[3])]
 
     print()
     for size in sizes:

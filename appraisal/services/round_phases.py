@@ -56,18 +56,19 @@ def _expected_for(by_grade: dict[str, ExpectedLevel], grade: str) -> tuple[int, 
 
 def _freeze_form(rnd, person, evaluator, higher, higher2, setting: RoundSetting) -> AppraisalForm:
     pos = person.position
+    # Ids rather than objects: setting a relation checks the object, 250,000 times over.
     return AppraisalForm(
-        round=rnd,
-        person=person,
+        round_id=rnd.pk,
+        person_id=person.pk,
         unit_id=person.unit_id,
         position_title=(pos.management_title or pos.title) if pos else "",
         position_number=pos.number if pos else "",
         position_type=pos.position_type if pos else "",
         position_grade=pos.grade if pos else "",
         staff_group=group_of(person),
-        evaluator=evaluator,
-        higher=higher,
-        higher2=higher2,
+        evaluator_id=evaluator.pk if evaluator else None,
+        higher_id=higher.pk if higher else None,
+        higher2_id=higher2.pk if higher2 else None,
         weight_achievement=setting.weight_achievement,
         weight_competency=setting.weight_competency,
         weight_other=setting.weight_other,
