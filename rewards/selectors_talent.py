@@ -13,7 +13,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, Least
 
 from appraisal import scoring
 from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, State
@@ -21,7 +35,7 @@ from appraisal.selectors import SCORED_STATES, form_result
 from kpi.models import Kpi, KpiResult, KpiTier
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import subtree_q
-from rewards import analytics
+from rewards import analytics, charts
 
 BANDS = (analytics.LOW, analytics.MID, analytics.HIGH)
 
@@ -110,23 +124,90 @@ def talent_grid(
 
 # --- team alignment ----------------------------------------------------------------------------
 
+# DecimalField's figures as the database adds them up (scores have 4 decimals at most:
+# Σ level × weight of weights with 2, ÷ 100; their squares 8).
+_SUMS = DecimalField(max_digits=40, decimal_places=8)
+_SCORE = DecimalField(max_digits=30, decimal_places=20)
+_CENT = Value(Decimal("0.01"))  # multiplied, not divided by 100: SQLite divides integers whole
+
+
+def _individual_score():
+    """A form's individual score as a level 0–5 (analytics.individual_score: Σ level × weight
+    ÷ Σ weight, a missing level as 0), in SQL: the stored score_kpi (Σ level × weight of the
+    form's result, whose weights total 100) ÷ 100, or for a form without one its KPI rows
+    added up."""
+    rows = (
+        FormKpi.objects.filter(form=OuterRef("pk"))
+        .order_by()
+        .values("form")
+        .annotate(
+            s=Sum(Coalesce("level", Value(0)) * F("weight") * _CENT, output_field=_SCORE)
+            / Sum(F("weight") * _CENT, output_field=_SCORE)
+        )
+        .values("s")
+    )
+    return Coalesce(F("score_kpi") * _CENT, Subquery(rows), output_field=_SCORE)
+
+
+def _child_case(children: list[OrgUnit], field: str):
+    """The pk of the unit of `children` (disjoint subtrees, in tree order) whose subtree holds
+    the nested-set position `field` (e.g. "unit__lft"), None outside them: a binary search
+    written as nested CASEs, a few comparisons a row however many children there are."""
+    if not children:
+        return Value(None, output_field=IntegerField())
+    if len(children) == 1:
+        c = children[0]
+        return Case(
+            When(**{f"{field}__gte": c.lft, f"{field}__lte": c.rght}, then=Value(c.pk)),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    mid = len(children) // 2
+    return Case(
+        When(**{f"{field}__lt": children[mid].lft}, then=_child_case(children[:mid], field)),
+        default=_child_case(children[mid:], field),
+        output_field=IntegerField(),
+    )
+
 
 @dataclass
 class UnitAlignment:
-    """One unit's row: its team score from its own KPIs, its people's individual scores."""
+    """One unit's row: its team score from its own KPIs, the individual scores of the people
+    of its subtree, summed (n, Σx, Σx²) and counted per bin of 0.5 for the chart."""
 
     unit: OrgUnit
     kpi_count: int = 0  # the unit's own KPIs of the fiscal year
     kpi_results: int = 0  # of them, those with a result in the round
     team: Decimal | None = None
-    scores: list[Decimal] = field(default_factory=list)
+    sums: analytics.Sums = field(default_factory=lambda: analytics.Sums(0, Decimal(0), Decimal(0)))
+    bins: list[int] = field(default_factory=lambda: [0] * charts.BINS)
     mean: Decimal | None = None
     sd: Decimal | None = None
     alignment: str = ""
 
     @property
     def n(self) -> int:
-        return len(self.scores)
+        return self.sums.n
+
+    def add(self, bin_: int, n: int, total: Decimal, squares: Decimal) -> None:
+        s = self.sums
+        self.sums = analytics.Sums(s.n + n, s.total + total, s.squares + squares)
+        self.bins[bin_] += n
+
+    def classify(self) -> None:
+        if self.n:
+            self.mean, self.sd = analytics.spread_of_sums(self.sums)
+            if self.team is not None:
+                self.alignment = analytics.alignment_of_sums(team_score=self.team, sums=self.sums)
+
+
+@dataclass
+class AlignmentTable:
+    """The focus unit's row (None when the focus lies outside the viewer's scope: the
+    department for HR of several parts of it) and its child units' rows, in tree order."""
+
+    focus: UnitAlignment | None
+    rows: list[UnitAlignment]
 
 
 def _latest_levels(kpi_ids: list[int], rnd: AppraisalRound) -> dict[int, int]:
@@ -144,61 +225,79 @@ def _latest_levels(kpi_ids: list[int], rnd: AppraisalRound) -> dict[int, int]:
     return latest
 
 
+def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit]]:
+    """(whether the focus lies in the scope, the units whose rows go under it): its child
+    units, or, for a focus above the scope, the scope's units under it."""
+    inside = any(s.tree_id == focus.tree_id and s.lft <= focus.lft <= s.rght for s in scope)
+    if inside:
+        return True, list(OrgUnit.objects.filter(parent=focus).order_by("lft"))
+    below = [s for s in scope if s.tree_id == focus.tree_id and focus.lft < s.lft < focus.rght]
+    return False, sorted(below, key=lambda s: s.lft)
+
+
 def alignment_rows(
     *, rnd: AppraisalRound, scope: list[OrgUnit], focus: OrgUnit, viewer: Person | None
-) -> list[UnitAlignment]:
-    """For each unit of the scope under `focus` that has its own unit KPIs for the round's
-    fiscal year or scored people of its own, in tree order: the team score (its unit KPIs'
+) -> AlignmentTable:
+    """The focus unit and each of its child units that has unit KPIs for the round's fiscal
+    year or scored people in its subtree, in tree order: the team score (the unit's own KPIs'
     latest levels in the round, weighted), the individual scores of the scored people in the
-    unit and the units under it (each form's KPI levels, weighted), their mean and spread, and
-    the class A–D where both exist. Four queries whatever the size."""
-    units = list(
-        OrgUnit.objects.filter(subtree_q(scope))
-        .filter(subtree_q([focus]))
-        .order_by("tree_id", "lft")
-    )
+    unit and the units under it (each form's KPI levels, weighted) added up by the database
+    per child and per bin of 0.5, their mean and spread, and the class A–D where both exist.
+    Five queries whatever the size of the department; what comes back grows with the number
+    of child units only."""
+    inside, children = _rows_below(focus, scope)
+    own = [focus, *children] if inside else children
     kpis = list(
+        Kpi.objects.filter(
+            tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year, unit_id__in=[u.pk for u in own]
+        ).values_list("pk", "unit_id", "weight")
+    )
+    levels = _latest_levels([k[0] for k in kpis], rnd)
+    # Children whose subtree holds a unit KPI: listed even before anybody is scored.
+    with_kpis = set(
         Kpi.objects.filter(tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year)
         .filter(subtree_q(scope, prefix="unit__"))
         .filter(subtree_q([focus], prefix="unit__"))
-        .values_list("pk", "unit_id", "weight")
+        .annotate(child=_child_case(children, "unit__lft"))
+        .order_by()
+        .values_list("child", flat=True)
+        .distinct()
     )
-    levels = _latest_levels([k[0] for k in kpis], rnd)
-    rows_of_form: dict[int, list[tuple[int | None, Decimal]]] = defaultdict(list)
-    unit_of_form: dict[int, tuple[int, int, int]] = {}
-    forms = scored_forms(rnd=rnd, scope=scope, focus=focus, viewer=viewer)
-    for form_id, unit_id, tree_id, lft, level, weight in FormKpi.objects.filter(
-        form__in=forms
-    ).values_list(
-        "form_id", "form__unit_id", "form__unit__tree_id", "form__unit__lft", "level", "weight"
-    ):
-        rows_of_form[form_id].append((level, weight))
-        unit_of_form[form_id] = (unit_id, tree_id, lft)
-    people: list[tuple[int, int, int, Decimal]] = []  # (unit, tree, lft, individual score)
-    for form_id, rows in rows_of_form.items():
-        score = analytics.individual_score(rows)
-        if score is not None:
-            people.append((*unit_of_form[form_id], score))
+    rows = {u.pk: UnitAlignment(unit=u) for u in own}
+    focus_row = UnitAlignment(unit=focus)
+    groups = (
+        scored_forms(rnd=rnd, scope=scope, focus=focus, viewer=viewer)
+        .annotate(score=_individual_score())
+        .filter(score__isnull=False)
+        .annotate(
+            child=_child_case(children, "unit__lft"),
+            bin=Least(Cast(Floor(F("score") * Value(2)), IntegerField()), Value(charts.BINS - 1)),
+        )
+        .order_by()
+        .values("child", "bin")
+        .annotate(
+            n=Count("pk"),
+            total=Sum("score", output_field=_SUMS),
+            squares=Sum(F("score") * F("score"), output_field=_SUMS),
+        )
+    )
+    for g in groups:
+        args = (int(g["bin"]), g["n"], g["total"], g["squares"])
+        focus_row.add(*args)
+        if g["child"] is not None:
+            rows[g["child"]].add(*args)
     kpis_of: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
     for pk, unit_id, weight in kpis:
         kpis_of[unit_id].append((pk, weight))
-    own_people = {p[0] for p in people}
-    result = []
-    for u in units:
-        if u.pk not in kpis_of and u.pk not in own_people:
-            continue
-        row = UnitAlignment(unit=u, kpi_count=len(kpis_of[u.pk]))
-        with_result = [(levels[pk], w) for pk, w in kpis_of[u.pk] if pk in levels]
+    for row in [focus_row, *rows.values()]:
+        mine = kpis_of[row.unit.pk] if (inside or row is not focus_row) else []
+        row.kpi_count = len(mine)
+        with_result = [(levels[pk], w) for pk, w in mine if pk in levels]
         row.kpi_results = len(with_result)
         row.team = analytics.team_score(with_result)
-        row.scores = sorted(
-            s for _unit, tree, lft, s in people if tree == u.tree_id and u.lft <= lft <= u.rght
-        )
-        if row.scores:
-            row.mean, row.sd = analytics.spread(row.scores)
-            if row.team is not None:
-                row.alignment = analytics.alignment(
-                    team_score=row.team, individual_scores=row.scores
-                )
-        result.append(row)
-    return result
+        row.classify()
+    listed = [
+        rows[c.pk] for c in children if c.pk in with_kpis or rows[c.pk].n or rows[c.pk].kpi_count
+    ]
+    shown = inside and (focus_row.kpi_count or focus_row.n or listed)
+    return AlignmentTable(focus=focus_row if shown else None, rows=listed)

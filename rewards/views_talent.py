@@ -4,8 +4,10 @@ pages for HR of the department, the round's committee and administrators."""
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -23,6 +25,8 @@ from orgchart.selectors import roles_of, subtree_q
 from rewards import analytics, charts, selectors_talent
 
 PERM = "rewards.view_analysis"
+# Child units on a page of the alignment table.
+PER_PAGE = 50
 
 BAND_LABELS = {
     analytics.LOW: gettext_lazy("ต่ำ"),
@@ -161,39 +165,53 @@ def talent(request, pk: int):
     )
 
 
+def _with_chart(row):
+    """The row with its flag, the seed's explanation and its chart (a bar per 0.5 of the
+    individual scores, drawn on the server)."""
+    row.flagged = row.alignment in FLAGGED
+    row.explanation = ALIGNMENT_TEXT.get(row.alignment, "")
+    row.chart = (
+        mark_safe(  # noqa: S308 - charts escapes every text it prints
+            charts.alignment_histogram(
+                team_score=row.team,
+                bins=row.bins,
+                mean=row.mean,
+                sd=row.sd,
+                label=_("%(u)s: คะแนนของหน่วยงานเทียบกับคะแนนรายบุคคล") % {"u": row.unit.name},
+            )
+        )
+        if row.n or row.team is not None
+        else ""
+    )
+    return row
+
+
 @login_required
 @require_GET
 def alignment(request, pk: int):
-    """Each unit's team score against its people's individual scores (levels 0–5), their
-    spread and the class A–D; A, B and C are flagged with the seed's explanation."""
+    """The focus unit and its child units, each with its team score against the individual
+    scores (levels 0–5) of the people of its subtree, their spread and the class A–D; A, B and
+    C are flagged with the seed's explanation. A unit's name opens its own child units."""
     rnd, scope, focus, me, context = _common(request, pk, "alignment")
-    rows = selectors_talent.alignment_rows(rnd=rnd, scope=scope, focus=focus, viewer=me)
-    for r in rows:
-        r.flagged = r.alignment in FLAGGED
-        r.explanation = ALIGNMENT_TEXT.get(r.alignment, "")
-        r.chart = (
-            mark_safe(  # noqa: S308 - charts escapes every text it prints
-                charts.alignment_chart(
-                    team_score=r.team,
-                    individual_scores=r.scores,
-                    mean=r.mean,
-                    sd=r.sd,
-                    label=_("%(u)s: คะแนนของหน่วยงานเทียบกับคะแนนรายบุคคล") % {"u": r.unit.name},
-                )
-            )
-            if r.scores or r.team is not None
-            else ""
-        )
+    table = selectors_talent.alignment_rows(rnd=rnd, scope=scope, focus=focus, viewer=me)
+    page = Paginator(table.rows, PER_PAGE).get_page(request.GET.get("page"))
+    focus_row = _with_chart(table.focus) if table.focus is not None else None
+    rows = [_with_chart(r) for r in page.object_list]
+    flagged = sum(1 for r in table.rows if r.alignment in FLAGGED)
     return render(
         request,
         "rewards/talent/alignment.html",
         {
             **context,
+            "focus_row": focus_row,
             "rows": rows,
-            "flagged": sum(1 for r in rows if r.flagged),
+            "page": page,
+            "pages_qs": urlencode({"unit": focus.pk}) if context["unit"] else "",
+            "flagged": flagged + (1 if focus_row is not None and focus_row.flagged else 0),
             "classes": [(c, ALIGNMENT_TEXT[c]) for c in analytics.ALIGNMENTS],
             "gap": 1,
             "year": rnd.fiscal_year,
             "min_spread": "0.5",
+            "bin": charts.BIN,
         },
     )
