@@ -10,11 +10,13 @@ and name until it is released (DOMAIN §8, AppraisalForm.hidden_from).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DecimalField,
     F,
@@ -27,11 +29,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Floor, Least
+from django.db.models.functions import Cast, Coalesce, Floor, Least, Round
 
 from appraisal import scoring
 from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, State
-from appraisal.selectors import SCORED_STATES, form_result
+from appraisal.selectors import SCORED_STATES
 from kpi.models import Kpi, KpiResult, KpiTier
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import subtree_q
@@ -81,45 +83,110 @@ class Placed:
 @dataclass
 class TalentGrid:
     counts: dict[tuple[str, str], int]
-    placed: list[Placed]
     # Scored forms that cannot be placed (no competency component, or figures missing).
-    unplaced: list[AppraisalForm] = field(default_factory=list)
+    unplaced: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.placed)
+        return sum(self.counts.values())
+
+
+_PCT = DecimalField(max_digits=30, decimal_places=6)
+
+
+def _percents(qs: QuerySet[AppraisalForm]) -> QuerySet[AppraisalForm]:
+    """The (ก) percents of each form's result (appraisal.scoring.form_result), out of 100,
+    from the figures the services stored when it was scored: achievement score_kpi ÷ 5 (its
+    KPI weights total 100: Σ level × weight ÷ (5 × 100) × 100), competency its points × 100 ÷
+    the component's weight (none without a competency component). To 6 decimals, so that
+    SQLite's binary fractions land on the decimal they stand for."""
+    comp = Case(
+        When(
+            weight_competency__gt=0,
+            then=F("competency_points") * _CENT * Value(10000) / F("weight_competency"),
+        ),
+        default=Value(None),
+        output_field=_PCT,
+    )
+    return qs.alias(
+        ach_pct=Round(F("score_kpi") * Value(Decimal("0.2")), 6, output_field=_PCT),
+        comp_pct=Round(comp, 6, output_field=_PCT),
+    )
+
+
+def _below(cut: Decimal) -> Decimal:
+    """The threshold t with round2(x) < cut exactly when x < t: the largest figure with two
+    decimals below the cut, plus half a hundredth (round2 rounds half up)."""
+    hundredths = (cut * 100).to_integral_value(ROUND_CEILING) - 1
+    return (hundredths + Decimal("0.5")) / 100
+
+
+def _band(name: str, cuts: tuple[Decimal, Decimal]):
+    """analytics.nine_box's band of the percent `name`, rounded to 2 decimals as printed,
+    in SQL; None without the percent."""
+    low, high = _below(cuts[0]), _below(cuts[1])
+    return Case(
+        When(**{f"{name}__isnull": True}, then=Value(None)),
+        When(**{f"{name}__lt": low}, then=Value(analytics.LOW)),
+        When(**{f"{name}__lt": high}, then=Value(analytics.MID)),
+        default=Value(analytics.HIGH),
+        output_field=CharField(),
+    )
+
+
+def _banded(qs: QuerySet[AppraisalForm], rnd: AppraisalRound) -> QuerySet[AppraisalForm]:
+    cuts = (rnd.talent_cut_low, rnd.talent_cut_high)
+    return _percents(qs).alias(a_band=_band("ach_pct", cuts), c_band=_band("comp_pct", cuts))
 
 
 def talent_grid(
     *, rnd: AppraisalRound, scope: list[OrgUnit], focus: OrgUnit, viewer: Person | None
 ) -> TalentGrid:
-    """Every scored form of the scope under `focus` on the 9-box grid: the achievement and
-    competency percents of the form's result (the (ก) figures of its summary, each out of 100,
-    rounded to two decimals as printed), banded with the round's cut points. Three queries:
-    the forms, their KPI rows and their competencies."""
-    forms = (
-        scored_forms(rnd=rnd, scope=scope, focus=focus, viewer=viewer)
+    """The scored forms of the scope under `focus` counted per box of the 9-box grid: the
+    achievement and competency percents of the form's result (the (ก) figures of its summary,
+    each out of 100, rounded to two decimals as printed), banded with the round's cut points.
+    One grouped query: nine counts and the unplaced ones come back, whatever the size."""
+    counts = {(a, c): 0 for a in BANDS for c in BANDS}
+    unplaced = 0
+    rows = (
+        _banded(scored_forms(rnd=rnd, scope=scope, focus=focus, viewer=viewer), rnd)
+        .annotate(a=F("a_band"), c=F("c_band"))
+        .order_by()
+        .values_list("a", "c")
+        .annotate(n=Count("pk"))
+    )
+    for a, c, n in rows:
+        if a is None or c is None:
+            unplaced += n
+        else:
+            counts[(a, c)] += n
+    return TalentGrid(counts=counts, unplaced=unplaced)
+
+
+def box_forms(
+    *,
+    rnd: AppraisalRound,
+    scope: list[OrgUnit],
+    focus: OrgUnit,
+    viewer: Person | None,
+    box: tuple[str, str],
+) -> QuerySet[AppraisalForm]:
+    """The forms of one box of talent_grid() by name, each with its two percents
+    (`ach_pct`, `comp_pct`), for a page of names: see placed()."""
+    return (
+        _banded(scored_forms(rnd=rnd, scope=scope, focus=focus, viewer=viewer), rnd)
+        .filter(a_band=box[0], c_band=box[1])
+        .annotate(shown_ach=F("ach_pct"), shown_comp=F("comp_pct"))
         .select_related("person", "unit")
-        .prefetch_related("kpis", "competencies")
         .order_by("person__first_name", "person__last_name", "pk")
     )
-    cuts = (rnd.talent_cut_low, rnd.talent_cut_high)
-    counts = {(a, c): 0 for a in BANDS for c in BANDS}
-    placed: list[Placed] = []
-    unplaced: list[AppraisalForm] = []
-    for f in forms:
-        result = form_result(
-            form=f, kpis=list(f.kpis.all()), competencies=list(f.competencies.all())
-        )
-        if result.percent is None or result.competency_percent is None:
-            unplaced.append(f)
-            continue
-        ach = scoring.round2(result.percent)
-        comp = scoring.round2(result.competency_percent)
-        box = analytics.nine_box(achievement_pct=ach, competency_pct=comp, cuts=cuts)
-        counts[box] += 1
-        placed.append(Placed(f, ach, comp, box))
-    return TalentGrid(counts=counts, placed=placed, unplaced=unplaced)
+
+
+def placed(forms: Iterable[AppraisalForm], box: tuple[str, str]) -> list[Placed]:
+    """box_forms() as the page lists them, the percents rounded as the form prints them."""
+    return [
+        Placed(f, scoring.round2(f.shown_ach), scoring.round2(f.shown_comp), box) for f in forms
+    ]
 
 
 # --- team alignment ----------------------------------------------------------------------------

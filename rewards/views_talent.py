@@ -134,11 +134,13 @@ def talent(request, pk: int):
             )
         rows.append({"band": a, "label": BAND_LABELS[a], "range": ranges[a], "cells": cells})
     names = []
+    page = None
     if chosen is not None:
-        for p in grid.placed:
-            if p.box == chosen:
-                p.url = form_url(p.form) if can(request.user, "appraisal.view_form", p.form) else ""
-                names.append(p)
+        forms = selectors_talent.box_forms(rnd=rnd, scope=scope, focus=focus, viewer=me, box=chosen)
+        page = Paginator(forms, PER_PAGE).get_page(request.GET.get("page"))
+        names = selectors_talent.placed(page.object_list, chosen)
+        for p in names:
+            p.url = form_url(p.form) if can(request.user, "appraisal.view_form", p.form) else ""
     return render(
         request,
         "rewards/talent/grid.html",
@@ -159,6 +161,8 @@ def talent(request, pk: int):
             ),
             "chosen_key": box if chosen else "",
             "names": names,
+            "page": page,
+            "pages_qs": urlencode({**({"unit": focus.pk} if context["unit"] else {}), "box": box}),
             "cut_low": low,
             "cut_high": high,
         },
