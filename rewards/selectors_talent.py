@@ -305,12 +305,12 @@ def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUni
 def alignment_rows(
     *, rnd: AppraisalRound, scope: list[OrgUnit], focus: OrgUnit, viewer: Person | None
 ) -> AlignmentTable:
-    """The focus unit and each of its child units that has unit KPIs for the round's fiscal
-    year or scored people in its subtree, in tree order: the team score (the unit's own KPIs'
-    latest levels in the round, weighted), the individual scores of the scored people in the
-    unit and the units under it (each form's KPI levels, weighted) added up by the database
-    per child and per bin of 0.5, their mean and spread, and the class A–D where both exist.
-    Five queries whatever the size of the department; what comes back grows with the number
+    """The focus unit and each of its child units (every one, so that each can be opened), in
+    tree order: the team score (the unit's own KPIs' latest levels in the round, weighted),
+    the individual scores of the scored people in the unit and the units under it (each
+    form's KPI levels, weighted) added up by the database per child and per bin of 0.5, their
+    mean and spread, and the class A–D where both exist.
+    Four queries whatever the size of the department; what comes back grows with the number
     of child units only."""
     inside, children = _rows_below(focus, scope)
     own = [focus, *children] if inside else children
@@ -320,16 +320,6 @@ def alignment_rows(
         ).values_list("pk", "unit_id", "weight")
     )
     levels = _latest_levels([k[0] for k in kpis], rnd)
-    # Children whose subtree holds a unit KPI: listed even before anybody is scored.
-    with_kpis = set(
-        Kpi.objects.filter(tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year)
-        .filter(subtree_q(scope, prefix="unit__"))
-        .filter(subtree_q([focus], prefix="unit__"))
-        .annotate(child=_child_case(children, "unit__lft"))
-        .order_by()
-        .values_list("child", flat=True)
-        .distinct()
-    )
     rows = {u.pk: UnitAlignment(unit=u) for u in own}
     focus_row = UnitAlignment(unit=focus)
     groups = (
@@ -363,8 +353,6 @@ def alignment_rows(
         row.kpi_results = len(with_result)
         row.team = analytics.team_score(with_result)
         row.classify()
-    listed = [
-        rows[c.pk] for c in children if c.pk in with_kpis or rows[c.pk].n or rows[c.pk].kpi_count
-    ]
+    listed = [rows[c.pk] for c in children]
     shown = inside and (focus_row.kpi_count or focus_row.n or listed)
     return AlignmentTable(focus=focus_row if shown else None, rows=listed)

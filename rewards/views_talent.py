@@ -102,7 +102,7 @@ def _common(request, pk: int, tab: str):
 @require_GET
 def talent(request, pk: int):
     """The 9-box grid of achievement against competency, counts per box; a box's names on
-    click, each linked to the form when the viewer may open it."""
+    click, 50 to a page, each linked to the form when the viewer may open it."""
     rnd, scope, focus, me, context = _common(request, pk, "talent")
     grid = selectors_talent.talent_grid(rnd=rnd, scope=scope, focus=focus, viewer=me)
     low, high = _number(rnd.talent_cut_low), _number(rnd.talent_cut_high)
