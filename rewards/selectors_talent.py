@@ -19,6 +19,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -216,25 +217,44 @@ def _individual_score():
     return Coalesce(F("score_kpi") * _CENT, Subquery(rows), output_field=_SCORE)
 
 
-def _child_case(children: list[OrgUnit], field: str):
+class _ChildOf(Expression):
     """The pk of the unit of `children` (disjoint subtrees, in tree order) whose subtree holds
-    the nested-set position `field` (e.g. "unit__lft"), None outside them: a binary search
-    written as nested CASEs, a few comparisons a row however many children there are."""
-    if not children:
-        return Value(None, output_field=IntegerField())
-    if len(children) == 1:
-        c = children[0]
-        return Case(
-            When(**{f"{field}__gte": c.lft, f"{field}__lte": c.rght}, then=Value(c.pk)),
-            default=Value(None),
-            output_field=IntegerField(),
-        )
-    mid = len(children) // 2
-    return Case(
-        When(**{f"{field}__lt": children[mid].lft}, then=_child_case(children[:mid], field)),
-        default=_child_case(children[mid:], field),
-        output_field=IntegerField(),
-    )
+    the nested-set position `position` (e.g. F("unit__lft")), NULL outside them: a binary
+    search written as nested CASEs, a few comparisons a row however many children there are.
+    Rendered here from the children's integers rather than built of Case/When objects, whose
+    compilation cost more than the query for a unit with a hundred child units."""
+
+    output_field = IntegerField()
+
+    def __init__(self, position, children: list[OrgUnit]):
+        super().__init__()
+        self.position = position
+        self.bounds = [(int(c.lft), int(c.rght), int(c.pk)) for c in children]
+
+    def get_source_expressions(self):
+        return [self.position]
+
+    def set_source_expressions(self, exprs):
+        (self.position,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.position)
+        if params:  # a plain column has none; the repeated text below would need them again
+            raise ValueError("the position must be a column")
+
+        def search(bounds: list[tuple[int, int, int]]) -> str:
+            if not bounds:
+                return "NULL"
+            if len(bounds) == 1:
+                lft, rght, pk = bounds[0]
+                return f"CASE WHEN {column} BETWEEN {lft} AND {rght} THEN {pk} ELSE NULL END"
+            mid = len(bounds) // 2
+            return (
+                f"CASE WHEN {column} < {bounds[mid][0]} THEN {search(bounds[:mid])} "
+                f"ELSE {search(bounds[mid:])} END"
+            )
+
+        return search(self.bounds), []
 
 
 @dataclass
@@ -327,7 +347,7 @@ def alignment_rows(
         .annotate(score=_individual_score())
         .filter(score__isnull=False)
         .annotate(
-            child=_child_case(children, "unit__lft"),
+            child=_ChildOf(F("unit__lft"), children),
             bin=Least(Cast(Floor(F("score") * Value(2)), IntegerField()), Value(charts.BINS - 1)),
         )
         .order_by()
