@@ -202,12 +202,18 @@ def alignment(request, pk: int):
     focus_row = _with_chart(table.focus) if table.focus is not None else None
     rows = [_with_chart(r) for r in page.object_list]
     flagged = sum(1 for r in table.rows if r.alignment in FLAGGED)
+    # One level up, when the viewer may look there: back from a drill down.
+    up = None
+    if focus.parent_id and (table.focus is not None):
+        up = OrgUnit.objects.filter(pk=focus.parent_id).filter(subtree_q(scope)).first()
     return render(
         request,
         "rewards/talent/alignment.html",
         {
             **context,
             "focus_row": focus_row,
+            "up": up,
+            "up_is_department": up is not None and up.pk == rnd.department.pk,
             "rows": rows,
             "page": page,
             "pages_qs": urlencode({"unit": focus.pk}) if context["unit"] else "",

@@ -66,6 +66,7 @@ def test_hr_sees_each_units_team_score_against_its_people(client, world):
     cells = html_row(body, o.grp1)
     assert "4.60" in cells and "3.33" in cells and "1.25" in cells and "ทีม A" in cells
     assert f'href="?unit={o.grp1.pk}"' in cells  # the name drills down
+    assert 'id="alignment-up"' in body and "กลับไปที่ " + o.dept.name in body  # and back up
     assert "ถูกกดมากเกินไป" in body  # the seed's explanation of A
     assert 'id="flagged-count">ควรตรวจสอบ 1<' in body
     # grp2 has people but no unit KPI: said in Thai, no class.
@@ -130,6 +131,7 @@ def test_hr_of_a_subtree_sees_its_units_only(client, world):
     response = client.get(url(o))
     assert [r.unit for r in rows_of(response)] == [o.div2]
     assert response.context["rows"] == []  # div2 has no child units
+    assert response.context["up"] is None  # the department is outside their scope
     assert client.get(url(o) + f"?unit={o.grp1.pk}").status_code == 404
 
 
