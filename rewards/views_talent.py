@@ -201,6 +201,10 @@ def alignment(request, pk: int):
     page = Paginator(table.rows, PER_PAGE).get_page(request.GET.get("page"))
     focus_row = _with_chart(table.focus) if table.focus is not None else None
     rows = [_with_chart(r) for r in page.object_list]
+    for r in rows:
+        r.is_focus = False
+    if focus_row is not None:
+        focus_row.is_focus = True
     flagged = sum(1 for r in table.rows if r.alignment in FLAGGED)
     # One level up, when the viewer may look there: back from a drill down.
     up = None
@@ -215,6 +219,7 @@ def alignment(request, pk: int):
             "up": up,
             "up_is_department": up is not None and up.pk == rnd.department.pk,
             "rows": rows,
+            "table_rows": ([focus_row] if focus_row is not None else []) + rows,
             "page": page,
             "pages_qs": urlencode({"unit": focus.pk}) if context["unit"] else "",
             "flagged": flagged + (1 if focus_row is not None and focus_row.flagged else 0),
