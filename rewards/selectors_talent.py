@@ -297,19 +297,15 @@ class AlignmentTable:
     rows: list[UnitAlignment]
 
 
-def _latest_levels(kpi_ids: list[int], rnd: AppraisalRound) -> dict[int, int]:
-    """The level of each KPI's latest result within the round's dates: one query."""
-    latest: dict[int, int] = {}
-    rows = (
+def _latest_level(rnd: AppraisalRound) -> Subquery:
+    """The level of a KPI's latest result within the round's dates (None without one)."""
+    return Subquery(
         KpiResult.objects.filter(
-            kpi_id__in=kpi_ids, period_end__gte=rnd.start, period_end__lte=rnd.end
+            kpi=OuterRef("pk"), period_end__gte=rnd.start, period_end__lte=rnd.end
         )
-        .order_by("kpi_id", "-period_end", "-recorded_at", "-pk")
-        .values_list("kpi_id", "level")
+        .order_by("-period_end", "-recorded_at", "-pk")
+        .values("level")[:1]
     )
-    for kpi_id, level in rows:
-        latest.setdefault(kpi_id, level)  # newest first: the first one stays
-    return latest
 
 
 def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit]]:
@@ -317,7 +313,8 @@ def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUni
     units, or, for a focus above the scope, the scope's units under it."""
     inside = any(s.tree_id == focus.tree_id and s.lft <= focus.lft <= s.rght for s in scope)
     if inside:
-        return True, list(OrgUnit.objects.filter(parent=focus).order_by("lft"))
+        fields = ("name", "tree_id", "lft", "rght", "depth", "parent_id")
+        return True, list(OrgUnit.objects.filter(parent=focus).only(*fields).order_by("lft"))
     below = [s for s in scope if s.tree_id == focus.tree_id and focus.lft < s.lft < focus.rght]
     return False, sorted(below, key=lambda s: s.lft)
 
@@ -330,16 +327,18 @@ def alignment_rows(
     the individual scores of the scored people in the unit and the units under it (each
     form's KPI levels, weighted) added up by the database per child and per bin of 0.5, their
     mean and spread, and the class A–D where both exist.
-    Four queries whatever the size of the department; what comes back grows with the number
+    Three queries whatever the size of the department; what comes back grows with the number
     of child units only."""
     inside, children = _rows_below(focus, scope)
     own = [focus, *children] if inside else children
+    # The own unit KPIs of the focus and of its child units, each with its latest level.
     kpis = list(
         Kpi.objects.filter(
             tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year, unit_id__in=[u.pk for u in own]
-        ).values_list("pk", "unit_id", "weight")
+        )
+        .annotate(latest=_latest_level(rnd))
+        .values_list("pk", "unit_id", "weight", "latest")
     )
-    levels = _latest_levels([k[0] for k in kpis], rnd)
     rows = {u.pk: UnitAlignment(unit=u) for u in own}
     focus_row = UnitAlignment(unit=focus)
     groups = (
@@ -363,13 +362,13 @@ def alignment_rows(
         focus_row.add(*args)
         if g["child"] is not None:
             rows[g["child"]].add(*args)
-    kpis_of: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
-    for pk, unit_id, weight in kpis:
-        kpis_of[unit_id].append((pk, weight))
+    kpis_of: dict[int, list[tuple[int | None, Decimal | None]]] = defaultdict(list)
+    for _pk, unit_id, weight, latest in kpis:
+        kpis_of[unit_id].append((latest, weight))
     for row in [focus_row, *rows.values()]:
         mine = kpis_of[row.unit.pk] if (inside or row is not focus_row) else []
         row.kpi_count = len(mine)
-        with_result = [(levels[pk], w) for pk, w in mine if pk in levels]
+        with_result = [(level, w) for level, w in mine if level is not None]
         row.kpi_results = len(with_result)
         row.team = analytics.team_score(with_result)
         row.classify()
