@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rewards._numbers import between, decimal, error
 
@@ -15,10 +15,13 @@ __all__ = [
     "LOW",
     "MAX_SCORE",
     "MID",
+    "Sums",
     "alignment",
+    "alignment_of_sums",
     "individual_score",
     "nine_box",
     "spread",
+    "spread_of_sums",
     "team_score",
     "weighted_level",
 ]
@@ -106,6 +109,41 @@ def alignment(
             "there are no individual scores to compare with the team",
             "ไม่มีคะแนนรายบุคคลให้เปรียบเทียบกับคะแนนของหน่วยงาน",
         )
+    with localcontext(prec=_PRECISION):
+        total = sum(scores, _ZERO)
+        squares = sum((s * s for s in scores), _ZERO)
+    return alignment_of_sums(
+        team_score=team,
+        sums=Sums(len(scores), total, squares),
+        gap=gap,
+        min_spread=min_spread,
+    )
+
+
+class Sums(NamedTuple):
+    """n, Σx and Σx² of a unit's individual scores: all that its mean, its spread and its
+    class need, so that a database can add them up (one row per unit, whatever its size)."""
+
+    n: int
+    total: Decimal
+    squares: Decimal
+
+
+def alignment_of_sums(
+    *,
+    team_score: object,
+    sums: Sums,
+    gap: object = Decimal(1),
+    min_spread: object = Decimal("0.5"),
+) -> Alignment:
+    """alignment() from the sums of the individual scores (each already checked to be 0–5
+    where it was added up), compared exactly as alignment() describes."""
+    team = between(team_score, "team score", "คะแนนของหน่วยงาน", _ZERO, MAX_SCORE)
+    if sums.n <= 0:
+        raise error(
+            "there are no individual scores to compare with the team",
+            "ไม่มีคะแนนรายบุคคลให้เปรียบเทียบกับคะแนนของหน่วยงาน",
+        )
     step = decimal(gap, "gap", "ค่าช่องว่าง")
     if step <= 0:
         raise error(f"gap must be above 0, got {step}", f"ค่าช่องว่างต้องมากกว่า 0 (ได้ {step})")
@@ -116,13 +154,13 @@ def alignment(
             f"ค่าการกระจายขั้นต่ำต้องไม่ติดลบ (ได้ {spread})",
         )
     with localcontext(prec=_PRECISION):
-        n = Decimal(len(scores))
-        total = sum(scores, _ZERO)
+        n = Decimal(sums.n)
+        total = decimal(sums.total, "sum of scores", "ผลรวมคะแนน")
+        squares = decimal(sums.squares, "sum of squares", "ผลรวมกำลังสองของคะแนน")
         if n * team - total >= n * step:
             return "A"
         if total - n * team >= n * step:
             return "B"
-        squares = sum((s * s for s in scores), _ZERO)
         if n * squares - total * total < n * n * spread * spread:
             return "C"
         return "D"
@@ -190,9 +228,19 @@ def spread(scores: Iterable[object]) -> tuple[Decimal, Decimal]:
     if not values:
         raise error("there are no scores", "ไม่มีคะแนนรายบุคคล")
     with localcontext(prec=_PRECISION):
-        n = Decimal(len(values))
         total = sum(values, _ZERO)
         squares = sum((v * v for v in values), _ZERO)
+    return spread_of_sums(Sums(len(values), total, squares))
+
+
+def spread_of_sums(sums: Sums) -> tuple[Decimal, Decimal]:
+    """spread() from n, Σx and Σx² of the scores."""
+    if sums.n <= 0:
+        raise error("there are no scores", "ไม่มีคะแนนรายบุคคล")
+    with localcontext(prec=_PRECISION):
+        n = Decimal(sums.n)
+        total = decimal(sums.total, "sum of scores", "ผลรวมคะแนน")
+        squares = decimal(sums.squares, "sum of squares", "ผลรวมกำลังสองของคะแนน")
         variance = (n * squares - total * total) / (n * n)
     with localcontext(prec=28):
         return +(total / n), variance.sqrt() if variance > 0 else _ZERO

@@ -4,14 +4,13 @@ markup goes into a page and into a PDF (reports renders it), so it uses plain at
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from rewards.analytics import MAX_SCORE
 
-__all__ = ["alignment_chart"]
+__all__ = ["BIN", "BINS", "alignment_histogram"]
 
 # Colours of the chart (Bootstrap's, as the pages use them).
 TEAM_COLOUR = "#dc3545"
@@ -21,9 +20,11 @@ AXIS_COLOUR = "#6c757d"
 
 _WIDTH = 360
 _LEFT, _RIGHT = 16, 344  # the 0–5 axis
-_DOT = 4  # radius of a person's dot
-_STACK = 64  # the highest a column of dots rises
-_STEP = Decimal("0.05")  # scores this close share a column of dots
+# The histogram's bins: 0–0.5, 0.5–1, …, 4.5–5 (a bin holds its lower end, the last one both).
+BIN = Decimal("0.5")
+BINS = int(MAX_SCORE / BIN)
+_BAR_TOP = 14  # the tallest bar's top
+_BAR_HEIGHT = 48
 
 
 def _x(score: Decimal) -> str:
@@ -35,26 +36,24 @@ def _number(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-def alignment_chart(
+def alignment_histogram(
     *,
     team_score: Decimal | None,
-    individual_scores: Iterable[Decimal],
+    bins: Sequence[int],
     mean: Decimal | None = None,
     sd: Decimal | None = None,
     label: str = "",
 ) -> str:
-    """One unit on the 0–5 scale: a dot per person (people with the same score stacked), the
-    band of mean ± population standard deviation behind them with a tick at the mean, and the
-    team score as a red line with a diamond. `label` names the chart for screen readers.
-    Scores must be 0–5 (analytics checked them); a missing team score draws no line."""
-    scores = sorted(individual_scores)
-    columns = Counter((s / _STEP).to_integral_value(ROUND_HALF_UP) * _STEP for s in scores)
-    tallest = max(columns.values(), default=1)
-    # People with the same score are stacked a dot apart, closer when a column would rise
-    # above _STACK (they then overlap: the column's height still tells how many).
-    step = min(Decimal(2 * _DOT), Decimal(_STACK) / tallest)
-    dots_top = 14
-    axis_y = dots_top + int((step * tallest).to_integral_value(ROUND_HALF_UP)) + 10
+    """One unit on the 0–5 scale: a bar per bin of 0.5 (the number of people whose score falls
+    in it, `bins[i]` for i × 0.5 up to below (i + 1) × 0.5, 5 in the last), so that its size
+    does not grow with the unit; the band of mean ± population standard deviation behind them
+    with a tick at the mean, and the team score as a red line with a diamond. `label` names
+    the chart for screen readers. The mean, spread and team score must be 0–5 (analytics
+    checked them); a missing team score draws no line."""
+    if len(bins) != BINS:
+        raise ValueError(f"bins must be {BINS} counts, got {len(bins)}")
+    tallest = max(max(bins), 1)
+    axis_y = _BAR_TOP + _BAR_HEIGHT + 4
     height = axis_y + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
@@ -68,16 +67,32 @@ def alignment_chart(
         high = min(MAX_SCORE, mean + sd)
         width = Decimal(_x(high)) - Decimal(_x(low))
         parts.append(
-            f'<rect x="{_x(low)}" y="{dots_top - 6}" width="{max(width, Decimal(1))}" '
-            f'height="{axis_y - dots_top}" fill="{SPREAD_COLOUR}" fill-opacity="0.45">'
+            f'<rect x="{_x(low)}" y="{_BAR_TOP - 6}" width="{max(width, Decimal(1))}" '
+            f'height="{axis_y - _BAR_TOP + 6}" fill="{SPREAD_COLOUR}" fill-opacity="0.45">'
             f"<title>ค่าเฉลี่ย ± ส่วนเบี่ยงเบนมาตรฐาน: {_number(low)}–{_number(high)}</title></rect>"
         )
+    for i, count in enumerate(bins):
+        if not count:
+            continue
+        start = BIN * i
+        left, right = Decimal(_x(start)), Decimal(_x(start + BIN))
+        bar = max(Decimal(2), Decimal(_BAR_HEIGHT) * count / tallest).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+        upper = "5.00" if i == BINS - 1 else f"ต่ำกว่า {_number(start + BIN)}"
         parts.append(
-            f'<line x1="{_x(mean)}" y1="{dots_top - 6}" x2="{_x(mean)}" y2="{axis_y}" '
+            f'<rect x="{left + 1}" y="{Decimal(axis_y) - bar}" width="{right - left - 2}" '
+            f'height="{bar}" fill="{PERSON_COLOUR}" fill-opacity="0.8">'
+            f"<title>คะแนนรายบุคคล {_number(start)} ถึง{upper}: {count} คน</title></rect>"
+            f'<text x="{(left + right) / 2}" y="{Decimal(axis_y) - bar - 2}" '
+            f'text-anchor="middle" fill="{AXIS_COLOUR}" font-size="9">{count}</text>'
+        )
+    if mean is not None and sd is not None:
+        parts.append(
+            f'<line x1="{_x(mean)}" y1="{_BAR_TOP - 6}" x2="{_x(mean)}" y2="{axis_y}" '
             f'stroke="{PERSON_COLOUR}" stroke-width="1.5" stroke-dasharray="3 2">'
             f"<title>ค่าเฉลี่ยรายบุคคล {_number(mean)}</title></line>"
         )
-    # The axis with its levels.
     parts.append(
         f'<line x1="{_LEFT}" y1="{axis_y}" x2="{_RIGHT}" y2="{axis_y}" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
@@ -89,19 +104,9 @@ def alignment_chart(
             f'<text x="{x}" y="{axis_y + 14}" text-anchor="middle" fill="{AXIS_COLOUR}">'
             f"{level}</text>"
         )
-    # A dot per person, stacked upward where scores meet.
-    drawn: Counter = Counter()
-    for s in scores:
-        key = (s / _STEP).to_integral_value(ROUND_HALF_UP) * _STEP
-        y = (Decimal(axis_y - 6) - step * drawn[key]).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        drawn[key] += 1
-        parts.append(
-            f'<circle cx="{_x(key)}" cy="{y}" r="{_DOT - 0.5}" fill="{PERSON_COLOUR}" '
-            f'fill-opacity="0.8"><title>คะแนนรายบุคคล {_number(s)}</title></circle>'
-        )
     if team_score is not None:
         x = Decimal(_x(team_score))
-        top = dots_top - 10
+        top = _BAR_TOP - 10
         parts.append(
             f'<line x1="{x}" y1="{top}" x2="{x}" y2="{axis_y}" stroke="{TEAM_COLOUR}" '
             f'stroke-width="2"><title>คะแนนของหน่วยงาน {_number(team_score)}</title></line>'

@@ -4,8 +4,10 @@ pages for HR of the department, the round's committee and administrators."""
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -23,6 +25,8 @@ from orgchart.selectors import roles_of, subtree_q
 from rewards import analytics, charts, selectors_talent
 
 PERM = "rewards.view_analysis"
+# Child units on a page of the alignment table.
+PER_PAGE = 50
 
 BAND_LABELS = {
     analytics.LOW: gettext_lazy("ต่ำ"),
@@ -98,7 +102,7 @@ def _common(request, pk: int, tab: str):
 @require_GET
 def talent(request, pk: int):
     """The 9-box grid of achievement against competency, counts per box; a box's names on
-    click, each linked to the form when the viewer may open it."""
+    click, 50 to a page, each linked to the form when the viewer may open it."""
     rnd, scope, focus, me, context = _common(request, pk, "talent")
     grid = selectors_talent.talent_grid(rnd=rnd, scope=scope, focus=focus, viewer=me)
     low, high = _number(rnd.talent_cut_low), _number(rnd.talent_cut_high)
@@ -130,11 +134,13 @@ def talent(request, pk: int):
             )
         rows.append({"band": a, "label": BAND_LABELS[a], "range": ranges[a], "cells": cells})
     names = []
+    page = None
     if chosen is not None:
-        for p in grid.placed:
-            if p.box == chosen:
-                p.url = form_url(p.form) if can(request.user, "appraisal.view_form", p.form) else ""
-                names.append(p)
+        forms = selectors_talent.box_forms(rnd=rnd, scope=scope, focus=focus, viewer=me, box=chosen)
+        page = Paginator(forms, PER_PAGE).get_page(request.GET.get("page"))
+        names = selectors_talent.placed(page.object_list, chosen)
+        for p in names:
+            p.url = form_url(p.form) if can(request.user, "appraisal.view_form", p.form) else ""
     return render(
         request,
         "rewards/talent/grid.html",
@@ -155,45 +161,72 @@ def talent(request, pk: int):
             ),
             "chosen_key": box if chosen else "",
             "names": names,
+            "page": page,
+            "pages_qs": urlencode({**({"unit": focus.pk} if context["unit"] else {}), "box": box}),
             "cut_low": low,
             "cut_high": high,
         },
     )
 
 
+def _with_chart(row):
+    """The row with its flag, the seed's explanation and its chart (a bar per 0.5 of the
+    individual scores, drawn on the server)."""
+    row.flagged = row.alignment in FLAGGED
+    row.explanation = ALIGNMENT_TEXT.get(row.alignment, "")
+    row.chart = (
+        mark_safe(  # noqa: S308 - charts escapes every text it prints
+            charts.alignment_histogram(
+                team_score=row.team,
+                bins=row.bins,
+                mean=row.mean,
+                sd=row.sd,
+                label=_("%(u)s: คะแนนของหน่วยงานเทียบกับคะแนนรายบุคคล") % {"u": row.unit.name},
+            )
+        )
+        if row.n or row.team is not None
+        else ""
+    )
+    return row
+
+
 @login_required
 @require_GET
 def alignment(request, pk: int):
-    """Each unit's team score against its people's individual scores (levels 0–5), their
-    spread and the class A–D; A, B and C are flagged with the seed's explanation."""
+    """The focus unit and its child units, each with its team score against the individual
+    scores (levels 0–5) of the people of its subtree, their spread and the class A–D; A, B and
+    C are flagged with the seed's explanation. A unit's name opens its own child units."""
     rnd, scope, focus, me, context = _common(request, pk, "alignment")
-    rows = selectors_talent.alignment_rows(rnd=rnd, scope=scope, focus=focus, viewer=me)
+    table = selectors_talent.alignment_rows(rnd=rnd, scope=scope, focus=focus, viewer=me)
+    page = Paginator(table.rows, PER_PAGE).get_page(request.GET.get("page"))
+    focus_row = _with_chart(table.focus) if table.focus is not None else None
+    rows = [_with_chart(r) for r in page.object_list]
     for r in rows:
-        r.flagged = r.alignment in FLAGGED
-        r.explanation = ALIGNMENT_TEXT.get(r.alignment, "")
-        r.chart = (
-            mark_safe(  # noqa: S308 - charts escapes every text it prints
-                charts.alignment_chart(
-                    team_score=r.team,
-                    individual_scores=r.scores,
-                    mean=r.mean,
-                    sd=r.sd,
-                    label=_("%(u)s: คะแนนของหน่วยงานเทียบกับคะแนนรายบุคคล") % {"u": r.unit.name},
-                )
-            )
-            if r.scores or r.team is not None
-            else ""
-        )
+        r.is_focus = False
+    if focus_row is not None:
+        focus_row.is_focus = True
+    flagged = sum(1 for r in table.rows if r.alignment in FLAGGED)
+    # One level up, when the viewer may look there: back from a drill down.
+    up = None
+    if focus.parent_id and (table.focus is not None):
+        up = OrgUnit.objects.filter(pk=focus.parent_id).filter(subtree_q(scope)).first()
     return render(
         request,
         "rewards/talent/alignment.html",
         {
             **context,
+            "focus_row": focus_row,
+            "up": up,
+            "up_is_department": up is not None and up.pk == rnd.department.pk,
             "rows": rows,
-            "flagged": sum(1 for r in rows if r.flagged),
+            "table_rows": ([focus_row] if focus_row is not None else []) + rows,
+            "page": page,
+            "pages_qs": urlencode({"unit": focus.pk}) if context["unit"] else "",
+            "flagged": flagged + (1 if focus_row is not None and focus_row.flagged else 0),
             "classes": [(c, ALIGNMENT_TEXT[c]) for c in analytics.ALIGNMENTS],
             "gap": 1,
             "year": rnd.fiscal_year,
             "min_spread": "0.5",
+            "bin": charts.BIN,
         },
     )

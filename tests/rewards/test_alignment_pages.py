@@ -1,5 +1,6 @@
-"""The team alignment page (rewards:alignment): each unit's team score against its people's
-individual scores, the class A–D, the flags and the chart; who sees what."""
+"""The team alignment page (rewards:alignment): the focus unit and its child units, each with
+its team score against the individual scores of its subtree's people, the class A–D, the flags
+and the chart; drilling down, paging; who sees what."""
 
 from __future__ import annotations
 
@@ -29,8 +30,14 @@ def url(o):
     return reverse("rewards:alignment", args=[o.round.pk])
 
 
+def rows_of(response):
+    """The focus unit's row first (when shown), then its child units' rows."""
+    focus = response.context["focus_row"]
+    return ([focus] if focus is not None else []) + list(response.context["rows"])
+
+
 def row_of(response, unit):
-    (row,) = [r for r in response.context["rows"] if r.unit.pk == unit.pk]
+    (row,) = [r for r in rows_of(response) if r.unit.pk == unit.pk]
     return row
 
 
@@ -41,31 +48,52 @@ def html_row(body, unit):
 def test_hr_sees_each_units_team_score_against_its_people(client, world):
     o = world
     client.force_login(o.hr)
-    response = client.get(url(o))
+    response = client.get(url(o) + f"?unit={o.div1.pk}")
     assert response.status_code == 200
     body = response.content.decode()
+    # div1 first (its whole subtree: s1 5, s2 2, grp1_head 3, s3 4.1), then grp1 and grp2.
+    assert [r.unit for r in rows_of(response)] == [o.div1, o.grp1, o.grp2]
+    div1 = response.context["focus_row"]
+    assert div1.n == 4 and div1.team is None and div1.alignment == ""
     # grp1: KPIs of weight 60 (latest level 5) and 40 (level 4); the third has no result.
     grp1 = row_of(response, o.grp1)
     assert (grp1.kpi_count, grp1.kpi_results) == (3, 2)
     assert grp1.team == Decimal("4.6")
     # s1 5/5/5, s2 2/2/2, grp1_head 3/3/3: mean 3.33, 1.27 below the team: scored too harshly.
-    assert grp1.scores == [2, 3, 5] and grp1.n == 3
+    assert grp1.n == 3 and grp1.sums == (3, 10, 38)
+    assert grp1.bins == [0, 0, 0, 0, 1, 0, 1, 0, 0, 1]  # 2, 3 and 5, by 0.5
     assert grp1.alignment == "A" and grp1.flagged
     cells = html_row(body, o.grp1)
     assert "4.60" in cells and "3.33" in cells and "1.25" in cells and "ทีม A" in cells
+    assert f'href="?unit={o.grp1.pk}"' in cells  # the name drills down
+    assert 'id="alignment-up"' in body and "กลับไปที่ " + o.dept.name in body  # and back up
     assert "ถูกกดมากเกินไป" in body  # the seed's explanation of A
-    # div2: one KPI without a weight, latest result in the round level 1; s4 at 4: inflated.
-    div2 = row_of(response, o.div2)
-    assert div2.team == 1 and div2.scores == [4] and div2.alignment == "B"
-    assert "มิได้สะท้อนออกมาในผลิตภาพเชิงรวม" in body
+    assert 'id="flagged-count">ควรตรวจสอบ 1<' in body
     # grp2 has people but no unit KPI: said in Thai, no class.
     grp2 = row_of(response, o.grp2)
     assert grp2.team is None and grp2.alignment == ""
     assert "ไม่มีตัวชี้วัดระดับหน่วยงาน" in html_row(body, o.grp2)
     assert "จัดกลุ่มไม่ได้" in html_row(body, o.grp2)
-    # A chart per unit, drawn on the server.
+    # A chart per row, drawn on the server: a bar per 0.5 with people in it.
     assert body.count("<svg") == 3
     assert "คะแนนของหน่วยงาน 4.60" in body
+    assert "คะแนนรายบุคคล 4.50 ถึง5.00: 1 คน" in body
+
+
+def test_the_department_shows_its_child_units_each_with_its_whole_subtree(client, world):
+    o = world
+    client.force_login(o.hr)
+    response = client.get(url(o))
+    # The department (every scored form) then div1 (grp1 and grp2 with it) and div2.
+    assert [r.unit for r in rows_of(response)] == [o.dept, o.div1, o.div2]
+    assert response.context["focus_row"].n == 5
+    assert row_of(response, o.div1).n == 4
+    # div2: one KPI without a weight, latest result in the round level 1; s4 at 4: inflated.
+    div2 = row_of(response, o.div2)
+    assert div2.team == 1 and div2.n == 1 and div2.bins[8] == 1 and div2.alignment == "B"
+    body = response.content.decode()
+    assert "มิได้สะท้อนออกมาในผลิตภาพเชิงรวม" in body
+    assert f'href="?unit={o.div1.pk}"' in html_row(body, o.div1)
 
 
 def test_a_committee_member_is_not_counted_in_their_own_unit(client, world):
@@ -73,9 +101,11 @@ def test_a_committee_member_is_not_counted_in_their_own_unit(client, world):
     client.force_login(o.s2.user)
     response = client.get(url(o))
     assert response.status_code == 200
+    assert row_of(response, o.div1).n == 3  # s1, grp1_head and s3, not s2
+    response = client.get(url(o) + f"?unit={o.div1.pk}")
     grp1 = row_of(response, o.grp1)
     # Without s2's 2.00: 3 and 5, mean 4, 0.6 below the team, spread 1: healthy.
-    assert grp1.scores == [3, 5] and grp1.alignment == "D" and not grp1.flagged
+    assert grp1.sums == (2, 8, 34) and grp1.alignment == "D" and not grp1.flagged
     body = response.content.decode()
     assert 'id="own-left-out"' in body
     assert "คะแนนรายบุคคล 2.00" not in body
@@ -99,7 +129,9 @@ def test_hr_of_a_subtree_sees_its_units_only(client, world):
     o = world
     client.force_login(o.hr_div2)
     response = client.get(url(o))
-    assert [r.unit for r in response.context["rows"]] == [o.div2]
+    assert [r.unit for r in rows_of(response)] == [o.div2]
+    assert response.context["rows"] == []  # div2 has no child units
+    assert response.context["up"] is None  # the department is outside their scope
     assert client.get(url(o) + f"?unit={o.grp1.pk}").status_code == 404
 
 
@@ -107,18 +139,37 @@ def test_the_unit_filter_shows_its_subtree(client, world):
     o = world
     client.force_login(o.hr)
     response = client.get(url(o) + f"?unit={o.div1.pk}")
-    assert [r.unit for r in response.context["rows"]] == [o.grp1, o.grp2]
+    assert [r.unit for r in rows_of(response)] == [o.div1, o.grp1, o.grp2]
 
 
 def test_no_units_to_show_is_said_in_thai(client, world):
     o = world
     client.force_login(o.hr)
     response = client.get(url(o) + f"?unit={o.grp2.pk}")
-    assert [r.unit for r in response.context["rows"]] == [o.grp2]
+    assert [r.unit for r in rows_of(response)] == [o.grp2]
     AppraisalForm.objects.filter(round=o.round).update(state=State.AGREED)
     empty = client.get(url(o) + f"?unit={o.grp2.pk}")
-    assert empty.context["rows"] == []
+    assert rows_of(empty) == []
     assert 'id="alignment-empty"' in empty.content.decode()
+
+
+def test_more_than_fifty_child_units_are_paged_keeping_the_focus_and_the_flags(client, world):
+    o = world
+    for i in range(52):
+        unit = org_services.unit_create(code=f"DIV2-{i:02d}", name=f"งาน {i:02d}", parent=o.div2)
+        kpi = make_kpi(unit, tier=KpiTier.UNIT, code=f"P{i:02d}", weight=Decimal(100))
+        KpiResult.objects.create(kpi=kpi, period_end=o.round.start + dt.timedelta(days=3), level=2)
+    client.force_login(o.hr)
+    first = client.get(url(o) + f"?unit={o.div2.pk}")
+    assert first.context["focus_row"].unit == o.div2
+    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.count == 52
+    body = first.content.decode()
+    assert f"unit={o.div2.pk}&amp;page=2" in body and "หน้า 1 จาก 2" in body
+    second = client.get(url(o) + f"?unit={o.div2.pk}&page=2")
+    assert [r.unit.name for r in second.context["rows"]] == ["งาน 50", "งาน 51"]
+    assert second.context["focus_row"].unit == o.div2  # on every page
+    # Only div2 itself is classed (B); its new units have no scored people.
+    assert second.context["flagged"] == first.context["flagged"] == 1
 
 
 @pytest.mark.parametrize("who", ["s1", "s3", "grp1_head", "div1_head"])

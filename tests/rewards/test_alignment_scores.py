@@ -1,6 +1,6 @@
 """Property and unit tests of the two scores alignment() compares and of the unit's spread
-(rewards.analytics: weighted_level, team_score, individual_score, spread), and of the
-alignment chart (rewards.charts)."""
+(rewards.analytics: weighted_level, team_score, individual_score, spread, and the same from
+sums), and of the alignment chart (rewards.charts)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appraisal import scoring
-from rewards.analytics import individual_score, spread, team_score, weighted_level
-from rewards.charts import alignment_chart
+from rewards.analytics import (
+    Sums,
+    alignment,
+    alignment_of_sums,
+    individual_score,
+    spread,
+    spread_of_sums,
+    team_score,
+    weighted_level,
+)
+from rewards.charts import BINS, alignment_histogram
 
 D = Decimal
 levels = st.integers(min_value=0, max_value=5)
@@ -115,39 +124,64 @@ def test_spread_worked_example_and_refusals():
 # --- the chart --------------------------------------------------------------------------------
 
 
-def test_the_chart_draws_a_dot_per_person_the_team_line_and_the_spread():
-    svg = alignment_chart(
+def test_the_chart_draws_a_bar_per_half_level_the_team_line_and_the_spread():
+    svg = alignment_histogram(
         team_score=D("4.6"),
-        individual_scores=[D(2), D(3), D(3), D(5)],
+        bins=[0, 0, 0, 0, 1, 0, 2, 0, 0, 1],  # 2, 3, 3 and 5
         mean=D("3.25"),
         sd=D("1.09"),
         label="กลุ่ม <ก>",
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert svg.count("<circle") == 4
+    bars = re.findall(
+        r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#0d6efd"', svg
+    )
+    assert len(bars) == 3 and Decimal(bars[1]) == 2 * Decimal(bars[0])  # height by count
+    assert "คะแนนรายบุคคล 3.00 ถึงต่ำกว่า 3.50: 2 คน" in svg
+    assert "คะแนนรายบุคคล 4.50 ถึง5.00: 1 คน" in svg
     assert "คะแนนของหน่วยงาน 4.60" in svg and "ค่าเฉลี่ยรายบุคคล 3.25" in svg
     assert "กลุ่ม &lt;ก&gt;" in svg and "<ก>" not in svg  # the label is escaped
-    # Two people at 3 are stacked, not drawn on top of each other.
-    ys = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
-    at_three = [y for x, y in ys if x == ys[1][0]]
-    assert len(set(at_three)) == 2
     # Levels 0–5 on the axis, nothing that would not print: no script, no class.
     assert all(f">{n}</text>" in svg for n in range(6))
     assert "<script" not in svg and "class=" not in svg
 
 
-@given(team=st.one_of(st.none(), scores), values=st.lists(scores, max_size=30))
-def test_the_chart_stays_inside_its_box(team, values):
-    mean_sd = spread(values) if values else (None, None)
-    svg = alignment_chart(team_score=team, individual_scores=values, mean=mean_sd[0], sd=mean_sd[1])
+def test_the_chart_needs_a_count_per_bin():
+    with pytest.raises(ValueError, match="10 counts"):
+        alignment_histogram(team_score=None, bins=[1, 2])
+
+
+@given(
+    team=st.one_of(st.none(), scores),
+    bins=st.lists(st.integers(min_value=0, max_value=300_000), min_size=BINS, max_size=BINS),
+    values=st.lists(scores, min_size=1, max_size=10),
+)
+def test_the_chart_stays_inside_its_box_however_many_people(team, bins, values):
+    mean, sd = spread(values)
+    svg = alignment_histogram(team_score=team, bins=bins, mean=mean, sd=sd)
     width, height = map(Decimal, re.search(r'viewBox="0 0 (\S+) (\S+)"', svg).groups())
+    assert height <= 100
     for x in re.findall(r'(?:cx|x|x1|x2)="([-\d.]+)"', svg):
         assert 0 <= Decimal(x) <= width
     for y in re.findall(r'(?:cy|y|y1|y2)="([-\d.]+)"', svg):
         assert 0 <= Decimal(y) <= height
+    assert svg.count('fill="#0d6efd"') == sum(1 for b in bins if b)
 
 
-def test_a_large_unit_keeps_the_chart_low():
-    svg = alignment_chart(team_score=D(3), individual_scores=[D(4)] * 200)
-    height = Decimal(re.search(r'viewBox="0 0 \S+ (\S+)"', svg).group(1))
-    assert svg.count("<circle") == 200 and height <= 120
+# --- from sums, as the database adds them up ---------------------------------------------------
+
+
+@given(values=st.lists(scores, min_size=1, max_size=30), team=scores)
+def test_the_class_and_spread_from_sums_are_those_from_the_scores(values, team):
+    sums = Sums(len(values), sum(values, D(0)), sum((v * v for v in values), D(0)))
+    assert alignment_of_sums(team_score=team, sums=sums) == alignment(
+        team_score=team, individual_scores=values
+    )
+    assert spread_of_sums(sums) == spread(values)
+
+
+def test_no_sums_have_no_class_nor_spread():
+    with pytest.raises(ValueError, match="ไม่มีคะแนนรายบุคคล"):
+        alignment_of_sums(team_score=D(3), sums=Sums(0, D(0), D(0)))
+    with pytest.raises(ValueError, match="ไม่มีคะแนนรายบุคคล"):
+        spread_of_sums(Sums(0, D(0), D(0)))

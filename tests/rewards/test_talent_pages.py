@@ -67,6 +67,21 @@ def test_a_box_link_lists_its_names_each_linked_to_the_form_for_hr(client, world
     assert box_names(empty) == [] and "ไม่มีบุคลากรในช่องนี้" in empty.content.decode()
 
 
+def test_a_boxs_names_are_paged_and_numbered_on(client, world, monkeypatch):
+    from rewards import views_talent
+
+    monkeypatch.setattr(views_talent, "PER_PAGE", 2)
+    o = world
+    client.force_login(o.hr)
+    first = client.get(url(o), {"box": "high-high"})
+    second = client.get(url(o), {"box": "high-high", "page": 2})
+    assert len(box_names(first)) == 2 and len(box_names(second)) == 1
+    assert sorted(box_names(first) + box_names(second)) == sorted(["สมชาย", "สมศักดิ์", "สมปอง"])
+    body = second.content.decode()
+    assert 'id="names-count">3<' in body and "<td>3</td>" in body
+    assert "box=high-high&amp;page=1" in body  # the pages keep the box
+
+
 @pytest.mark.parametrize("box", ["", "high", "high-", "x-y", "high-high-high", "<script>"])
 def test_a_wrong_box_shows_the_grid_without_a_list(client, world, box):
     o = world
