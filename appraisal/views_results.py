@@ -211,7 +211,11 @@ def distribution(request, pk: int):
             d = {"overall": counts, "total": sum(counts.values())}
             groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
     flt = list_filters(request, bands_ok=True)
-    names = Paginator(_names(rnd, scope, me, flt), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(_names(rnd, scope, me, flt), PER_PAGE)
+    if not flt.any:
+        # Unfiltered, the names are the department's ดีเด่น and ดีมาก: counted already.
+        paginator.count = sum(dept["overall"].get(b, 0) for b in selectors.TOP_BANDS)
+    names = paginator.get_page(request.GET.get("page"))
     for f in names:
         f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
         f.shown_total = scoring.round2(f.final_total)

@@ -170,6 +170,19 @@ class AppraisalForm(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.round.code}"
 
+    # What the round's per-unit counts (UnitFormCount) count this form by.
+    COUNTED_FIELDS = ("unit_id", "state", "final_band", "staff_group")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the counted key as read, so that saving the form moves its count from the
+        key it had to the key it has (appraisal.counts)."""
+        form = super().from_db(db, field_names, values)
+        loaded = form.__dict__
+        if all(f in loaded for f in cls.COUNTED_FIELDS):
+            form._counted_key = tuple(loaded[f] for f in cls.COUNTED_FIELDS)
+        return form
+
     def bands(self):
         return bands_of(self.very_good_from, self.good_from, self.fair_from)
 
