@@ -194,10 +194,10 @@ def _subtree_counts(rnd: AppraisalRound, units: Iterable[OrgUnit], **filters) ->
     """{unit: [(state, band, group, forms)]}: the forms of each unit's whole subtree, read from
     the round's per-unit counts (UnitFormCount) in one query whatever the number of forms."""
     out: dict[int, list] = {u.pk: [] for u in units}
-    if not out:
-        return out
+    # One query even for no unit (an id that never exists), so that a page's query count does
+    # not depend on which units its scope meets.
     qs = (
-        UnitFormCount.objects.filter(round=rnd, unit_id__in=out, **filters)
+        UnitFormCount.objects.filter(round=rnd, unit_id__in=list(out) or [0], **filters)
         .exclude(n=0)
         .values_list("unit_id", "state", "final_band", "staff_group", "n")
     )

@@ -214,7 +214,7 @@ def distribution(request, pk: int):
     paginator = Paginator(_names(rnd, scope, me, flt), PER_PAGE)
     if not flt.any:
         # Unfiltered, the names are the department's ดีเด่น and ดีมาก: counted already.
-        paginator.count = sum(dept["overall"].get(b, 0) for b in selectors.TOP_BANDS)
+        paginator.count = max(0, sum(dept["overall"].get(b, 0) for b in selectors.TOP_BANDS))
     names = paginator.get_page(request.GET.get("page"))
     for f in names:
         f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""

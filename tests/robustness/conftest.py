@@ -234,19 +234,9 @@ def consistency_problems() -> list[str]:
 
 def _count_problems() -> list[str]:
     """The per-unit form counts that differ from a recount of the forms (issue 15)."""
-    from appraisal import counts
-    from appraisal.models import AppraisalRound
+    from tests.appraisal.conftest import count_problems
 
-    problems = []
-    for rnd in AppraisalRound.objects.all():
-        stored, expected = counts.stored(rnd), counts.expected(rnd)
-        if stored != expected:
-            wrong = sorted(k for k in stored.keys() | expected.keys() if stored.get(k) != expected.get(k))
-            problems.append(
-                f"round {rnd.pk} counts: "
-                + ", ".join(f"{k}: {stored.get(k)} != {expected.get(k)}" for k in wrong[:5])
-            )
-    return problems
+    return count_problems()
 
 
 def value_problems(model, field: models.Field, value) -> list[tuple[str, str]]:
