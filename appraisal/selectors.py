@@ -228,6 +228,50 @@ def progress_totals(rnd: AppraisalRound, units: Iterable[OrgUnit]) -> list[int]:
     return totals
 
 
+def scored_counts_of_rounds(
+    units_of: dict[int, list[OrgUnit]], viewer: Person | None
+) -> tuple[dict[tuple[int, int], list], dict[int, tuple]]:
+    """For several rounds ({round id: units}) in two queries whatever their forms: the scored
+    onward counts of each unit's subtree with a band, {(round, unit): [(state, band, group,
+    forms)]}, and the viewer's own scored unreleased result of each round that the pages take
+    out, {round: (tree_id, lft, staff group, final band)}."""
+    counted: dict[tuple[int, int], list] = defaultdict(list)
+    unit_ids = {u.pk for units in units_of.values() for u in units}
+    qs = (
+        UnitFormCount.objects.filter(
+            round_id__in=list(units_of) or [0],
+            unit_id__in=list(unit_ids) or [0],
+            state__in=SCORED_STATES,
+        )
+        .exclude(final_band="")
+        .exclude(n=0)
+        .values_list("round_id", "unit_id", "state", "final_band", "staff_group", "n")
+    )
+    for round_id, unit_id, *row in qs:
+        counted[(round_id, unit_id)].append(tuple(row))
+    own = {}
+    if viewer is not None:
+        mine = (
+            AppraisalForm.objects.filter(
+                round_id__in=list(units_of), person=viewer, state__in=SCORED_STATES
+            )
+            .exclude(state=State.RELEASED)
+            .exclude(final_band="")
+            .values_list("round_id", "unit__tree_id", "unit__lft", "staff_group", "final_band")
+        )
+        own = {round_id: tuple(rest) for round_id, *rest in mine}
+    return counted, own
+
+
+def outermost_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    return _outermost(units)
+
+
+def unit_holds(unit: OrgUnit, own) -> bool:
+    """Whether the form described by `own` (tree_id, lft, ...) lies in the unit's subtree."""
+    return _holds(unit, own)
+
+
 def _own_result(rnd: AppraisalRound, viewer: Person | None):
     """The viewer's own scored form of the round that is not released yet, which every figure
     leaves out (DOMAIN §8): (tree_id, lft, staff group, final band), or None. One small query:

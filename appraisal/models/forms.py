@@ -183,6 +183,16 @@ class AppraisalForm(FSMModelMixin, models.Model):
             form._counted_key = tuple(loaded[f] for f in cls.COUNTED_FIELDS)
         return form
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """As Django's, and the counted key follows what was read again (a key remembered from
+        an earlier read would move the count from a key the form no longer has)."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        loaded = self.__dict__
+        if fields is None and all(f in loaded for f in self.COUNTED_FIELDS):
+            self._counted_key = tuple(loaded[f] for f in self.COUNTED_FIELDS)
+        else:
+            loaded.pop("_counted_key", None)
+
     def bands(self):
         return bands_of(self.very_good_from, self.good_from, self.fair_from)
 
