@@ -4,6 +4,8 @@ department pages in queries that do not grow with the number of forms."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,10 +15,18 @@ from django.urls import reverse
 
 from appraisal import counts, selectors
 from appraisal.models import AppraisalForm, UnitFormCount
+from appraisal.services.agreements import agreement_save, agreement_submit
 from appraisal.services.review import form_acknowledge
 from orgchart import services as org_services
-from tests.appraisal.conftest import appraisal_world, count_problems, form_of, open_round, recount
-from tests.factories import informed, make_person
+from tests.appraisal.conftest import (
+    appraisal_world,
+    count_problems,
+    form_of,
+    open_round,
+    recount,
+    three_items,
+)
+from tests.factories import build_org, informed, make_person
 
 
 def test_a_round_opens_with_counts_of_every_unit_subtree(org):
@@ -116,3 +126,50 @@ def test_the_department_pages_cost_the_same_queries_for_few_and_many_forms(clien
     _add_forms(rnd, org, 30)
     assert queries() == few
     assert client.get(pages[1]).context["total"] == total_before + 30
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_under_one_department_lose_no_count():
+    """Seven people submit their agreements at the same moment: every submission moves a count
+    in the same department rows, under row locks taken in one order: none is lost and no two
+    writers deadlock."""
+    org = build_org()
+    rnd = open_round(org)
+    names = ["s1", "s2", "s3", "s4", "grp1_head", "div1_head", "div2_head"]
+    forms = {}
+    for name in names:
+        person = getattr(org, name)
+        form = form_of(rnd, person)
+        forms[name] = agreement_save(
+            actor=person.user, form=form, expected_version=form.version, items=three_items()
+        )
+    barrier = threading.Barrier(len(names))
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        try:
+            barrier.wait()
+            form = forms[name]
+            agreement_submit(
+                actor=getattr(org, name).user, form=form, expected_version=form.version
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in names]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert count_problems() == []
+        submitted = selectors.progress_totals(rnd, [org.dept])[
+            selectors.PROGRESS_STATES.index("submitted")
+        ]
+        assert submitted == len(names)
+    finally:
+        connection.close()
