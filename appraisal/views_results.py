@@ -96,7 +96,12 @@ def _shown_to(me, f: AppraisalForm) -> exports.Shown:
 def round_forms(request, pk: int):
     rnd = get_round(request, pk)
     qs, flt, me, where = _round_forms_list(request, rnd)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PER_PAGE)
+    if not flt.any and not where["exact"]:
+        # Every form of the units' subtrees: their per-unit counts, not a count of the forms.
+        units = [where["unit"]] if where["unit"] is not None else where["scope"]
+        paginator.count = sum(selectors.progress_totals(rnd, units))
+    page = paginator.get_page(request.GET.get("page"))
     can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
     for f in page:
         f.url = form_url(f)
