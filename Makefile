@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz venv lint format bench-org bench-pdf bench-workers clean-db
+.PHONY: run test fuzz venv lint format bench-org bench-pdf bench-workers bench-scale bench-load clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -62,6 +62,18 @@ bench-pdf: $(STAMP)
 # scratch SQLite file; BOOKS books of PEOPLE staff each).
 bench-workers: $(STAMP)
 	$(BIN)/python scripts/bench_workers.py $(if $(BOOKS),--books $(BOOKS),) $(if $(PEOPLE),--people $(PEOPLE),) $(if $(WORKERS),--workers $(WORKERS),)
+
+# Every role's main pages at 20,000 and 300,000 staff on PostgreSQL (DATABASE_URL names the
+# server; the databases epms_scale_<size> are seeded once and reused): queries, best and median
+# ms side by side with the ratio. SIZES=20000,300000 REPEAT=7 RESEED=1.
+bench-scale: $(STAMP)
+	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES),) $(if $(REPEAT),--repeat $(REPEAT),) $(if $(RESEED),--reseed,)
+
+# A deadline day on the production server (gunicorn, WEB_WORKERS sync workers) over the
+# SIZE-staff database of bench-scale: logged-in staff, supervisors and HR from a second process
+# for SECONDS, beside the login page alone; req/s, p50/p95/p99 per kind, errors.
+bench-load: $(STAMP)
+	$(BIN)/python scripts/bench_load.py $(if $(SIZE),--size $(SIZE),) $(if $(WEB_WORKERS),--workers $(WEB_WORKERS),) $(if $(USERS),--users $(USERS),) $(if $(SECONDS),--seconds $(SECONDS),)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from appraisal import selectors as appraisal_selectors
@@ -31,6 +32,7 @@ def home(request):
         else []
     )
     my_form = my_forms[0] if my_forms else None
+    work = _team_work(team)
     context = {
         "today": today,
         "my_agreement_pending": my_form is not None
@@ -47,8 +49,12 @@ def home(request):
         "team": team,
         "team_states": [(State(s).label, n) for s in State.values if (n := team_states.get(s))],
         "to_approve": team_states.get(State.SUBMITTED, 0),
-        "to_score": team_states.get(State.AGREED, 0),
+        # Agreed forms wait for scores only once their round has reached the evaluation phase;
+        # before that they are followed up (check-ins, coaching).
+        "to_score": sum(w["score"] for w in work),
+        "team_work": work,
         "reviews": reviews,
+        "review_rounds": _review_rounds(reviews),
         "rounds": rounds,
         # A committee member (often not HR) reaches the distribution of the rounds they sit on.
         "committee_rounds": list(appraisal_selectors.committee_rounds(request.user)),
@@ -56,6 +62,43 @@ def home(request):
         "is_admin": roles.is_admin,
     }
     return render(request, "appraisal/home.html", context)
+
+
+def _team_url(rnd, state: str = "") -> str:
+    url = f"{reverse('appraisal:team')}?round={rnd.pk}"
+    return f"{url}&state={state}" if state else url
+
+
+def _team_work(team) -> list[dict]:
+    """Per live round of the team, newest first: agreements to approve, forms to score (agreed,
+    in a round that has reached the evaluation phase) and agreed forms still followed up (the
+    round before its evaluation phase), each with the My team link that lists them."""
+    rounds: dict[int, dict] = {}
+    for f in team:
+        rnd = f.round
+        if rnd.phase in (Phase.SETUP, Phase.CLOSED):
+            continue
+        row = rounds.setdefault(
+            rnd.pk, {"round": rnd, "approve": 0, "score": 0, "follow": 0, "url": _team_url(rnd)}
+        )
+        if f.state == State.SUBMITTED:
+            row["approve"] += 1
+        elif f.state == State.AGREED:
+            row["score" if rnd.phase_at_least(Phase.EVALUATION) else "follow"] += 1
+    for row in rounds.values():
+        row["approve_url"] = _team_url(row["round"], State.SUBMITTED)
+        row["score_url"] = _team_url(row["round"], State.AGREED)
+    return [r for r in rounds.values() if r["approve"] or r["score"] or r["follow"]]
+
+
+def _review_rounds(reviews) -> list[dict]:
+    """The forms waiting for the user's opinion, per round, with the My team page that lists
+    them (the page shows one round at a time)."""
+    rounds: dict[int, dict] = {}
+    for f in reviews:
+        row = rounds.setdefault(f.round.pk, {"round": f.round, "n": 0, "url": _team_url(f.round)})
+        row["n"] += 1
+    return list(rounds.values())
 
 
 def _team_deadlines(team, today) -> list[dict]:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -142,11 +142,16 @@ def _rounds_of(person) -> list[AppraisalRound]:
     """Opened rounds in which the person evaluates or reviews someone, newest first."""
     if person is None:
         return []
-    mine = AppraisalForm.objects.filter(
-        Q(evaluator=person) | Q(higher=person) | Q(higher2=person)
-    ).values("round_id")
+    # EXISTS per round (a few rounds, each probed through the (evaluator|higher|higher2, round)
+    # indexes); an IN over the forms made PostgreSQL scan a 250,000-form department.
+    forms = AppraisalForm.objects.filter(round=OuterRef("pk"))
+    mine = (
+        Exists(forms.filter(evaluator=person))
+        | Exists(forms.filter(higher=person))
+        | Exists(forms.filter(higher2=person))
+    )
     return list(
-        AppraisalRound.objects.filter(pk__in=mine)
+        AppraisalRound.objects.filter(mine)
         .exclude(phase=Phase.SETUP)
         .select_related("department")
         .order_by("-fiscal_year", "-number")

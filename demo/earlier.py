@@ -43,10 +43,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
-from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, IdpRow, State
+from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, IdpRow, Phase, State
 from common import thai
 from demo import round_services as services
-from demo.accounts import ADMIN_USERNAME, HR_USERNAME, SUPERVISOR_USERNAME
+from demo.accounts import ADMIN_USERNAME, HR_USERNAME, STAFF_USERNAME, SUPERVISOR_USERNAME
 from demo.clock import DemoClock
 from demo.kpis import seed_kpis
 from demo.plan import DEFAULT_SEED
@@ -57,6 +57,7 @@ from demo.round import (
     OPINIONS,
     RETURN_COMMENTS,
     WITNESS,
+    phase_on,
     score_form,
     write_agreement,
 )
@@ -114,6 +115,11 @@ class EarlierResult:
     kpis: int = 0  # KPIs seeded for the earlier round's fiscal year (0: the current one)
     bands: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    # The round left in its review phase for a few late people (while the current round is in
+    # its agreement or monitoring phase): the walkers that finish their steps after the current
+    # round has opened (seed_stragglers), and what they left for each demo role.
+    open_walkers: list = field(default_factory=list)
+    stragglers: Counter = field(default_factory=Counter)
 
 
 def earlier_round_of(today: dt.date) -> thai.Round:
@@ -185,6 +191,9 @@ def seed_earlier_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = Non
     walked_units: dict[int, list[int]] = {}
     rounds = []
     selection = walk_selection()
+    # While the current round cannot yet be scored, reviewed or released, the earlier one is
+    # still being closed for a few late people: it stays in its review phase (see Stragglers).
+    keep_open = phase_on(today) in (Phase.AGREEMENT, Phase.MONITORING)
     with clock.running():
         if selection and earlier.fiscal_year != thai.round_of(today).fiscal_year:
             clock.on(earlier.start)
@@ -196,7 +205,9 @@ def seed_earlier_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = Non
             clock.restart()
             rng = random.Random(f"demo-earlier-{seed}-{root.code}")
             walker = _EarlierWalker(root, unit_ids, earlier, clock, rng, admin, hr)
-            walker.run()
+            walker.run(keep_open=keep_open)
+            if keep_open:
+                result.open_walkers.append(walker)
             result.walked += walker.walked
             result.unit_results += walker.unit_results
             walked_units[root.pk] = unit_ids
@@ -241,7 +252,7 @@ class _EarlierWalker:
         self.clock.on(min(max(day, self.earlier.start), self.earlier.end))
 
     # -- the round ------------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, *, keep_open: bool = False) -> None:
         start, end = self.earlier.start, self.earlier.end
         self.on(start)
         actor = self.actor
@@ -293,19 +304,86 @@ class _EarlierWalker:
         self._advance(start + dt.timedelta(days=31))  # monitoring
         self._monitoring(forms)
         self._advance(end - dt.timedelta(days=25))  # evaluation
-        forms = self._scoring(forms)
+        self.late = self._stragglers(forms) if keep_open else {}
+        on_time = [f for f in forms if f.pk not in self.late]
+        forms = self._scoring(forms, on_time)
         self._team_results()
         forms = self._informing(forms)
         self._advance(end - dt.timedelta(days=10))  # review
         forms = self._reviews(forms)
+        self.walked = len(forms) + len(self.late)
+        if keep_open:
+            # HR releases what is reviewed from the console and the round stays in its review
+            # phase for the late people (seed_stragglers finishes their steps).
+            self.on(end - dt.timedelta(days=1))
+            services.round_release(actor=actor, rnd=rnd)
+            self._release_own()
+            return
         self._advance(end - dt.timedelta(days=1))  # released: every reviewed form
-        # The acting officer's own form is released by another officer (DOMAIN §8).
-        for f in AppraisalForm.objects.filter(round=rnd, state=State.REVIEWED):
-            services.form_release(actor=self.admin, form=f)
+        self._release_own()
         self.on(end)
         rnd.refresh_from_db()
         services.round_close(actor=actor, rnd=rnd, expected_version=rnd.version)
-        self.walked = len(forms)
+
+    def _release_own(self) -> None:
+        """The acting officer's own form is released by another officer (DOMAIN §8)."""
+        for f in AppraisalForm.objects.filter(round=self.rnd, state=State.REVIEWED):
+            services.form_release(actor=self.admin, form=f)
+
+    def finish_late(self, today: dt.date) -> Counter:
+        """The late people's steps after the round's period, up to yesterday: HR extends the
+        evaluation deadline on the first day, then scoring, informing and acknowledging of the
+        forms to review and to release, then the higher supervisor's review of those to release."""
+        first = self.earlier.end + dt.timedelta(days=1)
+        last = today - dt.timedelta(days=1)
+        if last < first:  # the current round opened today: nothing later than its end
+            first = last = self.earlier.end
+        span = (last - first).days
+
+        def at(share: float) -> dt.date:
+            return first + dt.timedelta(days=round(span * share))
+
+        self.clock.on(at(0))
+        self.rnd.refresh_from_db()
+        services.round_update(
+            actor=self.actor,
+            rnd=self.rnd,
+            expected_version=self.rnd.version,
+            fields={"evaluation_deadline": today + Stragglers.EXTENSION},
+        )
+        forms = list(
+            AppraisalForm.objects.filter(pk__in=self.late)
+            .select_related("person", "evaluator", "higher")
+            .order_by("person__staff_code")
+        )
+        scored = [f for f in forms if self.late[f.pk] != Stragglers.SCORE]
+        for i, form in enumerate(scored):
+            self.clock.on(at(0.2 + 0.15 * i / max(1, len(scored))))
+            levels, gaps = self.profile[form.pk]
+            scored[i] = score_form(form, self.user(form.evaluator), levels, gaps)
+        for i, form in enumerate(scored):
+            day = at(0.4 + 0.15 * i / max(1, len(scored)))
+            self.clock.on(day)
+            form = services.form_inform(
+                actor=self.user(form.evaluator),
+                form=form,
+                expected_version=form.version,
+                informed_on=day,
+            )
+            scored[i] = services.form_acknowledge(
+                actor=self.user(form.person), form=form, expected_version=form.version
+            )
+        for i, form in enumerate(f for f in scored if self.late[f.pk] == Stragglers.RELEASE):
+            self.clock.on(at(0.7 + 0.2 * i / max(1, len(scored))))
+            services.form_review_higher(
+                actor=self.user(form.higher),
+                form=form,
+                expected_version=form.version,
+                agrees=True,
+                opinion="",
+                revised_total=None,
+            )
+        return Counter(self.late.values())
 
     def _advance(self, day: dt.date) -> None:
         self.on(day)
@@ -371,22 +449,65 @@ class _EarlierWalker:
         order = OrgUnit.objects.filter(pk__in=self.unit_ids).order_by("lft")
         return {u.pk: CLASS_CYCLE[i % len(CLASS_CYCLE)] for i, u in enumerate(order)}
 
-    def _scoring(self, forms: list[AppraisalForm]) -> list[AppraisalForm]:
+    def _scoring(
+        self, forms: list[AppraisalForm], on_time: list[AppraisalForm]
+    ) -> list[AppraisalForm]:
+        """Score the forms of `on_time` (each form's profile drawn over all `forms`, so the
+        late ones keep theirs and the others the same whether or not some are late)."""
         self.classes = self._classes()
-        profile: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self.profile: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         for unit_id, members in self.by_unit.items():
             pool = POOLS[self.classes[unit_id]]
             offset = self.rng.randrange(len(pool))
             for k, f in enumerate(members):
-                profile[f.pk] = pool[(offset + k) % len(pool)]
+                self.profile[f.pk] = pool[(offset + k) % len(pool)]
         out = []
         first = self.earlier.end - dt.timedelta(days=24)
-        for i, form in enumerate(forms):
-            self.on(_spread(first, 7, i, len(forms)))
+        for i, form in enumerate(on_time):
+            self.on(_spread(first, 7, i, len(on_time)))
             form.refresh_from_db()
-            levels, gaps = profile[form.pk]
+            levels, gaps = self.profile[form.pk]
             out.append(score_form(form, self.user(form.evaluator), levels, gaps))
         return out
+
+    def _stragglers(self, forms: list[AppraisalForm]) -> dict[int, str]:
+        """The few people whose appraisal is finished late (back from leave when the scoring
+        was done): form pk -> how far it goes before today (see Stragglers). One of the demo
+        supervisor's team to score; forms of one higher supervisor (the demo supervisor's own
+        when that fits) to review; some others reviewed and waiting for HR's release. Never
+        the demo staff's or the acting HR officer's own form."""
+        skip = {STAFF_USERNAME, HR_USERNAME, SUPERVISOR_USERNAME}
+        usernames = {u.pk: u.username for u in self.users.values()}
+        pool = [
+            f
+            for f in forms
+            if usernames.get(f.person.user_id) not in skip
+            and f.higher is not None
+            and f.higher.user_id
+        ]
+        late: dict[int, str] = {}
+        team = [f for f in pool if usernames.get(f.evaluator.user_id) == SUPERVISOR_USERNAME]
+        if team:
+            late[team[0].pk] = Stragglers.SCORE
+        rest = [f for f in pool if f.pk not in late]
+        if not rest:
+            return late
+        # The higher supervisor above the demo supervisor's team, else the one with most forms.
+        by_higher: dict[int, list[AppraisalForm]] = defaultdict(list)
+        for f in rest:
+            by_higher[f.higher_id].append(f)
+        higher = (
+            team[0].higher_id if team and len(by_higher.get(team[0].higher_id, [])) >= 2 else None
+        )
+        if higher is None:
+            higher = max(by_higher, key=lambda h: (len(by_higher[h]), -h))
+        for f in by_higher[higher][: Stragglers.REVIEWS]:
+            late[f.pk] = Stragglers.REVIEW
+        others = [f for f in rest if f.pk not in late]
+        step = max(1, len(others) // Stragglers.RELEASES)
+        for f in others[step // 2 :: step][: Stragglers.RELEASES]:
+            late[f.pk] = Stragglers.RELEASE
+        return late
 
     def _team_results(self) -> None:
         """Each unit's own KPIs get one result in the round, at the level its class asks of
@@ -486,6 +607,35 @@ class _EarlierWalker:
             if c.person_id not in (form.person_id, form.evaluator_id):
                 return c.person.full_name, c.position_title or WITNESS["default_position"]
         return WITNESS["name"], WITNESS["position"]
+
+
+class Stragglers:
+    """The earlier round's late people, while the current round is in its agreement or
+    monitoring phase: back from leave after the scoring, they are scored, informed and reviewed
+    after the round's period (HR extends its evaluation deadline when they come back), so each
+    demo role has its step of the earlier round to take today, in its review phase, where the
+    rules allow scoring, the higher supervisor's review and release (appraisal.rules)."""
+
+    SCORE = "score"  # still agreed: the demo supervisor scores it
+    REVIEW = "review"  # scored, informed, acknowledged: the higher supervisor's review
+    RELEASE = "release"  # reviewed: demo-hr releases it
+    REVIEWS = 3
+    RELEASES = 3
+    EXTENSION = dt.timedelta(days=14)  # the new evaluation deadline, from today
+
+
+def seed_stragglers(result: EarlierResult, *, today: dt.date | None = None) -> Counter:
+    """Finish the late people's steps of each earlier round left open, dated in order from the
+    day after the round's end to yesterday (after the current round opened, so none of their
+    IDP rows was carried into it). Returns the count per task left for today."""
+    today = today or timezone.localdate()
+    clock = DemoClock()
+    with clock.running():
+        for walker in result.open_walkers:
+            clock.restart()
+            walker.clock = clock
+            result.stragglers += walker.finish_late(today)
+    return result.stragglers
 
 
 def _team_level(alignment_class: str, mean: float | Decimal) -> int:

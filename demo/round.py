@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from appraisal.models import AppraisalForm, AppraisalRound, ItemKind, Phase, State
@@ -632,20 +632,22 @@ def _witness(slot: _Slot, colleagues: list[_Slot]) -> tuple[str, str]:
 
 
 def demo_tasks(today: dt.date | None = None) -> list[str]:
-    """Where each demo role's work waits in the current round (read from the database, so a
-    re-run with --if-empty prints the same), and when the work the phase cannot hold yet comes."""
+    """Where each demo role's work waits today (read from the database, so a re-run with
+    --if-empty prints the same): in the current round, and in an earlier round still open for a
+    few late people (demo.earlier.Stragglers); and when the work the current phase cannot hold
+    yet comes."""
     today = today or timezone.localdate()
     current = thai.round_of(today)
-    rounds = list(
-        AppraisalRound.objects.filter(
-            fiscal_year=current.fiscal_year, number=current.number
-        ).exclude(phase__in=[Phase.SETUP, Phase.CLOSED])
-    )
+    live = AppraisalRound.objects.exclude(phase__in=[Phase.SETUP, Phase.CLOSED])
+    rounds = list(live.filter(fiscal_year=current.fiscal_year, number=current.number))
     if not rounds:
         return []
+    earlier = list(live.filter(phase_at_least_review_q()).exclude(pk__in=[r.pk for r in rounds]))
     phase = phase_on(today, current)
     starts = phase_starts(current)
     forms = AppraisalForm.objects.filter(round__in=rounds)
+    late = AppraisalForm.objects.filter(round__in=earlier)
+    codes = "/".join(sorted({r.code for r in earlier}))
     lines = []
 
     def when(p: str) -> str:
@@ -671,22 +673,35 @@ def demo_tasks(today: dt.date | None = None) -> list[str]:
             )
             else ""
         )
-        lines.append(f"{STAFF_USERNAME}: {todo}{overdue}")
+        lines.append(f"{STAFF_USERNAME}: {todo}{overdue} (การประเมินของฉัน, round {mine.round.code})")
     team = forms.filter(evaluator__user__username=SUPERVISOR_USERNAME)
     approve = team.filter(state=State.SUBMITTED).count()
     score = team.filter(state=State.AGREED).count()
-    parts = [f"{approve} agreement(s) to approve"]
+    parts = [f"{approve} agreement(s) to approve (ทีมของฉัน, round {current.code})"]
+    late_score = late.filter(
+        evaluator__user__username=SUPERVISOR_USERNAME, state=State.AGREED
+    ).count()
+    if late_score:
+        parts.append(f"{late_score} late form(s) to score (ทีมของฉัน, round {codes})")
     if phase in (Phase.EVALUATION, Phase.REVIEW):
         parts.append(f"{score} form(s) to score")
     else:
         parts.append(
-            f"coaching and check-ins of {score} agreed form(s); scoring {when(Phase.EVALUATION)}"
+            f"coaching and check-ins of {score} agreed form(s); scoring of {current.code} "
+            f"{when(Phase.EVALUATION)}"
         )
     lines.append(f"{SUPERVISOR_USERNAME}: " + ", ".join(parts))
     higher = (
-        forms.filter(state=State.ACKNOWLEDGED, higher__user__isnull=False)
+        AppraisalForm.objects.filter(
+            round__in=rounds + earlier, state=State.ACKNOWLEDGED, higher__user__isnull=False
+        )
         .values_list(
-            "higher__user__username", "higher__title", "higher__first_name", "higher__last_name"
+            "higher__user__username",
+            "higher__title",
+            "higher__first_name",
+            "higher__last_name",
+            "round__fiscal_year",
+            "round__number",
         )
         .annotate(n=Count("id"))
         .order_by("-n", "higher__user__username")
@@ -694,21 +709,32 @@ def demo_tasks(today: dt.date | None = None) -> list[str]:
     )
     if higher:
         lines.append(
-            f"{higher[0]}: {higher[4]} review(s) as higher supervisor "
-            f"({higher[1]}{higher[2]} {higher[3]})"
+            f"{higher[0]}: {higher[6]} review(s) as higher supervisor "
+            f"({higher[1]}{higher[2]} {higher[3]}; ทีมของฉัน, round {higher[4]}-{higher[5]})"
         )
     else:
         lines.append(f"higher supervisors: reviews {when(Phase.EVALUATION)}")
     hr_parts = []
+    late_release = late.filter(state=State.REVIEWED).count()
+    if late_release:
+        hr_parts.append(
+            f"{late_release} late reviewed form(s) to release (round {codes}: its console, "
+            "ประกาศผล)"
+        )
     released = forms.filter(state=State.REVIEWED)
     if phase == Phase.REVIEW and released.exists():
         hr_parts.append(f"{released.count()} reviewed form(s) to release")
     else:
-        hr_parts.append(f"release {when(Phase.REVIEW)}")
-    late = forms.filter(
+        hr_parts.append(f"release of {current.code} {when(Phase.REVIEW)}")
+    pending = forms.filter(
         state__in=[State.NOT_STARTED, State.DRAFT, State.RETURNED, State.SUBMITTED]
     ).count()
-    if late:
-        hr_parts.append(f"reminders to {late} form(s) without an approved agreement")
+    if pending:
+        hr_parts.append(f"reminders to {pending} form(s) without an approved agreement")
     lines.append(f"{HR_USERNAME}: " + ", ".join(hr_parts))
     return lines
+
+
+def phase_at_least_review_q():
+    """Rounds in their review phase or later (released), as a filter."""
+    return Q(phase__in=PHASE_ORDER[PHASE_ORDER.index(Phase.REVIEW) :])

@@ -25,7 +25,7 @@ from appraisal.services.review import (
     form_review_higher,
     form_review_higher2,
 )
-from appraisal.services.round_phases import round_advance, round_close, round_open
+from appraisal.services.round_phases import round_advance, round_close, round_open, round_release
 from appraisal.services.rounds import round_committee_add, round_create, round_update
 from common.permissions import can
 
@@ -55,6 +55,7 @@ __all__ = [
     "round_committee_add",
     "round_create",
     "round_open",
+    "round_release",
     "round_update",
     "score_save",
     "scoring_finish",

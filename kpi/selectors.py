@@ -90,6 +90,22 @@ class OsMatrix:
             yield kpi, [(col, self.cells.get((kpi.pk, col.key), "")) for col in self.columns]
 
 
+def os_matrix_rows_matching(matrix: OsMatrix, text: str) -> list[Kpi]:
+    """The matrix's KPIs whose code or name holds `text`, or that have an O or S cell in a
+    column (sub-unit or person) whose name, short name or code holds it; all when it is blank.
+    The whole matrix is read once (its warnings are over every row): no further query."""
+    text = (text or "").strip().casefold()
+    if not text:
+        return list(matrix.kpis)
+    hit = {c.key for c in matrix.columns if text in f"{c.label} {c.sublabel}".casefold()}
+    return [
+        k
+        for k in matrix.kpis
+        if text in f"{k.code} {k.name}".casefold()
+        or any(matrix.cells.get((k.pk, key)) for key in hit)
+    ]
+
+
 def os_matrix(*, unit: OrgUnit, fiscal_year: int) -> OsMatrix:
     """Unit KPIs against sub-units; for a unit without sub-units, against its people."""
     kpis = unit_kpis(unit=unit, fiscal_year=fiscal_year)

@@ -6,12 +6,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ConflictError, DomainError, thai_message
+from common.inputs import parse_id, search_text
 from common.permissions import can, require
 from common.views import get_scoped_or_404
 from kpi import selectors, services, targets
@@ -155,6 +158,13 @@ def edit(request, pk: int):
     )
 
 
+OS_PER_PAGE = 25  # KPI rows of the OS matrix on one page
+
+
+def _query(params: dict) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def os_matrix(request, pk: int):
@@ -162,20 +172,31 @@ def os_matrix(request, pk: int):
     year = selectors.parse_fiscal_year(request.GET.get("year") or request.POST.get("year"))
     can_edit = can(request.user, "kpi.edit_unit_kpis", unit)
     matrix = selectors.os_matrix(unit=unit, fiscal_year=year)
+    # The rows shown: those matching the search (KPI, or a sub-unit or person holding a cell
+    # in the row), one page of them. A save writes the rows of that page only, each whole
+    # (every column), so what is not shown is left as it was.
+    q = search_text(request.GET.get("q") or request.POST.get("q"))
+    rows = selectors.os_matrix_rows_matching(matrix, q)
+    page = Paginator(rows, OS_PER_PAGE).get_page(
+        request.GET.get("page") or request.POST.get("page")
+    )
+    shown = list(page)
     errors = []
     if request.method == "POST":
         require(request.user, "kpi.edit_unit_kpis", unit)
+        posted_ids = {parse_id(v) for v in request.POST.getlist("kpi")}
+        shown = [k for k in matrix.kpis if k.pk in posted_ids] or shown
         cells = {
             kpi.pk: {
                 col.key: request.POST.get(f"c-{kpi.pk}-{col.key}", "").strip().upper()
                 for col in matrix.columns
             }
-            for kpi in matrix.kpis
+            for kpi in shown
         }
         roles = {}
         nameable = people_nameable(request.user, tree_id=unit.tree_id)
         try:
-            for kpi in matrix.kpis:
+            for kpi in shown:
                 roles[kpi.pk] = {
                     field: _person_code(request.POST.get(f"{field}-{kpi.pk}", ""), nameable, field)
                     for field in ("supervisor", "collector")
@@ -195,10 +216,11 @@ def os_matrix(request, pk: int):
             }
         else:
             messages.success(request, _("บันทึกตาราง OS Matrix แล้ว"))
-            return redirect(f"{reverse('kpi:os_matrix', kwargs={'pk': unit.pk})}?year={year}")
+            back = {"year": year, "q": q, "page": page.number if page.number > 1 else ""}
+            return redirect(f"{reverse('kpi:os_matrix', kwargs={'pk': unit.pk})}?{_query(back)}")
     if can_edit:
         posted = request.POST if request.method == "POST" else {}
-        for kpi in matrix.kpis:
+        for kpi in shown:
             for field, label in (("supervisor", _("ผู้กำกับดูแล")), ("collector", _("ผู้จัดเก็บข้อมูล"))):
                 name = f"{field}-{kpi.pk}"
                 person = getattr(kpi, field)
@@ -216,6 +238,13 @@ def os_matrix(request, pk: int):
             "year": year,
             "years": [year - 1, year, year + 1],
             "matrix": matrix,
+            "rows": [
+                (kpi, [(col, matrix.cells.get((kpi.pk, col.key), "")) for col in matrix.columns])
+                for kpi in shown
+            ],
+            "page": page,
+            "q": q,
+            "pages_qs": _query({"year": year, "q": q}),
             "can_edit": can_edit,
             "errors": errors,
             "posted": request.POST if request.method == "POST" else None,

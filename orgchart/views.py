@@ -19,6 +19,7 @@ from orgchart import selectors, services
 from orgchart.edit_forms import EvaluatorOverrideForm, UnitEditForm
 
 PEOPLE_PER_PAGE = 50
+OPEN_CHILDREN = 60  # the tree opens the departments' own units when there are no more than this
 SUGGESTIONS = 10
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 
@@ -30,13 +31,15 @@ def tree(request):
     roots = list(selectors.tree_roots_for(request.user))
     children = {}
     if len(roots) <= 20:
-        # Open the units just below each department; deeper ones load on demand.
-        for child in (
+        # Open the units just below each department while they are few; deeper ones, and all
+        # of them in a ministry whose departments hold hundreds, load on demand (one click).
+        below = list(
             selectors.units_visible_to(request.user)
             .filter(parent__in=roots)
             .select_related("head", "acting_head")
-            .order_by("code")
-        ):
+            .order_by("code")[: OPEN_CHILDREN + 1]
+        )
+        for child in below if len(below) <= OPEN_CHILDREN else []:
             children.setdefault(child.parent_id, []).append(child)
     results = selectors.unit_search(user=request.user, query=query) if query else []
     people = selectors.person_search(user=request.user, query=query) if query else []

@@ -67,3 +67,17 @@ def test_template_filters_use_bangkok_time_for_aware_datetimes():
         Context({"m": moment, "n": 2570})
     )
     assert out == "1 ตุลาคม 2569|1 ต.ค. 69 03:00|๒๕๗๐|2570"
+
+
+def test_thai_words_keeps_compound_words_whole_and_breaks_between_them_only():
+    from common.templatetags.thai import thai_words
+
+    assert str(thai_words("จัดทำข้อตกลง")) == (
+        '<span class="text-nowrap">จัดทำ</span><wbr><span class="text-nowrap">ข้อตกลง</span>'
+    )
+    assert '<span class="text-nowrap">คาดหวัง</span>' in str(thai_words("ระดับที่คาดหวัง"))
+    assert str(thai_words("น้ำหนัก")) == '<span class="text-nowrap">น้ำหนัก</span>'
+    # Words apart stay apart; markup is escaped.
+    assert str(thai_words("ระดับ 1")).count("text-nowrap") == 2
+    assert "&lt;b&gt;" in str(thai_words("<b>"))
+    assert str(thai_words("")) == ""

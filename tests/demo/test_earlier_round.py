@@ -1,7 +1,9 @@
-"""seed_demo's earlier round: closed before the current one opens, every form of the demo
-accounts' department walked through the services to a released result, with IDP rows, unit KPI
-results that put the units in every alignment class, and the dates of each step in order within
-the round. One seed for the module (it costs several seconds); the tests only read it."""
+"""seed_demo's earlier round: every form of the demo accounts' department walked through the
+services to a released result, with IDP rows, unit KPI results that put the units in every
+alignment class, and the dates of each step in order within the round; on the demo's today
+(the current round in monitoring) it stays in its review phase for a few late people, one step
+left for each demo role (the closed case: tests/appraisal/test_demo_round.py). One seed for the
+module (it costs several seconds); the tests only read it."""
 
 from __future__ import annotations
 
@@ -19,13 +21,16 @@ from appraisal.models import (
     AppraisalRound,
     CheckIn,
     FormKpi,
+    IdpFollowUp,
     IdpRow,
     Phase,
     State,
 )
 from common import thai
-from demo.earlier import earlier_round_of
+from common.permissions import can
+from demo.earlier import Stragglers, earlier_round_of
 from demo.loader import read_json
+from demo.round import phase_on
 from kpi.models import Kpi, KpiResult, KpiTier
 from orgchart.models import OrgUnit, Person, StaffType
 from rewards.analytics import alignment
@@ -60,35 +65,82 @@ def earlier_round() -> AppraisalRound:
     )
 
 
-def test_the_earlier_round_is_closed_before_the_current_one_opens(out):
+def test_the_earlier_round_stays_in_review_for_a_few_late_people_while_the_current_is_monitored(
+    out,
+):
     rnd = earlier_round()
     today = timezone.localdate()
     current = thai.round_of(today)
-    assert rnd.phase == Phase.CLOSED
-    assert f"earlier round {rnd.code} closed" in out
+    assert phase_on(today) == Phase.MONITORING  # the demo's today: 2570-1 is being followed up
+    assert rnd.phase == Phase.REVIEW and rnd.closed_at is None
+    assert f"earlier round {rnd.code} in its review phase" in out
     dates = thai.round_dates(rnd.fiscal_year, rnd.number)
     assert timezone.localdate(rnd.opened_at) == dates.start
-    assert timezone.localdate(rnd.closed_at) <= dates.end < current.start
     now = AppraisalRound.objects.get(department=rnd.department, fiscal_year=current.fiscal_year,
                                      number=current.number)  # fmt: skip
-    assert now.opened_at > rnd.closed_at
+    assert now.opened_at > rnd.opened_at
+    # HR extended the evaluation deadline for the late people: it has not passed.
+    assert rnd.evaluation_deadline > today
 
 
-def test_every_form_with_an_evaluator_is_released_with_a_total_and_band_spread(out):
+def test_every_form_with_an_evaluator_is_released_but_a_few_late_ones_with_a_band_spread(out):
     rnd = earlier_round()
     forms = AppraisalForm.objects.filter(round=rnd)
     walkable = forms.filter(evaluator__isnull=False)
     assert walkable.count() >= 50
-    assert set(walkable.values_list("state", flat=True)) == {State.RELEASED}
-    assert not walkable.filter(total__isnull=True).exists()
-    assert not walkable.filter(final_band="").exists()
+    late = walkable.exclude(state=State.RELEASED)
+    assert set(late.values_list("state", flat=True)) == {
+        State.AGREED, State.ACKNOWLEDGED, State.REVIEWED
+    }  # fmt: skip
+    assert late.count() <= Stragglers.REVIEWS + Stragglers.RELEASES + 1
+    released = walkable.filter(state=State.RELEASED)
+    assert not released.filter(total__isnull=True).exists()
+    assert not released.filter(final_band="").exists()
     bands = defaultdict(int)
-    for band in walkable.values_list("final_band", flat=True):
+    for band in released.values_list("final_band", flat=True):
         bands[band] += 1
     assert set(bands) == {"outstanding", "very_good", "good", "fair", "improve"}
     assert bands["improve"] < walkable.count() / 8  # a few, not many
-    assert walkable.filter(refused=True).exists()
-    assert walkable.filter(higher_agrees=False, higher_total__isnull=False).exists()
+    assert released.filter(refused=True).exists()
+    assert released.filter(higher_agrees=False, higher_total__isnull=False).exists()
+
+
+def test_each_demo_role_may_take_its_step_of_the_late_forms_today(out):
+    """The rules allow each step in the round's review phase (appraisal.rules), and the late
+    steps are dated after the round's period, in order, after the current round opened, never
+    after yesterday; none of their IDP rows was carried into the current round."""
+    rnd = earlier_round()
+    today = timezone.localdate()
+    supervisor = Person.objects.get(user__username="demo-supervisor").user
+    hr = Person.objects.get(user__username="demo-hr").user
+    late = AppraisalForm.objects.filter(round=rnd, evaluator__isnull=False).exclude(
+        state=State.RELEASED
+    )
+    to_score = late.get(state=State.AGREED)
+    assert to_score.evaluator.user == supervisor
+    assert can(supervisor, "appraisal.score_form", to_score)
+    to_review = list(late.filter(state=State.ACKNOWLEDGED))
+    assert len({f.higher_id for f in to_review}) == 1
+    for f in to_review:
+        assert can(f.higher.user, "appraisal.higher_review", f)
+    to_release = list(late.filter(state=State.REVIEWED))
+    assert to_release
+    for f in to_release:
+        assert can(hr, "appraisal.release_form", f)
+    current = AppraisalRound.objects.get(
+        department=rnd.department, fiscal_year=thai.round_of(today).fiscal_year,
+        number=thai.round_of(today).number,
+    )  # fmt: skip
+    day = timezone.localdate
+    for f in to_review + to_release:
+        steps = [day(f.evaluator_signed_at), day(f.scored_at), f.informed_on,
+                 day(f.acknowledged_at)] + ([day(f.higher_at)] if f.higher_at else [])  # fmt: skip
+        assert steps == sorted(steps), f
+        assert rnd.end < steps[1] and steps[-1] < today, f
+        assert f.scored_at > current.opened_at, f
+    carried = IdpFollowUp.objects.filter(form__round=current)
+    assert carried.exists()
+    assert not carried.filter(source__form__in=to_review + to_release).exists()
 
 
 def test_competency_gaps_have_idp_rows_to_carry_into_the_next_round(out):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kpi import services
 from kpi.models import CascadeMethod, Kpi, KpiAssignment
+from kpi.views import OS_PER_PAGE
 from orgchart import services as org_services
 from tests.factories import make_person
 from tests.kpi.conftest import YEAR, make_kpi
@@ -86,6 +87,48 @@ def test_the_os_matrix_page_saves_and_shows_errors_in_thai(client, org):
     }
     kpi.refresh_from_db()
     assert kpi.collector == org.s1
+
+
+def test_the_os_matrix_is_paged_and_searchable_by_kpi_or_sub_unit_and_saves_one_page(client, org):
+    g1, g2 = f"u{org.grp1.pk}", f"u{org.grp2.pk}"
+    kpis = []
+    for i in range(OS_PER_PAGE + 5):
+        kpi = make_kpi(org.div1, code=f"{i:03d}", name=f"ตัวชี้วัดที่ {i}", weight=Decimal("1"))
+        KpiAssignment.objects.create(kpi=kpi, role="O", unit=org.grp1 if i % 2 else org.grp2)
+        kpis.append(kpi)
+    kpis[7].name = "ร้อยละผู้ป่วยเบาหวานที่ควบคุมน้ำตาลได้"
+    kpis[7].save(update_fields=["name"])
+    client.force_login(org.div1_head.user)
+    url = reverse("kpi:os_matrix", kwargs={"pk": org.div1.pk})
+
+    first = client.get(url, {"year": YEAR})
+    assert [k.pk for k, _cells in first.context["rows"]] == [k.pk for k in kpis[:OS_PER_PAGE]]
+    assert "หน้า 1 จาก 2" in first.content.decode()
+    second = client.get(url, {"year": YEAR, "page": 2})
+    assert [k.pk for k, _cells in second.context["rows"]] == [k.pk for k in kpis[OS_PER_PAGE:]]
+
+    by_kpi = client.get(url, {"year": YEAR, "q": "เบาหวาน"})
+    assert [k.pk for k, _cells in by_kpi.context["rows"]] == [kpis[7].pk]
+    # A sub-unit's name finds the KPIs it holds a cell in (grp1: the odd ones).
+    by_unit = client.get(url, {"year": YEAR, "q": org.grp1.name})
+    assert {k.pk for k, _cells in by_unit.context["rows"]} == {
+        k.pk for i, k in enumerate(kpis) if i % 2
+    }
+
+    # Saving page 2 writes its rows only; the rows of page 1 keep their cells.
+    data = {"year": YEAR, "page": 2}
+    data["kpi"] = [k.pk for k in kpis[OS_PER_PAGE:]]
+    for k in kpis[OS_PER_PAGE:]:
+        data[f"c-{k.pk}-{g1}"] = "S"
+        data[f"c-{k.pk}-{g2}"] = "O"
+    saved = client.post(url, data)
+    assert saved.status_code == 302 and "page=2" in saved["Location"]
+    for i, k in enumerate(kpis):
+        roles = set(KpiAssignment.objects.filter(kpi=k).values_list("role", "unit"))
+        if i >= OS_PER_PAGE:
+            assert roles == {("S", org.grp1.pk), ("O", org.grp2.pk)}, i
+        else:
+            assert roles == {("O", org.grp1.pk if i % 2 else org.grp2.pk)}, i
 
 
 def test_the_collector_records_a_result_and_sees_the_level(client, org):

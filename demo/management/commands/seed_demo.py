@@ -15,7 +15,7 @@ from django.db import transaction
 
 from appraisal.models import State
 from demo import accounts
-from demo.earlier import seed_earlier_rounds
+from demo.earlier import seed_earlier_rounds, seed_stragglers
 from demo.kpis import seed_kpis
 from demo.org import seed_demo
 from demo.plan import DEFAULT_SEED, DEFAULT_STAFF, MIN_STAFF, DemoError
@@ -29,9 +29,11 @@ from orgchart.models import OrgUnit, Person
 class Command(BaseCommand):
     help = (
         "Fill an empty org chart with a realistic demo ministry (กระทรวงสาธารณสุข), one user per "
-        "person and the demo accounts, all with the password 'demo', its KPIs, and the current "
-        "earlier appraisal round closed with released results, and the current round in the "
-        "phase today's date calls for, its forms in states that fit it. Same --seed, same data."
+        "person and the demo accounts, all with the password 'demo', its KPIs, the "
+        "earlier appraisal round with released results (left in its review phase for a few late "
+        "people while the current round is in its agreement or monitoring phase), and the current "
+        "round in the phase today's date calls for, its forms in states that fit it. Same --seed, "
+        "same data."
     )
 
     def add_arguments(self, parser):
@@ -87,15 +89,31 @@ class Command(BaseCommand):
                         Notice.objects.all().delete()
                     with transaction.atomic():
                         rounds = seed_rounds(seed=seed)
+                    # The earlier round's late people, after the current round opened.
+                    with transaction.atomic():
+                        late = seed_stragglers(earlier)
                 round_seconds = (
                     time.perf_counter() - start - org_seconds - kpi_seconds - earlier.seconds
                 )
                 bands = ", ".join(f"{b} {n:,}" for b, n in sorted(earlier.bands.items()))
                 per_state = ", ".join(f"{s} {rounds.states.get(s, 0):,}" for s in State.values)
+                if earlier.open_walkers:
+                    released = sum(earlier.bands.values())
+                    done = (
+                        f"in its review phase in {earlier.rounds} department(s) for a few late "
+                        f"people ({earlier.seconds:.1f} s): {earlier.walked:,} of "
+                        f"{earlier.forms:,} forms walked, {released:,} released (bands: {bands}), "
+                        f"late: {late.get('score', 0)} to score, {late.get('review', 0)} to "
+                        f"review, {late.get('release', 0)} to release"
+                    )
+                else:
+                    done = (
+                        f"closed in {earlier.rounds} departments ({earlier.seconds:.1f} s): "
+                        f"{earlier.walked:,} of {earlier.forms:,} forms walked to released "
+                        f"(bands: {bands})"
+                    )
                 summary = (
-                    f"earlier round {earlier.code} closed in {earlier.rounds} departments "
-                    f"({earlier.seconds:.1f} s): {earlier.walked:,} of {earlier.forms:,} forms "
-                    f"walked to released (bands: {bands}), {earlier.idp_rows:,} IDP rows, "
+                    f"earlier round {earlier.code} {done}, {earlier.idp_rows:,} IDP rows, "
                     f"{earlier.unit_results:,} unit KPI results"
                     + (f", {earlier.kpis:,} KPIs of its fiscal year" if earlier.kpis else "")
                     + "; "
