@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from appraisal.models import (
     ItemKind,
     Phase,
     State,
+    UnitFormCount,
 )
 from common import thai
 from common.errors import DomainError
@@ -195,6 +195,114 @@ def progress_by_unit(
     return rows, totals
 
 
+def _outermost(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units without those inside another of them: their subtrees are disjoint, so their
+    subtree counts add up."""
+    units = list({u.pk: u for u in units}.values())
+    return [u for u in units if not any(o.pk != u.pk and u.is_descendant_of(o) for o in units)]
+
+
+def _subtree_counts(rnd: AppraisalRound, units: Iterable[OrgUnit], **filters) -> dict[int, list]:
+    """{unit: [(state, band, group, forms)]}: the forms of each unit's whole subtree, read from
+    the round's per-unit counts (UnitFormCount) in one query whatever the number of forms."""
+    out: dict[int, list] = {u.pk: [] for u in units}
+    # One query even for no unit (an id that never exists), so that a page's query count does
+    # not depend on which units its scope meets.
+    qs = (
+        UnitFormCount.objects.filter(round=rnd, unit_id__in=list(out) or [0], **filters)
+        .exclude(n=0)
+        .values_list("unit_id", "state", "final_band", "staff_group", "n")
+    )
+    for unit_id, *row in qs:
+        out[unit_id].append(tuple(row))
+    return out
+
+
+def progress_counts(rnd: AppraisalRound, units: Iterable[OrgUnit]) -> dict[int, list[int]]:
+    """{unit: [forms per PROGRESS_STATES]} of each unit's whole subtree (returned counted as
+    draft, as the console shows it), from the per-unit counts: one query."""
+    index = {s: i for i, s in enumerate(PROGRESS_STATES)}
+    index[State.RETURNED] = index[State.DRAFT]
+    out = {}
+    for unit_id, rows in _subtree_counts(rnd, units).items():
+        cells = [0] * len(PROGRESS_STATES)
+        for state, _band, _group, n in rows:
+            cells[index[state]] += n
+        out[unit_id] = cells
+    return out
+
+
+def progress_totals(rnd: AppraisalRound, units: Iterable[OrgUnit]) -> list[int]:
+    """progress_by_unit()'s totals for the units' subtrees without filters, from the counts."""
+    totals = [0] * len(PROGRESS_STATES)
+    for cells in progress_counts(rnd, _outermost(units)).values():
+        totals = [a + b for a, b in zip(totals, cells, strict=True)]
+    return totals
+
+
+def scored_counts_of_rounds(
+    units_of: dict[int, list[OrgUnit]], viewer: Person | None
+) -> tuple[dict[tuple[int, int], list], dict[int, tuple]]:
+    """For several rounds ({round id: units}) in two queries whatever their forms: the scored
+    onward counts of each unit's subtree with a band, {(round, unit): [(state, band, group,
+    forms)]}, and the viewer's own scored unreleased result of each round that the pages take
+    out, {round: (tree_id, lft, staff group, final band)}."""
+    counted: dict[tuple[int, int], list] = defaultdict(list)
+    unit_ids = {u.pk for units in units_of.values() for u in units}
+    qs = (
+        UnitFormCount.objects.filter(
+            round_id__in=list(units_of) or [0],
+            unit_id__in=list(unit_ids) or [0],
+            state__in=SCORED_STATES,
+        )
+        .exclude(final_band="")
+        .exclude(n=0)
+        .values_list("round_id", "unit_id", "state", "final_band", "staff_group", "n")
+    )
+    for round_id, unit_id, *row in qs:
+        counted[(round_id, unit_id)].append(tuple(row))
+    own = {}
+    if viewer is not None:
+        mine = (
+            AppraisalForm.objects.filter(
+                round_id__in=list(units_of), person=viewer, state__in=SCORED_STATES
+            )
+            .exclude(state=State.RELEASED)
+            .exclude(final_band="")
+            .values_list("round_id", "unit__tree_id", "unit__lft", "staff_group", "final_band")
+        )
+        own = {round_id: tuple(rest) for round_id, *rest in mine}
+    return counted, own
+
+
+def outermost_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    return _outermost(units)
+
+
+def unit_holds(unit: OrgUnit, own) -> bool:
+    """Whether the form described by `own` (tree_id, lft, ...) lies in the unit's subtree."""
+    return _holds(unit, own)
+
+
+def _own_result(rnd: AppraisalRound, viewer: Person | None):
+    """The viewer's own scored form of the round that is not released yet, which every figure
+    leaves out (DOMAIN §8): (tree_id, lft, staff group, final band), or None. One small query:
+    the counts hold it, the pages subtract it."""
+    if viewer is None:
+        return None
+    return (
+        AppraisalForm.objects.filter(round=rnd, person=viewer, state__in=SCORED_STATES)
+        .exclude(state=State.RELEASED)
+        .exclude(final_band="")
+        .values_list("unit__tree_id", "unit__lft", "staff_group", "final_band")
+        .first()
+    )
+
+
+def _holds(unit: OrgUnit, own) -> bool:
+    return own is not None and own[0] == unit.tree_id and unit.lft <= own[1] <= unit.rght
+
+
 def _without_own(qs, viewer):
     """AppraisalForm.hidden_from as a filter: the viewer's own unreleased form left out."""
     if viewer is None:
@@ -208,15 +316,34 @@ def distribution(
     """Final bands of scored forms: counts per band overall and per staff group."""
     # Only forms whose evaluation is confirmed: a band set while scoring is in progress is not
     # a result yet.
-    qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
-    qs = _without_own(qs, viewer)
-    if units is not None:
-        qs = qs.filter(subtree_q(units, prefix="unit__"))
     per_group: dict[str, Counter] = defaultdict(Counter)
     overall: Counter = Counter()
-    for row in qs.values("staff_group", "final_band").annotate(n=Count("id")).order_by():
-        per_group[row["staff_group"]][row["final_band"]] += row["n"]
-        overall[row["final_band"]] += row["n"]
+
+    def add(group: str, band: str, n: int) -> None:
+        per_group[group][band] += n
+        overall[band] += n
+
+    if units is None:
+        qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES)
+        qs = _without_own(qs.exclude(final_band=""), viewer)
+        for row in qs.values("staff_group", "final_band").annotate(n=Count("id")).order_by():
+            add(row["staff_group"], row["final_band"], row["n"])
+    else:
+        # The subtrees' counts (a few rows, whatever the number of forms), less the viewer's
+        # own unreleased result when it lies inside.
+        units = _outermost(units)
+        counted = _subtree_counts(rnd, units, state__in=SCORED_STATES)
+        for rows in counted.values():
+            for _state, band, group, n in rows:
+                if band:
+                    add(group, band, n)
+        own = _own_result(rnd, viewer)
+        if any(_holds(u, own) for u in units):
+            add(own[2], own[3], -1)
+        for counter in (overall, *per_group.values()):
+            for band in [b for b, n in counter.items() if not n]:
+                del counter[band]
+        per_group = defaultdict(Counter, {g: c for g, c in per_group.items() if c})
     return {"overall": overall, "per_group": dict(per_group), "total": sum(overall.values())}
 
 
@@ -233,18 +360,26 @@ def distribution_by_child(
     children = list(OrgUnit.objects.filter(parent=focus).order_by("tree_id", "lft"))
     if not children:
         return []
-    qs = AppraisalForm.objects.filter(round=rnd, state__in=SCORED_STATES).exclude(final_band="")
-    qs = _without_own(qs, viewer).filter(subtree_q(children, prefix="unit__"))
-    if scope is not None:
-        qs = qs.filter(subtree_q(scope, prefix="unit__"))
-    starts = [(c.tree_id, c.lft) for c in children]
+    # What each child counts: its subtree, or with a scope, the scope units inside it (the
+    # whole child when a scope unit holds it). Their subtree counts, less the viewer's own
+    # unreleased result, in two small queries whatever the number of forms.
+    parts: list[list[OrgUnit]] = []
+    for c in children:
+        if scope is None or any(c.is_descendant_of(s, include_self=True) for s in scope):
+            parts.append([c])
+        else:
+            parts.append(_outermost(s for s in scope if s.is_descendant_of(c)))
+    counted = _subtree_counts(rnd, [u for p in parts for u in p], state__in=SCORED_STATES)
+    own = _own_result(rnd, viewer)
     counts: list[Counter] = [Counter() for _ in children]
-    rows = qs.values("unit__tree_id", "unit__lft", "final_band").annotate(n=Count("id")).order_by()
-    for row in rows:
-        # The children's subtrees are disjoint and ordered: the last one starting at or before
-        # the form's unit holds it.
-        i = bisect.bisect_right(starts, (row["unit__tree_id"], row["unit__lft"])) - 1
-        counts[i][row["final_band"]] += row["n"]
+    for i, part in enumerate(parts):
+        for u in part:
+            for _state, band, _group, n in counted[u.pk]:
+                if band:
+                    counts[i][band] += n
+            if _holds(u, own):
+                counts[i][own[3]] -= 1
+        counts[i] = +counts[i]
     return [
         (c, {"overall": n, "total": sum(n.values())})
         for c, n in zip(children, counts, strict=True)

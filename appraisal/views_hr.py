@@ -305,7 +305,7 @@ def rounds(request):
             continue
         percent = total = None
         if can_view and rnd.phase != Phase.SETUP:
-            _rows, totals = selectors.progress_by_unit(rnd, round_scope(user=user, rnd=rnd))
+            totals = selectors.progress_totals(rnd, round_scope(user=user, rnd=rnd))
             percent, total = progress_percent(totals), sum(totals)
         rows.append({"rnd": rnd, "can_view": can_view, "percent": percent, "total": total})
     return render(request, "appraisal/hr/rounds.html", {"rows": rows, "form": form})
@@ -439,6 +439,29 @@ def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
     return [r for r in out if sum(r["counts"])]
 
 
+def _table_from_counts(rnd, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
+    """_rollup()'s table and the totals, from the per-unit counts of the focus units and their
+    children (each a whole subtree): a unit's own forms are its subtree's less its children's.
+    One query whatever the number of forms."""
+    kids = [k for f in focus for k in children[f.pk]]
+    counted = selectors.progress_counts(rnd, [*focus, *kids])
+    n = len(PROGRESS_STATES)
+    out = []
+    totals = [0] * n
+    for f in focus:
+        whole = counted[f.pk]
+        totals = [a + b for a, b in zip(totals, whole, strict=True)]
+        own = list(whole)
+        rows = []
+        for k in children[f.pk]:
+            cells = counted[k.pk]
+            own = [a - b for a, b in zip(own, cells, strict=True)]
+            rows.append({"unit": k, "own": False, "counts": cells})
+        out.append({"unit": f, "own": True, "counts": own})
+        out.extend(rows)
+    return [r for r in out if sum(r["counts"])], totals
+
+
 @login_required
 @require_GET
 def round_console(request, pk: int):
@@ -452,12 +475,17 @@ def round_console(request, pk: int):
     state = flt.state
     me = roles_of(user).person
     focus = [unit] if unit is not None else scope
-    rows, totals = selectors.progress_by_unit(rnd, focus, filters=flt, viewer=me)
     # The children of every focus unit in one query, whatever their number.
     children: dict[int, list[OrgUnit]] = {f.pk: [] for f in focus}
     for child in OrgUnit.objects.filter(parent__in=focus).order_by("tree_id", "lft"):
         children[child.parent_id].append(child)
-    table = _rollup(rows, focus, children)
+    if flt.any:
+        # Narrowed by a filter: count the matching forms (fewer than the whole scope's).
+        rows, totals = selectors.progress_by_unit(rnd, focus, filters=flt, viewer=me)
+        table = _rollup(rows, focus, children)
+    else:
+        # The whole scope: the subtree counts of the focus units and their children.
+        table, totals = _table_from_counts(rnd, focus, children)
     forms_url = reverse("appraisal:round_forms", args=[rnd.pk])
     # The forms list and the export keep the console's filters.
     carried = querystring(request, unit=None, q=None, state=None, page=None, exact=None)
@@ -480,7 +508,9 @@ def round_console(request, pk: int):
         {"count": c, "url": f"{forms_url}?{base}&state={s}".replace("?&", "?")}
         for s, c in zip(PROGRESS_STATES, totals, strict=True)
     ]
-    _all_rows, scope_totals = selectors.progress_by_unit(rnd, scope)
+    scope_totals = (
+        totals if focus is scope and not flt.any else selectors.progress_totals(rnd, scope)
+    )
     missing = (
         AppraisalForm.objects.filter(round=rnd, evaluator__isnull=True)
         .filter(subtree_q(scope, prefix="unit__"))

@@ -96,7 +96,12 @@ def _shown_to(me, f: AppraisalForm) -> exports.Shown:
 def round_forms(request, pk: int):
     rnd = get_round(request, pk)
     qs, flt, me, where = _round_forms_list(request, rnd)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PER_PAGE)
+    if not flt.any and not where["exact"]:
+        # Every form of the units' subtrees: their per-unit counts, not a count of the forms.
+        units = [where["unit"]] if where["unit"] is not None else where["scope"]
+        paginator.count = sum(selectors.progress_totals(rnd, units))
+    page = paginator.get_page(request.GET.get("page"))
     can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
     for f in page:
         f.url = form_url(f)
@@ -211,7 +216,11 @@ def distribution(request, pk: int):
             d = {"overall": counts, "total": sum(counts.values())}
             groups.append({"label": g.label, "total": d["total"], "cells": _band_row(d, dept)})
     flt = list_filters(request, bands_ok=True)
-    names = Paginator(_names(rnd, scope, me, flt), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(_names(rnd, scope, me, flt), PER_PAGE)
+    if not flt.any:
+        # Unfiltered, the names are the department's ดีเด่น and ดีมาก: counted already.
+        paginator.count = max(0, sum(dept["overall"].get(b, 0) for b in selectors.TOP_BANDS))
+    names = paginator.get_page(request.GET.get("page"))
     for f in names:
         f.url = form_url(f) if can(user, "appraisal.view_form", f) else ""
         f.shown_total = scoring.round2(f.final_total)

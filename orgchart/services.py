@@ -19,6 +19,7 @@ from common.models import audit, plain
 from common.permissions import require
 from orgchart.models import Ministry, OrgEvent, OrgUnit, Person, Position
 from orgchart.selectors import evaluator_chain, roles_of
+from orgchart.signals import units_moved
 
 TREE_LOCK_KEY = 1
 
@@ -159,6 +160,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, actor=None) -> OrgUn
                     field="parent",
                 )
             moved.update(department=new_root)
+        units_moved.send(sender=OrgUnit, units=[unit])
         audit(
             actor=actor,
             kind=OrgEvent.UNIT_MOVE,

@@ -15,21 +15,27 @@ Who sees what follows the rules of one form and of one round, row by row:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import scoring
 from appraisal.models import BAND_LABELS, AppraisalForm, AppraisalRound, Phase, State
-from appraisal.selectors import SCORED_STATES, forms_visible_to, round_scope
+from appraisal.selectors import (
+    SCORED_STATES,
+    forms_visible_to,
+    outermost_units,
+    round_scope,
+    scored_counts_of_rounds,
+    unit_holds,
+)
 from appraisal.views_hr import BAND_COLOURS, BANDS
 from common import svg_charts
 from common.permissions import can
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import subtree_q
 
 ANALYSIS = "rewards.view_analysis"
 NOT_RELEASED = _("ยังไม่ประกาศผล")
@@ -173,29 +179,35 @@ def unit_bands(
     onward, without the viewer's own unreleased form."""
     if not rounds:
         return []
-    by_scope: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    for r, units in rounds:
-        by_scope[tuple(sorted(u.pk for u in units))].append(r.pk)
-    units_of = {tuple(sorted(u.pk for u in units)): units for _r, units in rounds}
-    cond = Q(pk__in=[])
-    for key, round_ids in by_scope.items():
-        cond |= Q(round_id__in=round_ids) & subtree_q(units_of[key], prefix="unit__")
-    qs = AppraisalForm.objects.filter(state__in=SCORED_STATES).exclude(final_band="").filter(cond)
-    if viewer is not None:
-        qs = qs.exclude(Q(person=viewer) & ~Q(state=State.RELEASED))
+    # The per-unit counts of the scope units (and of the unit, or the scope units inside it),
+    # less the viewer's own unreleased result: a few rows per round whatever its forms.
+    scopes = {r.pk: outermost_units(units) for r, units in rounds}
+    parts: dict[int, list[OrgUnit]] = {}
+    for r, _units in rounds:
+        if unit is None or any(unit.is_descendant_of(s, include_self=True) for s in scopes[r.pk]):
+            parts[r.pk] = scopes[r.pk] if unit is None else [unit]
+        else:
+            parts[r.pk] = outermost_units(s for s in scopes[r.pk] if s.is_descendant_of(unit))
+    counted, own = scored_counts_of_rounds(
+        {r.pk: [*scopes[r.pk], *parts[r.pk]] for r, _units in rounds}, viewer
+    )
     rows = {r.pk: RoundBands(rnd=r, units=units) for r, units in rounds}
-    for row in qs.values("round_id", "final_band", "state").annotate(n=Count("id")).order_by():
-        rb = rows[row["round_id"]]
-        rb.scope[row["final_band"]] += row["n"]
-        if row["state"] != State.RELEASED:
-            rb.pending += row["n"]
-    if unit is None:
-        for rb in rows.values():
-            rb.unit = rb.scope
-    else:
-        inner = qs.filter(subtree_q([unit], prefix="unit__"))
-        for row in inner.values("round_id", "final_band").annotate(n=Count("id")).order_by():
-            rows[row["round_id"]].unit[row["final_band"]] += row["n"]
+    for r, _units in rounds:
+        rb, mine = rows[r.pk], own.get(r.pk)
+        for s in scopes[r.pk]:
+            for state, band, _group, n in counted.get((r.pk, s.pk), []):
+                rb.scope[band] += n
+                if state != State.RELEASED:
+                    rb.pending += n
+            if unit_holds(s, mine):
+                rb.scope[mine[3]] -= 1
+                rb.pending -= 1
+        for u in parts[r.pk]:
+            for _state, band, _group, n in counted.get((r.pk, u.pk), []):
+                rb.unit[band] += n
+            if unit_holds(u, mine):
+                rb.unit[mine[3]] -= 1
+        rb.scope, rb.unit = +rb.scope, +rb.unit
     return [rows[r.pk] for r, _units in rounds]
 
 

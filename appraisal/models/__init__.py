@@ -15,6 +15,7 @@ events.py (the audit kinds); everything is imported from here.
 """
 
 from appraisal.models._fields import STORED_PLACES  # noqa: F401
+from appraisal.models.counts import UnitFormCount  # noqa: F401
 from appraisal.models.events import (  # noqa: F401
     FORM_SCORE_EVENTS,
     FORM_TIMELINE,

@@ -170,6 +170,29 @@ class AppraisalForm(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.round.code}"
 
+    # What the round's per-unit counts (UnitFormCount) count this form by.
+    COUNTED_FIELDS = ("unit_id", "state", "final_band", "staff_group")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the counted key as read, so that saving the form moves its count from the
+        key it had to the key it has (appraisal.counts)."""
+        form = super().from_db(db, field_names, values)
+        loaded = form.__dict__
+        if all(f in loaded for f in cls.COUNTED_FIELDS):
+            form._counted_key = tuple(loaded[f] for f in cls.COUNTED_FIELDS)
+        return form
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """As Django's, and the counted key follows what was read again (a key remembered from
+        an earlier read would move the count from a key the form no longer has)."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        loaded = self.__dict__
+        if fields is None and all(f in loaded for f in self.COUNTED_FIELDS):
+            self._counted_key = tuple(loaded[f] for f in self.COUNTED_FIELDS)
+        else:
+            loaded.pop("_counted_key", None)
+
     def bands(self):
         return bands_of(self.very_good_from, self.good_from, self.fair_from)
 

@@ -5,10 +5,13 @@ timeline. Private to appraisal.services: the views never call these.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
+from appraisal import counts
 from appraisal.models import AppraisalForm, AppraisalRound, FormEvent
 from common.errors import ConflictError, DomainError
 from common.inputs import refuse_nul, required_text  # noqa: F401 (used by the services)
@@ -94,13 +97,26 @@ def take_transition(actor, form: AppraisalForm, name: str) -> str:
     return old
 
 
-def save_form(form: AppraisalForm, actor, reason: str = "") -> None:
-    """Save the form with a new version and a history row that names the actor and reason."""
+def save_form(
+    form: AppraisalForm, actor, reason: str = "", *, count_into: Counter | None = None
+) -> None:
+    """Save the form with a new version and a history row that names the actor and reason,
+    and move its count in the round's per-unit counts when its state, band, unit or staff
+    group changed (in this transaction; into `count_into` instead, for a caller that saves
+    many forms and applies their counts at once)."""
+    old_key = counts.stored_key(form)
     form.version += 1
     form._history_user = actor
     if reason:
         form._change_reason = reason[:100]
     form.save()
+    new_key = counts.form_key(form)
+    deltas = counts.change(old_key, new_key)
+    if count_into is not None:
+        count_into.update(deltas)
+    else:
+        counts.apply(form.round_id, deltas)
+    form._counted_key = new_key
 
 
 def field_changes(before: dict, after: dict) -> dict:

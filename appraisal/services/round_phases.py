@@ -5,6 +5,7 @@ closing and reopening it. Each takes the round's own state-machine transition.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from appraisal import defaults, scoring
+from appraisal import counts, defaults, scoring
 from appraisal.models import (
     AppraisalForm,
     AppraisalRound,
@@ -178,6 +179,8 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
             _competencies_for(f, comps, expected_by_grade, pos.line_of_work if pos else "")
         )
     insert_values(FormCompetency, comp_rows)
+    # The round's per-unit counts, from the forms just made, in one pass.
+    counts.rebuild(rnd, Counter(counts.form_key(f) for f in created))
     # Each IDP row of the person's previous round, to be marked done or not (DOMAIN §7).
     carried = idp_followups_carry(rnd=rnd, forms=created)
     rnd.open()
@@ -227,16 +230,18 @@ def _release_reviewed(
     count = 0
     now = timezone.now()
     done = []
+    moved: Counter = Counter()
     for form in qs.select_related("person", "round"):
         old = form.state
         # The round-level permission was checked by the caller; the transition itself is the
         # form's one way from reviewed to released.
         form.release()
         form.released_at = now
-        save_form(form, actor)
+        save_form(form, actor, count_into=moved)
         record_event(form, actor, FormEvent.RELEASE, old, "")
         done.append(form)
         count += 1
+    counts.apply(rnd.pk, moved)
     _notices.released(done)
     return count
 

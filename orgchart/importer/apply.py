@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from orgchart.importer.plan import CREATE, KEEP, UPDATE, ImportPlan
 from orgchart.importer.queries import chunks
 from orgchart.models import Ministry, OrgUnit, Person, Position
+from orgchart.signals import units_moved
 
 BATCH = 500
 
@@ -96,6 +97,11 @@ class PlanWriter:
                 unit = OrgUnit.objects.get(pk=a.pk)
                 unit.parent = OrgUnit.objects.get(pk=self.unit_pk[a.parent_code])
                 unit.save()
+        if moves:
+            # After the trees are renumbered: the moved units with their new ancestors.
+            units_moved.send(
+                sender=OrgUnit, units=list(OrgUnit.objects.filter(pk__in=[a.pk for a in moves]))
+            )
 
     # --- positions, accounts, people ---
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.models import AppraisalForm
+from appraisal import counts
+from appraisal.models import AppraisalForm, AppraisalRound
 from appraisal.services.agreements import (
     ItemInput,
     agreement_approve,
@@ -33,6 +34,29 @@ def open_round(org, *, number=1, second_review=False, method="bar_scale"):
     round_open(actor=org.hr, rnd=rnd)
     rnd.refresh_from_db()
     return rnd
+
+
+def recount(rnd) -> None:
+    """After forms were set by .update() outside the services (which keep the per-unit counts
+    themselves): recount the round, as `manage.py rebuild_form_counts` does."""
+    counts.rebuild(rnd)
+
+
+def count_problems() -> list[str]:
+    """The rounds whose per-unit form counts differ from a recount of their forms, with the
+    first few keys that differ (empty when every round's counts are right)."""
+    problems = []
+    for r in AppraisalRound.objects.order_by("pk"):
+        stored, expected = counts.stored(r), counts.expected(r)
+        if stored != expected:
+            wrong = sorted(
+                k for k in stored.keys() | expected.keys() if stored.get(k) != expected.get(k)
+            )
+            problems.append(
+                f"round {r.pk} counts: "
+                + ", ".join(f"{k}: {stored.get(k)} != {expected.get(k)}" for k in wrong[:5])
+            )
+    return problems
 
 
 def form_of(rnd, person) -> AppraisalForm:

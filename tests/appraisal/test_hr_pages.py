@@ -32,7 +32,7 @@ from appraisal.services.round_phases import round_advance
 from appraisal.services.rounds import round_committee_add, round_create
 from common.models import AuditEvent
 from orgchart import services as org_services
-from tests.appraisal.conftest import YEAR, form_of, open_round
+from tests.appraisal.conftest import YEAR, form_of, open_round, recount
 from tests.factories import informed, make_person
 
 
@@ -621,6 +621,7 @@ def test_distribution_costs_the_same_queries_for_few_and_many_units_and_names(cl
 
     def mark(qs):
         qs.update(state=State.SCORED, final_band="very_good", final_total=Decimal("85.5"))
+        recount(rnd)
 
     def count(user, **params):
         client.force_login(user)

@@ -34,8 +34,17 @@ from appraisal.services.round_phases import round_advance, round_close, round_op
 from appraisal.services.rounds import round_create
 from common.errors import ConflictError, DomainError
 from common.permissions import can
-from tests.appraisal.conftest import form_of, open_round, three_items
+from tests.appraisal.conftest import count_problems, form_of, open_round, three_items
 from tests.factories import informed
+
+
+@pytest.fixture(autouse=True)
+def _counts_follow_every_step(db):
+    """After each lifecycle through the services (submit, return, approve, revise, score,
+    inform, acknowledge or refuse, review, release, close, reopen), every round's per-unit
+    counts equal a recount of its forms."""
+    yield
+    assert count_problems() == []
 
 
 def people(org):

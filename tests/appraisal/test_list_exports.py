@@ -20,7 +20,7 @@ from appraisal.services.rounds import round_committee_add
 from common.models import AccessRecord, DataAccess
 from orgchart import services as org_services
 from orgchart.models import HrScope, Person
-from tests.appraisal.conftest import form_of, open_round
+from tests.appraisal.conftest import form_of, open_round, recount
 from tests.factories import make_person
 
 HEADER = [label for label, _width in exports.COLUMNS]
@@ -37,6 +37,7 @@ def set_result(forms, *, state=State.SCORED, total="85.50", band="very_good", **
         final_band=band,
         **extra,
     )
+    recount(forms[0].round)
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def world(org):
     AppraisalForm.objects.filter(round=o.round, person=o.s4).update(
         staff_group=StaffGroup.GOVERNMENT_EMPLOYEE
     )
+    recount(o.round)
     return o
 
 

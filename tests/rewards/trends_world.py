@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from appraisal import counts
 from appraisal.models import AppraisalForm, AppraisalRound, Phase, State
 from appraisal.services.round_phases import round_open
 from appraisal.services.rounds import round_create
@@ -45,6 +46,8 @@ def set_result(rnd, person, total: str, band: str, state: str = State.RELEASED, 
         released_at=RELEASED_ON if state == State.RELEASED else None,
         **extra,
     )
+    # Set outside the services, which keep the per-unit counts: recount as the command does.
+    counts.rebuild(rnd)
 
 
 def build_trends_world():

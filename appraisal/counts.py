@@ -1,0 +1,198 @@
+"""The per-unit form counts of a round (UnitFormCount, issue 15): kept up to date by every form
+write, in the same transaction, and rebuilt from the forms when needed.
+
+A form with key (unit, state, final band, staff group) counts once in the row of that key for
+its unit and for each ancestor of its unit, so the total of a unit's whole subtree is its own
+rows: a department page reads the rows of its root or its few scope units whatever the number
+of forms. A change of a form's key moves one count from the old key's rows to the new key's
+(a few ancestor rows), with `n = n + delta` under row locks taken in id order, so concurrent
+writers neither lose an update nor deadlock on each other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef
+
+from appraisal.models import AppraisalForm, AppraisalRound, UnitFormCount
+from orgchart.models import OrgUnit
+from orgchart.selectors import subtree_q
+
+# What a form is counted by, in this order.
+KEY_FIELDS = AppraisalForm.COUNTED_FIELDS
+# Above this many units, the chains are read from the units' whole trees.
+_FEW_UNITS = 50
+
+
+def form_key(form: AppraisalForm) -> tuple:
+    return tuple(getattr(form, f) for f in KEY_FIELDS)
+
+
+def stored_key(form: AppraisalForm) -> tuple | None:
+    """The key the counts hold for this form: as it was read from the database (remembered by
+    AppraisalForm.from_db), else read now; None for a form not saved yet."""
+    key = getattr(form, "_counted_key", None)
+    if key is not None or form.pk is None:
+        return key
+    return AppraisalForm.objects.filter(pk=form.pk).values_list(*KEY_FIELDS).first()
+
+
+def change(old: tuple | None, new: tuple | None) -> Counter:
+    """The deltas that move one form from key `old` to key `new`."""
+    deltas: Counter = Counter()
+    if old != new:
+        if old is not None:
+            deltas[old] -= 1
+        if new is not None:
+            deltas[new] += 1
+    return deltas
+
+
+def _chains(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each unit's id with its ancestors' ids."""
+    unit_ids = set(unit_ids)
+    if len(unit_ids) <= _FEW_UNITS:
+        # The ancestors of a few units, themselves included, in one query.
+        inside = OrgUnit.objects.filter(
+            pk__in=unit_ids,
+            tree_id=OuterRef("tree_id"),
+            lft__gte=OuterRef("lft"),
+            rght__lte=OuterRef("rght"),
+        )
+        rows = list(
+            OrgUnit.objects.filter(Exists(inside)).values_list("pk", "tree_id", "lft", "rght")
+        )
+        spans = {pk: (t, lft, rght) for pk, t, lft, rght in rows}
+        return {
+            u: [
+                a
+                for a, (t, lft, rght) in spans.items()
+                if t == spans[u][0] and lft <= spans[u][1] and spans[u][2] <= rght
+            ]
+            for u in unit_ids
+            if u in spans
+        }
+    trees = OrgUnit.objects.filter(pk__in=unit_ids).values("tree_id")
+    parent = dict(OrgUnit.objects.filter(tree_id__in=trees).values_list("pk", "parent_id"))
+    chains = {}
+    for u in unit_ids:
+        chain, at = [], u
+        while at is not None and at in parent:
+            chain.append(at)
+            at = parent[at]
+        chains[u] = chain
+    return chains
+
+
+def _expand(deltas: Mapping[tuple, int]) -> dict[tuple, int]:
+    """Per-form-unit deltas spread to the rows of each unit's ancestors."""
+    chains = _chains(k[0] for k in deltas)
+    rows: Counter = Counter()
+    for (unit_id, *rest), d in deltas.items():
+        for a in chains.get(unit_id, [unit_id]):
+            rows[(a, *rest)] += d
+    return {k: d for k, d in rows.items() if d}
+
+
+def _locked_ids(round_id: int, keys: Iterable[tuple]) -> dict[tuple, int]:
+    """The ids of the rows of these keys, locked in id order (the one order every writer
+    takes them in)."""
+    keys = set(keys)
+    qs = (
+        UnitFormCount.objects.select_for_update()
+        .filter(
+            round_id=round_id,
+            unit_id__in={k[0] for k in keys},
+            state__in={k[1] for k in keys},
+            final_band__in={k[2] for k in keys},
+            staff_group__in={k[3] for k in keys},
+        )
+        .order_by("pk")
+        .values_list("pk", *KEY_FIELDS)
+    )
+    return {tuple(rest): pk for pk, *rest in qs if tuple(rest) in keys}
+
+
+def apply(round_id: int, deltas: Mapping[tuple, int]) -> None:
+    """Add the per-form-unit deltas {(unit, state, band, group): ±n} to the round's counts of
+    the units and their ancestors. Call inside the transaction that changes the forms."""
+    deltas = {k: d for k, d in deltas.items() if d}
+    if not deltas:
+        return
+    rows = _expand(deltas)
+    if not rows:
+        return
+    with transaction.atomic():
+        ids = _locked_ids(round_id, rows)
+        missing = sorted(k for k in rows if k not in ids)
+        if missing:
+            UnitFormCount.objects.bulk_create(
+                [
+                    UnitFormCount(
+                        round_id=round_id, unit_id=u, state=s, final_band=b, staff_group=g, n=0
+                    )
+                    for u, s, b, g in missing
+                ],
+                ignore_conflicts=True,
+            )
+            ids.update(_locked_ids(round_id, missing))
+        by_delta: dict[int, list[int]] = defaultdict(list)
+        for key, d in rows.items():
+            by_delta[d].append(ids[key])
+        for d, pks in sorted(by_delta.items()):
+            UnitFormCount.objects.filter(pk__in=sorted(pks)).update(n=F("n") + d)
+
+
+def grouped_forms(rnd: AppraisalRound) -> Counter:
+    """{(unit, state, band, group): forms} of the round, counted by the database."""
+    qs = AppraisalForm.objects.filter(round=rnd).values(*KEY_FIELDS).order_by()
+    return Counter({tuple(r[f] for f in KEY_FIELDS): r["n"] for r in qs.annotate(n=Count("id"))})
+
+
+def expected(rnd: AppraisalRound) -> dict[tuple, int]:
+    """What the counts of the round should hold, recounted from its forms."""
+    return _expand(grouped_forms(rnd))
+
+
+def stored(rnd: AppraisalRound) -> dict[tuple, int]:
+    """What the counts of the round hold (rows at zero left out)."""
+    return {
+        (u, s, b, g): n
+        for u, s, b, g, n in UnitFormCount.objects.filter(round=rnd)
+        .exclude(n=0)
+        .values_list("unit_id", "state", "final_band", "staff_group", "n")
+    }
+
+
+@transaction.atomic
+def rebuild(rnd: AppraisalRound, grouped: Mapping[tuple, int] | None = None) -> int:
+    """Replace the round's counts with a recount of its forms (or of `grouped`, the forms the
+    caller has just created in this transaction). Returns the number of rows written. Without
+    `grouped`, the round's forms are locked first, so that no write changes them meanwhile."""
+    if grouped is None:
+        # Writers lock their form before its counts: locking the forms first, as they do, makes
+        # them wait for the rebuild (or the rebuild wait for them) without a deadlock.
+        list(AppraisalForm.objects.select_for_update().filter(round=rnd).values_list("pk"))
+        grouped = grouped_forms(rnd)
+    UnitFormCount.objects.filter(round=rnd).delete()
+    rows = _expand(grouped)
+    UnitFormCount.objects.bulk_create(
+        [
+            UnitFormCount(round=rnd, unit_id=u, state=s, final_band=b, staff_group=g, n=n)
+            for (u, s, b, g), n in sorted(rows.items())
+        ],
+        batch_size=5000,
+    )
+    return len(rows)
+
+
+def rounds_with_forms_in(units: Iterable[OrgUnit]) -> list[AppraisalRound]:
+    """The rounds that have forms in the subtrees of these units."""
+    units = list(units)
+    if not units:
+        return []
+    forms = AppraisalForm.objects.filter(subtree_q(units, prefix="unit__"))
+    return list(AppraisalRound.objects.filter(pk__in=forms.values("round_id")).order_by("pk"))
