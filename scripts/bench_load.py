@@ -22,6 +22,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -46,6 +47,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=81, help="virtual users (staff:sup:hr 6:2:1)")
     parser.add_argument("--seconds", type=int, default=90, help="length of each load")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
+        help="the shared cache and sessions, as in production (empty: the database)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -519,7 +525,19 @@ def report(title: str, rec: Recorder, seconds: int, workers: int) -> dict:
     return {"rps": total / seconds, "errors": errors, "kinds": out}
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+def redis_up(url: str) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_server(url: str, port: int, workers: int, redis: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -535,6 +553,8 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         "REQUEST_LOG": "0",
         "AXES_FAILURE_LIMIT": "1000",
         "STATIC_ROOT": str(STATIC_ROOT),
+        "REDIS_URL": redis,
+        "CACHE_KEY_PREFIX": "epms-bench-load",
     }
     env.pop("DATABASE_REPLICA_URL", None)
     subprocess.run(
@@ -597,7 +617,11 @@ def main() -> int:
         f"{len(plan['hr'])} HR officer(s) on the console; {args.workers} gunicorn sync workers "
         f"on {os.cpu_count()} cores, load from this process on loopback, {args.seconds} s each"
     )
-    server = start_server(url, args.port, args.workers)
+    redis = args.redis if redis_up(args.redis) else ""
+    print(
+        f"cache and sessions: {'Redis ' + redis if redis else 'the database (no Redis reachable)'}"
+    )
+    server = start_server(url, args.port, args.workers, redis)
     try:
         login = report(
             "login page alone (the floor)",
