@@ -149,6 +149,7 @@ def _fetch(client, url):
 
 
 @pytest.mark.postgres
+@pytest.mark.solo
 @pytest.mark.django_db(transaction=True)
 def test_heavy_pages_read_the_replica_and_a_persons_own_write_reads_the_primary(released, replica):
     o = released
@@ -216,6 +217,7 @@ def test_heavy_pages_read_the_replica_and_a_persons_own_write_reads_the_primary(
 
 
 @pytest.mark.postgres
+@pytest.mark.solo
 @pytest.mark.django_db(transaction=True)
 def test_a_replica_that_cannot_be_reached_sends_the_heavy_pages_to_the_primary(released, replica):
     o = released
