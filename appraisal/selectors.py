@@ -195,7 +195,7 @@ def progress_by_unit(
     return rows, totals
 
 
-def _outermost(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+def outermost_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:
     """The units without those inside another of them: their subtrees are disjoint, so their
     subtree counts add up."""
     units = list({u.pk: u for u in units}.values())
@@ -235,7 +235,7 @@ def progress_counts(rnd: AppraisalRound, units: Iterable[OrgUnit]) -> dict[int, 
 def progress_totals(rnd: AppraisalRound, units: Iterable[OrgUnit]) -> list[int]:
     """progress_by_unit()'s totals for the units' subtrees without filters, from the counts."""
     totals = [0] * len(PROGRESS_STATES)
-    for cells in progress_counts(rnd, _outermost(units)).values():
+    for cells in progress_counts(rnd, outermost_units(units)).values():
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
     return totals
 
@@ -275,15 +275,6 @@ def scored_counts_of_rounds(
     return counted, own
 
 
-def outermost_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:
-    return _outermost(units)
-
-
-def unit_holds(unit: OrgUnit, own) -> bool:
-    """Whether the form described by `own` (tree_id, lft, ...) lies in the unit's subtree."""
-    return _holds(unit, own)
-
-
 def _own_result(rnd: AppraisalRound, viewer: Person | None):
     """The viewer's own scored form of the round that is not released yet, which every figure
     leaves out (DOMAIN §8): (tree_id, lft, staff group, final band), or None. One small query:
@@ -299,7 +290,8 @@ def _own_result(rnd: AppraisalRound, viewer: Person | None):
     )
 
 
-def _holds(unit: OrgUnit, own) -> bool:
+def unit_holds(unit: OrgUnit, own) -> bool:
+    """Whether the form described by `own` (tree_id, lft, ...) lies in the unit's subtree."""
     return own is not None and own[0] == unit.tree_id and unit.lft <= own[1] <= unit.rght
 
 
@@ -331,19 +323,18 @@ def distribution(
     else:
         # The subtrees' counts (a few rows, whatever the number of forms), less the viewer's
         # own unreleased result when it lies inside.
-        units = _outermost(units)
+        units = outermost_units(units)
         counted = _subtree_counts(rnd, units, state__in=SCORED_STATES)
         for rows in counted.values():
             for _state, band, group, n in rows:
                 if band:
                     add(group, band, n)
         own = _own_result(rnd, viewer)
-        if any(_holds(u, own) for u in units):
+        if any(unit_holds(u, own) for u in units):
             add(own[2], own[3], -1)
-        for counter in (overall, *per_group.values()):
-            for band in [b for b, n in counter.items() if not n]:
-                del counter[band]
-        per_group = defaultdict(Counter, {g: c for g, c in per_group.items() if c})
+        # Bands and groups left at zero by that are not shown (Counter's + drops them).
+        overall = +overall
+        per_group = {g: +c for g, c in per_group.items() if +c}
     return {"overall": overall, "per_group": dict(per_group), "total": sum(overall.values())}
 
 
@@ -368,7 +359,7 @@ def distribution_by_child(
         if scope is None or any(c.is_descendant_of(s, include_self=True) for s in scope):
             parts.append([c])
         else:
-            parts.append(_outermost(s for s in scope if s.is_descendant_of(c)))
+            parts.append(outermost_units(s for s in scope if s.is_descendant_of(c)))
     counted = _subtree_counts(rnd, [u for p in parts for u in p], state__in=SCORED_STATES)
     own = _own_result(rnd, viewer)
     counts: list[Counter] = [Counter() for _ in children]
@@ -377,7 +368,7 @@ def distribution_by_child(
             for _state, band, _group, n in counted[u.pk]:
                 if band:
                     counts[i][band] += n
-            if _holds(u, own):
+            if unit_holds(u, own):
                 counts[i][own[3]] -= 1
         counts[i] = +counts[i]
     return [

@@ -33,11 +33,12 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from bench_scale import production_env  # same folder: the production settings of both benches
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SERVER = "postgres://postgres@127.0.0.1:5432/"
 PASSWORD = "demo"
-STATIC_ROOT = ROOT / ".bench" / "static"  # collectstatic's output for the production server
 
 
 def parse_args() -> argparse.Namespace:
@@ -390,53 +391,52 @@ def refreshed(cache: dict, url: str, text: str, must_have: str, b: Browser):
     return fields
 
 
-def staff_loop(port, username, form_pk, rec, stop):
-    b = Browser(port)
-    if not signed_in(b, username, rec):
-        return
-    url = f"/appraisal/forms/{form_pk}/agreement/"
+def open_and_save(b, rec, urls, who, page, what, must_have, fields_of, stop):
+    """The user's loop: open each page in turn, then send its form back as the browser would."""
     parsed: dict = {}
+    i = 0
     while not stop.is_set():
-        status, text = timed(rec, "staff: open agreement", lambda: b.request("GET", url))
+        url = urls[i % len(urls)]
+        i += 1
+        status, text = timed(rec, f"{who}: open {page}", lambda url=url: b.request("GET", url))
         if status != 200:
             continue
         try:
-            form = refreshed(parsed, url, text, "items-TOTAL_FORMS", b)
+            form = refreshed(parsed, url, text, must_have, b)
         except LookupError:
-            rec.add("staff: save agreement", 0.0, False, "no agreement form on the page")
+            rec.add(f"{who}: save {what}", 0.0, False, f"no {what} form on the page")
             continue
         timed(
             rec,
-            "staff: save agreement",
-            lambda form=form: b.request("POST", url, form["fields"]),
+            f"{who}: save {what}",
+            lambda form=form, url=url: b.request("POST", url, fields_of(form)),
             ok_status=(302,),
+        )
+
+
+def staff_loop(port, username, form_pk, rec, stop):
+    b = Browser(port)
+    if signed_in(b, username, rec):
+        urls = [f"/appraisal/forms/{form_pk}/agreement/"]
+        open_and_save(
+            b,
+            rec,
+            urls,
+            "staff",
+            "agreement",
+            "agreement",
+            "items-TOTAL_FORMS",
+            lambda form: form["fields"],
+            stop,
         )
 
 
 def supervisor_loop(port, username, form_pks, rec, stop):
     b = Browser(port)
-    if not signed_in(b, username, rec):
-        return
-    i = 0
-    parsed: dict = {}
-    while not stop.is_set():
-        url = f"/appraisal/team/{form_pks[i % len(form_pks)]}/score/"
-        i += 1
-        status, text = timed(
-            rec, "supervisor: open scoring page", lambda url=url: b.request("GET", url)
-        )
-        if status != 200:
-            continue
-        try:
-            form = refreshed(parsed, url, text, "version", b)
-        except LookupError:
-            rec.add("supervisor: save score", 0.0, False, "no scoring form on the page")
-            continue
-        timed(
-            rec,
-            "supervisor: save score",
-            lambda form=form, url=url: b.request("POST", url, fill_score(form)),
-            ok_status=(302,),
+    if signed_in(b, username, rec):
+        urls = [f"/appraisal/team/{pk}/score/" for pk in form_pks]
+        open_and_save(
+            b, rec, urls, "supervisor", "scoring page", "score", "version", fill_score, stop
         )
 
 
@@ -538,30 +538,19 @@ def redis_up(url: str) -> bool:
 
 
 def start_server(url: str, port: int, workers: int, redis: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-load-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_PROXY_SSL_HEADER_ENABLED": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_MAX_REQUESTS": "0",
-        "LOG_LEVEL": "WARNING",
-        "REQUEST_LOG": "0",
-        "AXES_FAILURE_LIMIT": "1000",
-        "STATIC_ROOT": str(STATIC_ROOT),
-        "REDIS_URL": redis,
-        "CACHE_KEY_PREFIX": "epms-bench-load",
-    }
-    env.pop("DATABASE_REPLICA_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    env = production_env(
+        url,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_PROXY_SSL_HEADER_ENABLED="1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_MAX_REQUESTS="0",
+        LOG_LEVEL="WARNING",
+        REQUEST_LOG="0",
+        AXES_FAILURE_LIMIT="1000",
+        REDIS_URL=redis,
+        CACHE_KEY_PREFIX="epms-bench-load",
     )
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "pms_site.wsgi"],

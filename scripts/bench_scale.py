@@ -160,15 +160,17 @@ def measure(repeat: int) -> None:
     print(json.dumps(out, ensure_ascii=False))
 
 
-def run_measure(size: int, repeat: int) -> dict:
+def production_env(url: str, **extra: str) -> dict:
+    """The environment of the production settings (DEBUG off, no replica) on `url`, with
+    `extra` on top; its static files collected, as a deployment's are."""
     env = {
         **os.environ,
-        "DATABASE_URL": db_url(size),
+        "DATABASE_URL": url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-scale-only-not-a-secret",
-        "ALLOWED_HOSTS": "testserver",
+        "SECRET_KEY": "bench-only-not-a-secret",
         "DJANGO_SETTINGS_MODULE": "pms_site.settings",
         "STATIC_ROOT": str(STATE / "static"),
+        **extra,
     }
     env.pop("DATABASE_REPLICA_URL", None)
     subprocess.run(
@@ -177,6 +179,11 @@ def run_measure(size: int, repeat: int) -> dict:
         env=env,
         check=True,
     )
+    return env
+
+
+def run_measure(size: int, repeat: int) -> dict:
+    env = production_env(db_url(size), ALLOWED_HOSTS="testserver")
     done = subprocess.run(
         [sys.executable, __file__, "--measure", "--repeat", str(repeat)],
         env=env,
