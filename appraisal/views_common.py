@@ -5,6 +5,7 @@ administrator reads everything but never signs or scores as somebody else."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from appraisal import selectors
 from common.errors import DomainError
@@ -19,7 +20,12 @@ def get_form(
 ):
     """The form if the user may `perm` it; a page read (GET) of someone else's form is written
     to the access log as `access` (PDPA), the appraisee's own reads are not."""
-    form = get_scoped_or_404(selectors.forms_visible_to(request.user), pk=pk)
+    try:
+        form = selectors.form_for(request.user, pk)
+    except (ValueError, TypeError):
+        form = None
+    if form is None:  # outside the user's scope as much as absent: 404, ids cannot be probed
+        raise Http404
     if not can(request.user, perm, form):
         raise PermissionDenied(perm)
     if access is not None and request.method == "GET":

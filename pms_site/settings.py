@@ -97,6 +97,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pms_site.urls"
 WSGI_APPLICATION = "pms_site.wsgi.application"
 
+# Django's renderer, with the plain inputs, text areas and selects written in Python (the same
+# markup: see common/form_renderer.py).
+FORM_RENDERER = "common.form_renderer.FastWidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -122,6 +126,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if (
+    os.environ.get("DATABASE_SERVER_SIDE_BINDING") == "1"
+    and "postgres" in DATABASES["default"]["ENGINE"]
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a background worker writes; IMMEDIATE avoids
     # "database is locked" when a read transaction later upgrades to a write.
