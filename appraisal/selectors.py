@@ -653,6 +653,16 @@ def last_milestones(*, form: AppraisalForm) -> dict[int, int]:
     return result
 
 
+def milestones_of(progress: dict[int, list[CheckInProgress]]) -> dict[int, int]:
+    """last_milestones from checkin_progress's rows of all the form's KPI rows (no query)."""
+    result: dict[int, int] = {}
+    for item_id, rows in progress.items():
+        for p in rows:  # oldest first: the last milestone given stays
+            if p.milestone is not None:
+                result[item_id] = p.milestone
+    return result
+
+
 # Where the suggested level ("ระบบเสนอ") comes from, as the scoring page and its message say.
 SUGGESTION_SOURCES = {
     "actual": _("จากผลการดำเนินงานที่กรอก"),

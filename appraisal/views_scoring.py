@@ -27,6 +27,7 @@ from appraisal.selectors import (
     checkin_progress,
     form_result,
     last_milestones,
+    milestones_of,
     suggestion,
 )
 from appraisal.services.evaluation import (
@@ -106,7 +107,7 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
     if sf.is_bound:
         _apply(sf, form, kpis, comps)
     progress = checkin_progress(kpis=kpis)
-    milestones = last_milestones(form=form)
+    milestones = milestones_of(progress)  # what last_milestones reads, from the rows above
     suggested = {s["pk"]: s for s in _suggestions(kpis, milestones)}
     result = form_result(form=form, kpis=kpis, competencies=comps)
     kpi_rows = [

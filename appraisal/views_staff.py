@@ -9,6 +9,7 @@ only when can(user, "appraisal.view_score", form) says so.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -36,7 +37,7 @@ from appraisal.models import (
     State,
     band_label,
 )
-from appraisal.selectors import cascaded_kpis, form_timeline, last_milestones
+from appraisal.selectors import form_timeline, last_milestones
 from appraisal.services import agreements
 from appraisal.services.agreements import (
     agreement_pull_cascaded,
@@ -269,37 +270,52 @@ def _actions(user, form: AppraisalForm, has_kpis: bool) -> list[dict]:
     return out
 
 
-def _kpi_choices(form: AppraisalForm, rows) -> list[tuple[int, str]]:
-    """Unit KPIs of the appraisee's unit and their own personal KPIs in the round's fiscal year
-    (and whatever the rows already link to, so a saved link never fails validation)."""
+@dataclass
+class _KpiOptions:
+    choices: list[tuple[int, str]]  # what a row may link to
+    unit_kpis: int  # the unit's organisation/unit KPIs: as many blank rows on a new agreement
+    cascaded: list  # personal KPIs cascaded to the appraisee and not yet in the form
+
+
+def _kpi_options(form: AppraisalForm, rows) -> _KpiOptions:
+    """What the agreement page offers, from one query: the unit KPIs of the appraisee's unit and
+    their own personal KPIs in the round's fiscal year (and whatever the rows already link to,
+    so a saved link never fails validation)."""
     from kpi.models import Kpi, KpiTier
 
+    year = form.round.fiscal_year
     linked = {r.kpi_id for r in rows if r.kpi_id}
     cond = (
         (Q(unit_id=form.unit_id) & ~Q(tier=KpiTier.PERSON))
         | Q(tier=KpiTier.PERSON, person_id=form.person_id)
-    ) & Q(fiscal_year=form.round.fiscal_year)
-    kpis = Kpi.objects.filter(cond | Q(pk__in=linked)).order_by("tier", "code", "pk")
+    ) & Q(fiscal_year=year)
+    kpis = list(
+        Kpi.objects.filter(cond | Q(pk__in=linked))
+        .order_by("tier", "code", "pk")
+        .only("pk", "code", "name", "tier", "unit_id", "person_id", "fiscal_year", "weight")
+    )
     personal = _("บุคคล")
-    return [
-        (
-            k.pk,
-            (f"[{personal}] " if k.tier == KpiTier.PERSON else "")
-            + f"{k.code} {k.name}".strip()[:120],
-        )
-        for k in kpis.only("pk", "code", "name", "tier")
+    mine = [
+        k
+        for k in kpis
+        if k.tier == KpiTier.PERSON and k.person_id == form.person_id and k.fiscal_year == year
     ]
-
-
-def _unit_kpi_count(form: AppraisalForm) -> int:
-    """The organisation/unit KPIs of the appraisee's unit in the round's year: the ones a new
-    agreement's rows are written to support."""
-    from kpi.models import Kpi, KpiTier
-
-    return (
-        Kpi.objects.filter(unit_id=form.unit_id, fiscal_year=form.round.fiscal_year)
-        .exclude(tier=KpiTier.PERSON)
-        .count()
+    return _KpiOptions(
+        choices=[
+            (
+                k.pk,
+                (f"[{personal}] " if k.tier == KpiTier.PERSON else "")
+                + f"{k.code} {k.name}".strip()[:120],
+            )
+            for k in kpis
+        ],
+        unit_kpis=sum(
+            1
+            for k in kpis
+            if k.unit_id == form.unit_id and k.fiscal_year == year and k.tier != KpiTier.PERSON
+        ),
+        # As selectors.cascaded_kpis, in its order (code, id).
+        cascaded=sorted((k for k in mine if k.pk not in linked), key=lambda k: (k.code, k.pk)),
     )
 
 
@@ -425,7 +441,8 @@ def agreement(request, pk: int):
     form = get_form(request, pk, "appraisal.edit_agreement")
     rows = list(form.kpis.select_related("kpi"))
     editable = form.agreement_editable
-    choices = _kpi_choices(form, rows) if editable else []
+    options = _kpi_options(form, rows) if editable else _KpiOptions([], 0, [])
+    choices = options.choices
     page_errors: list[str] = []
     conflict = ""
     if request.method == "POST":
@@ -460,7 +477,7 @@ def agreement(request, pk: int):
             initial=agreement_initial(rows),
             prefix="items",
             form_kwargs={"kpi_choices": choices},
-            extra=agreement_blank_rows(saved=len(rows), unit_kpis=_unit_kpi_count(form)),
+            extra=agreement_blank_rows(saved=len(rows), unit_kpis=options.unit_kpis),
         )
     events = form_timeline(form=form, show_score=False)
     context = {
@@ -473,7 +490,7 @@ def agreement(request, pk: int):
         "conflict": conflict,
         "weight_total": scoring.weight_total(r.weight for r in rows),
         "warnings": agreement_warnings(rows),
-        "cascaded": cascaded_kpis(form=form) if editable else [],
+        "cascaded": options.cascaded,
         "return_comment": _return_comment(form, events),
         "can_revise": can(request.user, "appraisal.revise_agreement", form)
         and form.state == State.AGREED,

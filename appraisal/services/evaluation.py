@@ -175,9 +175,10 @@ def score_save(
         )
         form.evaluator_comment = comment.strip()
     if idp is not None:
-        _idp_replace(form, idp, actor, changes)
+        _idp_replace(form, idp, actor, changes, set(comp_rows))
     before = {"total": form.total, "band": form.band}
-    result = form_result(form=form)
+    # From the rows just read under the lock and changed above (the same order as form.kpis).
+    result = form_result(form=form, kpis=list(rows.values()), competencies=list(comp_rows.values()))
     store_result(form, result)
     save_form(form, actor, "score")
     if changes:
@@ -186,8 +187,16 @@ def score_save(
     return result
 
 
-def _idp_replace(form: AppraisalForm, rows: Sequence[IdpInput], actor, changes: dict) -> None:
-    valid_comps = set(form.competencies.values_list("pk", flat=True))
+def _idp_replace(
+    form: AppraisalForm,
+    rows: Sequence[IdpInput],
+    actor,
+    changes: dict,
+    valid_comps: set[int] | None = None,
+) -> None:
+    """Replace the form's IDP rows with `rows`; nothing is written when they are unchanged."""
+    if valid_comps is None:
+        valid_comps = set(form.competencies.values_list("pk", flat=True))
     clean = []
     for i, r in enumerate(rows):
         topic = (r.topic or "").strip()
@@ -210,7 +219,11 @@ def _idp_replace(form: AppraisalForm, rows: Sequence[IdpInput], actor, changes: 
                 from_competency_id=r.from_competency_id,
             )
         )
-    old = [r.topic for r in form.idp.all()]
+    current = list(form.idp.all())
+    shape = lambda r: (r.topic, r.method, r.period, r.from_competency_id)  # noqa: E731
+    if [shape(r) for r in current] == [shape(r) for r in clean]:
+        return
+    old = [r.topic for r in current]
     new = [r.topic for r in clean]
     if old != new:
         changes["idp"] = [old, new]

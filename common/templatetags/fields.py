@@ -14,7 +14,7 @@ from __future__ import annotations
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -44,35 +44,34 @@ def _add(css: str, extra: str) -> str:
 
 def _label(field, label_class: str) -> str:
     required = field.field.required
-    return format_html(
-        '<label {}class="{}{}">{}{}</label>',
-        format_html('for="{}" ', field.id_for_label) if field.id_for_label else "",
-        label_class,
-        " requiredField" if required else "",
-        field.label,
-        mark_safe('<span class="asteriskField">*</span>') if required else "",
+    target = field.id_for_label
+    return "".join(
+        (
+            f'<label for="{conditional_escape(target)}" ' if target else "<label ",
+            f'class="{label_class}{" requiredField" if required else ""}">',
+            conditional_escape(field.label),
+            '<span class="asteriskField">*</span>' if required else "",
+            "</label>",
+        )
     )
 
 
 def _help_and_errors(field) -> str:
     out = ""
-    if field.errors:
-        out += format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            field.errors.field_id,
-            mark_safe(
-                "".join(
-                    format_html('<p id="error_{}_{}"><strong>{}</strong></p>', i, field.auto_id, e)
-                    for i, e in enumerate(field.errors, 1)
-                )
-            ),
+    errors = field.errors
+    if errors:
+        auto_id = conditional_escape(field.auto_id)
+        lines = "".join(
+            f'<p id="error_{i}_{auto_id}"><strong>{conditional_escape(e)}</strong></p>'
+            for i, e in enumerate(errors, 1)
+        )
+        out += (
+            f'<div id="{conditional_escape(errors.field_id)}_error" class="invalid-feedback">'
+            f"{lines}</div>"
         )
     if field.help_text:
-        out += format_html(
-            '<div {}class="form-text">{}</div>',
-            format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else "",
-            mark_safe(field.help_text),
-        )
+        where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+        out += f'<div {where}class="form-text">{field.help_text}</div>'
     return out
 
 
@@ -88,25 +87,20 @@ def bs_field(field):
     ):
         return as_crispy_field(field)
     css = _css_class(widget)
-    wrapper_extra = f" {field.css_classes()}" if field.css_classes() else ""
+    extra = field.css_classes()
+    wrapper_extra = f" {conditional_escape(extra)}" if extra else ""
     invalid = " is-invalid" if field.errors else ""
+    auto_id = conditional_escape(field.auto_id)
     if isinstance(widget, forms.CheckboxInput):
         html = field.as_widget(attrs={"class": _add(css, "form-check-input" + invalid)})
-        return format_html(
-            '<div class="mb-3"><div id="div_{}" class="form-check{}">\n{}\n{}{}</div></div>',
-            field.auto_id,
-            wrapper_extra,
-            html,
-            mark_safe(_label(field, "form-check-label")),
-            mark_safe(_help_and_errors(field)),
+        return mark_safe(
+            f'<div class="mb-3"><div id="div_{auto_id}" class="form-check{wrapper_extra}">\n'
+            f"{html}\n{_label(field, 'form-check-label')}{_help_and_errors(field)}</div></div>"
         )
     kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
     html = field.as_widget(attrs={"class": _add(css, kind + invalid)})
-    return format_html(
-        '<div id="div_{}" class="mb-3{}">{}\n{}{}</div>',
-        field.auto_id,
-        wrapper_extra,
-        mark_safe(_label(field, "form-label")) if field.label else "",
-        html,
-        mark_safe(_help_and_errors(field)),
+    label = _label(field, "form-label") if field.label else ""
+    return mark_safe(
+        f'<div id="div_{auto_id}" class="mb-3{wrapper_extra}">{label}\n{html}'
+        f"{_help_and_errors(field)}</div>"
     )

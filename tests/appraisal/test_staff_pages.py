@@ -241,6 +241,8 @@ def test_pull_cascaded_kpis_adds_them_as_plan_rows(client, s1_form, org):
     assert (row.kpi_id, row.kind, row.name) == (personal.pk, "plan", "ตัวชี้วัดของสมชาย")
     # The linked KPI is one of the row's choices, so saving the page again keeps the link.
     assert f'value="{personal.pk}" selected' in text(response)
+    # and is no longer offered as cascaded and not yet in the agreement.
+    assert 'id="cascaded"' not in text(response)
 
 
 def test_the_appraisee_or_the_evaluator_may_reopen_an_approved_agreement_with_a_reason(
