@@ -53,3 +53,13 @@ def test_evaluators_for_costs_a_fixed_number_of_queries(org, django_assert_max_n
     everyone = list(Person.objects.all())
     with django_assert_max_num_queries(4):
         selectors.evaluators_for(everyone)
+
+
+def test_each_units_chain_is_itself_and_its_ancestors_nearest_first(org):
+    from orgchart.models import OrgUnit
+
+    units = list(OrgUnit.objects.all())
+    chains = selectors._ancestors_of(units)
+    for unit in units:
+        expected = list(unit.get_ancestors(ascending=True, include_self=True))
+        assert [a.pk for a in chains[unit.pk]] == [a.pk for a in expected], unit.code
