@@ -89,6 +89,34 @@ def test_the_os_matrix_page_saves_and_shows_errors_in_thai(client, org):
     assert kpi.collector == org.s1
 
 
+def test_the_os_matrix_cells_show_the_roles_as_selects_to_an_editor_and_as_text_otherwise(
+    client, org
+):
+    kpi = make_kpi(org.div1, code="<b>1</b>", weight=Decimal("100"))
+    KpiAssignment.objects.create(kpi=kpi, role="O", unit=org.grp1)
+    KpiAssignment.objects.create(kpi=kpi, role="S", unit=org.grp2)
+    url = reverse("kpi:os_matrix", kwargs={"pk": org.div1.pk})
+    g1, g2 = f"u{org.grp1.pk}", f"u{org.grp2.pk}"
+
+    client.force_login(org.div1_head.user)
+    html = client.get(url, {"year": YEAR}).content.decode()
+    owner = html[html.index(f'name="c-{kpi.pk}-{g1}"') :].split("</select>")[0]
+    supporter = html[html.index(f'name="c-{kpi.pk}-{g2}"') :].split("</select>")[0]
+    assert '<option value="O" selected>O</option>' in owner and "S\" selected" not in owner
+    assert '<option value="S" selected>S</option>' in supporter
+    assert "&lt;b&gt;1&lt;/b&gt;" in owner and "<b>1</b>" not in html
+    # A wrong save shows the posted roles again, not the stored ones.
+    bad = client.post(url, {"year": YEAR, "kpi": kpi.pk, f"c-{kpi.pk}-{g1}": "S"})
+    again = bad.content.decode()
+    cell = again[again.index(f'name="c-{kpi.pk}-{g1}"') :].split("</select>")[0]
+    assert '<option value="S" selected>S</option>' in cell and "O\" selected" not in cell
+
+    client.force_login(org.s1.user)  # may see the unit's KPIs, not edit them
+    seen = client.get(url, {"year": YEAR}).content.decode()
+    assert f'name="c-{kpi.pk}-' not in seen
+    assert seen.count("<strong>O</strong>") == 1 and seen.count("<strong>S</strong>") == 1
+
+
 def test_the_os_matrix_is_paged_and_searchable_by_kpi_or_sub_unit_and_saves_one_page(client, org):
     g1, g2 = f"u{org.grp1.pk}", f"u{org.grp2.pk}"
     kpis = []
