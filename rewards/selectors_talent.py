@@ -297,15 +297,21 @@ class AlignmentTable:
     rows: list[UnitAlignment]
 
 
-def _latest_level(rnd: AppraisalRound) -> Subquery:
-    """The level of a KPI's latest result within the round's dates (None without one)."""
-    return Subquery(
+def _latest_levels(rnd: AppraisalRound, kpis) -> dict[int, int | None]:
+    """The level of each KPI's latest result within the round's dates (KPIs without one are
+    left out), from one read of those results: a department's hundreds of unit KPIs cost a
+    subquery each when asked per KPI."""
+    latest: dict[int, int | None] = {}
+    results = (
         KpiResult.objects.filter(
-            kpi=OuterRef("pk"), period_end__gte=rnd.start, period_end__lte=rnd.end
+            kpi__in=kpis.values("pk"), period_end__gte=rnd.start, period_end__lte=rnd.end
         )
-        .order_by("-period_end", "-recorded_at", "-pk")
-        .values("level")[:1]
+        .order_by("kpi_id", "-period_end", "-recorded_at", "-pk")
+        .values_list("kpi_id", "level")
     )
+    for kpi_id, level in results:
+        latest.setdefault(kpi_id, level)
+    return latest
 
 
 def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit]]:
@@ -332,13 +338,14 @@ def alignment_rows(
     inside, children = _rows_below(focus, scope)
     own = [focus, *children] if inside else children
     # The own unit KPIs of the focus and of its child units, each with its latest level.
-    kpis = list(
-        Kpi.objects.filter(
-            tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year, unit_id__in=[u.pk for u in own]
-        )
-        .annotate(latest=_latest_level(rnd))
-        .values_list("pk", "unit_id", "weight", "latest")
+    own_kpis = Kpi.objects.filter(
+        tier=KpiTier.UNIT, fiscal_year=rnd.fiscal_year, unit_id__in=[u.pk for u in own]
     )
+    latest = _latest_levels(rnd, own_kpis)
+    kpis = [
+        (pk, unit_id, weight, latest.get(pk))
+        for pk, unit_id, weight in own_kpis.order_by().values_list("pk", "unit_id", "weight")
+    ]
     rows = {u.pk: UnitAlignment(unit=u) for u in own}
     focus_row = UnitAlignment(unit=focus)
     groups = (
