@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import smtplib
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -168,19 +169,29 @@ def unit_filter(request, rnd, scope):
     return unit, [], ""
 
 
-def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[OrgUnit]:
-    """Units offered in the filter: the scope, the units just below it, and around the chosen one."""
+class UnitChoice(NamedTuple):
+    pk: int
+    name: str
+    indent: str
+
+
+def unit_choices(scope: list[OrgUnit], unit: OrgUnit | None) -> list[UnitChoice]:
+    """Units offered in the filter: the scope, the units just below it, and around the chosen
+    one; their id, name and indent only (a department has hundreds of direct sub-units)."""
     parents = [s.pk for s in scope]
     if unit is not None:
         parents.append(unit.pk)
         if unit.parent_id:
             parents.append(unit.parent_id)
     cond = Q(pk__in=parents) | Q(parent_id__in=parents)
-    units = list(OrgUnit.objects.filter(cond).filter(subtree_q(scope)).order_by("tree_id", "lft"))
-    top = min((u.depth for u in units), default=0)
-    for u in units:
-        u.indent = "· " * (u.depth - top)
-    return units
+    rows = list(
+        OrgUnit.objects.filter(cond)
+        .filter(subtree_q(scope))
+        .order_by("tree_id", "lft")
+        .values_list("pk", "name", "depth")
+    )
+    top = min((depth for _pk, _name, depth in rows), default=0)
+    return [UnitChoice(pk, name, "· " * (depth - top)) for pk, name, depth in rows]
 
 
 def list_filters(request, *, bands_ok: bool, states=None) -> selectors.ListFilters:
