@@ -49,6 +49,7 @@ from appraisal.views_hr import (  # what the round's HR pages share
 from common.errors import DomainError
 from common.inputs import parse_id, search_text
 from common.models import DataAccess, record_access
+from common.paging import page_by_ids
 from common.permissions import can
 from orgchart.models import OrgUnit
 from orgchart.selectors import roles_of, subtree_q
@@ -96,12 +97,15 @@ def _shown_to(me, f: AppraisalForm) -> exports.Shown:
 def round_forms(request, pk: int):
     rnd = get_round(request, pk)
     qs, flt, me, where = _round_forms_list(request, rnd)
-    paginator = Paginator(qs, PER_PAGE)
-    if not flt.any and not where["exact"]:
-        # Every form of the units' subtrees: their per-unit counts, not a count of the forms.
-        units = [where["unit"]] if where["unit"] is not None else where["scope"]
-        paginator.count = sum(selectors.progress_totals(rnd, units))
-    page = paginator.get_page(request.GET.get("page"))
+    # A name or staff code matches a few forms of many: read their ids in order, then the page.
+    page = page_by_ids(qs, PER_PAGE, request.GET.get("page")) if flt.who else None
+    if page is None:
+        paginator = Paginator(qs, PER_PAGE)
+        if not flt.any and not where["exact"]:
+            # Every form of the units' subtrees: their per-unit counts, not a count of the forms.
+            units = [where["unit"]] if where["unit"] is not None else where["scope"]
+            paginator.count = sum(selectors.progress_totals(rnd, units))
+        page = paginator.get_page(request.GET.get("page"))
     can_fix = rnd.phase not in (Phase.SETUP, Phase.CLOSED)
     for f in page:
         f.url = form_url(f)

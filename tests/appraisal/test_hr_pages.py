@@ -491,6 +491,43 @@ def test_round_forms_are_paginated_by_fifty(client, org, monkeypatch):
     assert "state=not_started&amp;page=2" in first.content.decode()
 
 
+def test_a_name_search_pages_its_matches_by_id_in_list_order_and_a_wide_one_as_usual(
+    client, org, monkeypatch
+):
+    from appraisal import views_results
+    from common import paging
+
+    monkeypatch.setattr(views_results, "PER_PAGE", 2)
+    rnd = open_round(org)
+    client.force_login(org.hr)
+    url = reverse("appraisal:round_forms", args=[rnd.pk])
+    # The whole list's order is the reference: the search's pages follow it.
+    everyone = [f.pk for f in views_results.selectors.round_forms(rnd=rnd, units=[org.dept])]
+    people = {f.pk: f.person for f in AppraisalForm.objects.filter(round=rnd)}
+    word = people[everyone[0]].last_name[:2]
+    expected = [
+        pk for pk in everyone if word in people[pk].last_name or word in people[pk].first_name
+    ]
+    assert len(expected) >= 3, "the search needs matches on two pages"
+
+    def pages(**extra):
+        seen, number = [], 1
+        while True:
+            page = client.get(url, {"who": word, "page": number, **extra}).context["page"]
+            assert page.paginator.count == len(expected)
+            seen += [f.pk for f in page]
+            if not page.has_next():
+                return seen
+            number += 1
+
+    assert pages() == expected
+    # Wider than the narrow limit: counted and paged by the database as before, same rows.
+    monkeypatch.setattr(paging, "NARROW", 1)
+    assert pages() == expected
+    body = client.get(url, {"who": word}).content.decode()
+    assert f"{people[expected[0]].staff_code} ·" in body
+
+
 def test_distribution_shows_percentages_per_band_unit_and_group(client, world):
     o = world
     f1 = o.f1
