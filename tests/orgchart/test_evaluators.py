@@ -63,3 +63,19 @@ def test_each_units_chain_is_itself_and_its_ancestors_nearest_first(org):
     for unit in units:
         expected = list(unit.get_ancestors(ascending=True, include_self=True))
         assert [a.pk for a in chains[unit.pk]] == [a.pk for a in expected], unit.code
+
+
+def test_the_roles_cost_one_query_for_a_person_without_hr_scope_and_two_with_one(
+    org, django_assert_num_queries
+):
+    from orgchart.selectors import roles_of
+
+    staff = org.s1.user
+    with django_assert_num_queries(1):
+        roles = roles_of(staff)
+    assert roles.person == org.s1 and roles.hr_scopes == [] and not roles.is_hr
+    hr = org.hr
+    hr._pms_roles = None
+    with django_assert_num_queries(2):
+        roles = roles_of(hr)
+    assert roles.is_hr and roles.hr_scopes == [org.dept]
