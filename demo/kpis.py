@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.bulk import insert_new
 from common.thai import fiscal_year_dates
 from demo.loader import read_json
 from kpi import criteria, targets
@@ -183,7 +184,7 @@ def seed_kpis(
                     spec,
                 )
             )
-    Kpi.objects.bulk_create([k for k, _s in org_rows], batch_size=2000)
+    insert_new(Kpi, [k for k, _s in org_rows])
     for k, spec in org_rows:
         specs[k.pk] = spec
     counts["organisation"] += len(org_rows)
@@ -279,8 +280,8 @@ def seed_kpis(
             for n, (kpi, _s) in enumerate(rows, start=1):
                 kpi.code = kpi.code or f"{n}"
             new_rows.extend(rows)
-        Kpi.objects.bulk_create([k for k, _s in new_rows], batch_size=2000)
-        KpiAssignment.objects.bulk_create(cells, batch_size=5000)
+        insert_new(Kpi, [k for k, _s in new_rows])
+        insert_new(KpiAssignment, cells)
         counts["assignments"] += len(cells)
         unit_lists = defaultdict(list)
         for kpi, spec in new_rows:
