@@ -16,6 +16,9 @@ from common.permissions import is_administrator
 from orgchart.models import HrScope, OrgUnit, Person, Position
 
 ANCESTOR_CHUNK = 200
+# Above these, the evaluator chains read whole trees rather than asking for each id.
+MANY_UNITS = 1000
+MANY_PEOPLE = 2000
 
 
 # --- who the user is -------------------------------------------------------------------------
@@ -196,18 +199,29 @@ def _effective_head_id(unit: OrgUnit) -> int | None:
 
 
 def _ancestors_of(units: list[OrgUnit]) -> dict[int, list[OrgUnit]]:
-    """For each unit, itself and its ancestors nearest first (one query per 200 units)."""
+    """For each unit, itself and its ancestors nearest first (one query per 200 units, or one
+    for the units' whole trees when there are many)."""
     result: dict[int, list[OrgUnit]] = {u.pk: [] for u in units}
     distinct = list({u.pk: u for u in units}.values())
-    found: dict[int, OrgUnit] = {}
-    for i in range(0, len(distinct), ANCESTOR_CHUNK):
-        chunk = distinct[i : i + ANCESTOR_CHUNK]
-        cond = reduce(
-            or_,
-            [Q(tree_id=u.tree_id, lft__lte=u.lft, rght__gte=u.rght) for u in chunk],
-        )
-        for a in OrgUnit.objects.filter(cond).select_related("head__user", "acting_head__user"):
-            found[a.pk] = a
+    related = ("head__user", "acting_head__user")
+    if len(distinct) > MANY_UNITS:
+        # Most of a department's units (a round's opening): its whole trees in one query cost
+        # less than their ancestors asked for in chunks of OR-ed ranges.
+        trees = {u.tree_id for u in distinct}
+        found = {
+            a.pk: a
+            for a in OrgUnit.objects.filter(tree_id__in=trees).select_related(*related).order_by()
+        }
+    else:
+        found = {}
+        for i in range(0, len(distinct), ANCESTOR_CHUNK):
+            chunk = distinct[i : i + ANCESTOR_CHUNK]
+            cond = reduce(
+                or_,
+                [Q(tree_id=u.tree_id, lft__lte=u.lft, rght__gte=u.rght) for u in chunk],
+            )
+            for a in OrgUnit.objects.filter(cond).select_related(*related):
+                found[a.pk] = a
     # Every ancestor of a unit found is an ancestor of the unit too, so each chain is a walk up
     # the parent links through what was found: linear in the units, where comparing each unit
     # with every unit found was quadratic (most of seeding and opening a round at 300,000 staff).
@@ -232,10 +246,22 @@ def evaluators_for(people: list[Person]) -> dict[int, Person | None]:
         return {}
     ids = [p.pk for p in people]
     headed: dict[int, OrgUnit] = {}
-    for u in OrgUnit.objects.filter(
-        Q(acting_head_id__in=ids) | Q(head_id__in=ids, acting_head__isnull=True)
-    ):
+    if len(ids) > MANY_PEOPLE:
+        # A department's staff (a round's opening): every unit with a head, the holders picked
+        # here, instead of two IN lists of a quarter of a million ids to compile and send.
+        wanted = set(ids)
+        candidates = OrgUnit.objects.filter(
+            Q(acting_head__isnull=False) | Q(head__isnull=False)
+        ).order_by()
+    else:
+        wanted = None
+        candidates = OrgUnit.objects.filter(
+            Q(acting_head_id__in=ids) | Q(head_id__in=ids, acting_head__isnull=True)
+        )
+    for u in candidates:
         holder = u.acting_head_id or u.head_id
+        if wanted is not None and holder not in wanted:
+            continue
         if holder not in headed or u.depth < headed[holder].depth:
             headed[holder] = u
     start_ids = {}

@@ -79,3 +79,20 @@ def test_the_roles_cost_one_query_for_a_person_without_hr_scope_and_two_with_one
     with django_assert_num_queries(2):
         roles = roles_of(hr)
     assert roles.is_hr and roles.hr_scopes == [org.dept]
+
+
+def test_the_whole_tree_reads_of_a_department_give_the_same_evaluators(org, monkeypatch):
+    from orgchart.models import OrgUnit, Person
+
+    everyone = list(Person.objects.all())
+    units = list(OrgUnit.objects.all())
+    few = selectors.evaluators_for(everyone)
+    chains = selectors._ancestors_of(units)
+    # The paths taken for a department's staff: every headed unit, and whole trees.
+    monkeypatch.setattr(selectors, "MANY_PEOPLE", 0)
+    monkeypatch.setattr(selectors, "MANY_UNITS", 0)
+    assert selectors.evaluators_for(everyone) == few
+    assert {pk: [a.pk for a in chain] for pk, chain in selectors._ancestors_of(units).items()} == {
+        pk: [a.pk for a in chain] for pk, chain in chains.items()
+    }
+    assert any(e is not None for e in few.values())
