@@ -9,9 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -240,7 +238,7 @@ def os_matrix(request, pk: int):
             "year": year,
             "years": [year - 1, year, year + 1],
             "matrix": matrix,
-            "rows": [(kpi, _matrix_cells(kpi, matrix, can_edit)) for kpi in shown],
+            "rows": shown,
             "page": page,
             "q": q,
             "pages_qs": _query({"year": year, "q": q}),
@@ -249,29 +247,6 @@ def os_matrix(request, pk: int):
             "posted": request.POST if request.method == "POST" else None,
         },
     )
-
-
-def _matrix_cells(kpi, matrix, can_edit: bool) -> str:
-    """The row's O/S cells, one per column: a select each for an editor, the role otherwise.
-    Written here rather than in template loops: a department's page has a cell per KPI and
-    child unit, and the loops were most of its time."""
-    code = conditional_escape(kpi.code)
-    out = []
-    for col in matrix.columns:
-        role = matrix.cells.get((kpi.pk, col.key), "")
-        if can_edit:
-            o = " selected" if role == "O" else ""
-            s = " selected" if role == "S" else ""
-            out.append(
-                f'<td class="text-center"><select name="c-{kpi.pk}-{col.key}"'
-                f' class="form-select form-select-sm"'
-                f' aria-label="{code} {conditional_escape(col.label)}">'
-                f'<option value=""></option><option value="O"{o}>O</option>'
-                f'<option value="S"{s}>S</option></select></td>'
-            )
-        else:
-            out.append(f'<td class="text-center"><strong>{conditional_escape(role)}</strong></td>')
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 def _person_code(value: str, people, field: str):
