@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -915,12 +916,34 @@ def round_audit(
     return qs.select_related("actor").order_by("-at", "-pk")
 
 
+def round_has_forms_of(person) -> RawSQL:
+    """A condition on AppraisalRound rows: the person evaluates or reviews someone in the round
+    (is a form's evaluator, higher or higher2).
+
+    One probe of the (evaluator|higher|higher2, round) index per round and role: the first
+    index entry at or after (person, round) says whether there is one. EXISTS, or an OR of the
+    three with LIMIT 1, let PostgreSQL choose its plan for the first match: for a director, who
+    reviews a fifth of a department's forms, it walked a whole round's forms, or every form,
+    hoping for an early one (6-14 ms at 20,000 staff on every request of theirs). The ordering
+    on the two columns leaves the composite index as the only plan."""
+    form = AppraisalForm._meta.db_table
+    rnd = AppraisalRound._meta.db_table
+    probes = []
+    for column in ("evaluator_id", "higher_id", "higher2_id"):
+        probes.append(
+            f"COALESCE((SELECT f.{column} = %s AND f.round_id = {rnd}.id FROM {form} f "
+            f"WHERE (f.{column}, f.round_id) >= (%s, {rnd}.id) "
+            f"ORDER BY f.{column}, f.round_id LIMIT 1), FALSE)"
+        )
+    return RawSQL("(" + " OR ".join(probes) + ")", [person.pk] * 6, output_field=BooleanField())
+
+
 def evaluates_anyone(*, person) -> bool:
     """Whether the person evaluates or reviews someone in a round that is not closed (the
     navigation bar's ทีมของฉัน)."""
     return (
-        AppraisalForm.objects.filter(Q(evaluator=person) | Q(higher=person) | Q(higher2=person))
-        .exclude(round__phase=Phase.CLOSED)
+        AppraisalRound.objects.exclude(phase=Phase.CLOSED)
+        .filter(round_has_forms_of(person))
         .exists()
     )
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from appraisal.models import (
     State,
     band_label,
 )
-from appraisal.selectors import form_events
+from appraisal.selectors import form_events, round_has_forms_of
 from appraisal.services.agreements import (
     agreement_approve,
     agreement_approve_many,
@@ -142,16 +142,8 @@ def _rounds_of(person) -> list[AppraisalRound]:
     """Opened rounds in which the person evaluates or reviews someone, newest first."""
     if person is None:
         return []
-    # EXISTS per round (a few rounds, each probed through the (evaluator|higher|higher2, round)
-    # indexes); an IN over the forms made PostgreSQL scan a 250,000-form department.
-    forms = AppraisalForm.objects.filter(round=OuterRef("pk"))
-    mine = (
-        Exists(forms.filter(evaluator=person))
-        | Exists(forms.filter(higher=person))
-        | Exists(forms.filter(higher2=person))
-    )
     return list(
-        AppraisalRound.objects.filter(mine)
+        AppraisalRound.objects.filter(round_has_forms_of(person))
         .exclude(phase=Phase.SETUP)
         .select_related("department")
         .order_by("-fiscal_year", "-number")
