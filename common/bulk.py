@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 
 COPY_BATCH = 20_000  # ids drawn and rows streamed per round trip
 
@@ -114,3 +114,16 @@ def insert_values(model: type[models.Model], values: Iterable[dict]) -> int:
         rows.append(row)
     _copy(conn, model, fields, rows, with_ids=False)
     return len(rows)
+
+
+def refresh_statistics() -> None:
+    """Bring the planner's statistics up to date after loading many rows: PostgreSQL's ANALYZE
+    of the database (nothing on other databases). Autovacuum would analyse the tables later, on
+    its own schedule, or not at all where it is switched off; until then the planner takes a
+    table of a few hundred thousand rows for an empty one and plans the next queries by guesses
+    (the agreement page's KPI choices read 10,700 rows by the fiscal-year index for 4, 10 ms
+    instead of 0.5 ms, on a freshly seeded database of 20,000 staff)."""
+    conn = connections[DEFAULT_DB_ALIAS]  # the primary: a standby takes its statistics from it
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from appraisal.models import State
+from common.bulk import refresh_statistics
 from demo import accounts
 from demo.earlier import seed_earlier_rounds, seed_stragglers
 from demo.kpis import seed_kpis
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             year = current_fiscal_year()
             with transaction.atomic():
                 kpis = seed_kpis(fiscal_year=year, seed=seed)
+            # The rounds' queries read the org chart and the KPIs just written.
+            refresh_statistics()
             kpi_seconds = time.perf_counter() - start - org_seconds
             summary = "no appraisal round (--no-round)."
             if not no_round:
@@ -87,11 +90,13 @@ class Command(BaseCommand):
                     with transaction.atomic():
                         earlier = seed_earlier_rounds(seed=seed)
                         Notice.objects.all().delete()
+                    refresh_statistics()  # the opening reads the earlier round's forms
                     with transaction.atomic():
                         rounds = seed_rounds(seed=seed)
                     # The earlier round's late people, after the current round opened.
                     with transaction.atomic():
                         late = seed_stragglers(earlier)
+                refresh_statistics()
                 round_seconds = (
                     time.perf_counter() - start - org_seconds - kpi_seconds - earlier.seconds
                 )
