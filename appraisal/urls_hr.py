@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/phase/", views_hr.round_phase, name="round_phase"),
     path("<int:pk>/remind/", views_hr.round_remind, name="round_remind"),
     path("<int:pk>/release/", views_hr.round_release, name="round_release"),
+    path("<int:pk>/job/", views_hr.round_job_progress, name="round_job_progress"),
     path("<int:pk>/forms/", views_results.round_forms, name="round_forms"),
     path("<int:pk>/forms.xlsx", views_results.round_forms_xlsx, name="round_forms_xlsx"),
     path("<int:pk>/distribution/", views_results.distribution, name="distribution"),

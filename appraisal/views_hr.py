@@ -4,6 +4,7 @@ the forms of a round, the distribution, one form's evaluator, the audit trail)."
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -36,11 +37,13 @@ from appraisal.models import (
     AppraisalRound,
     CompetencyKind,
     Phase,
+    RoundJobAction,
+    RoundJobStatus,
     StaffGroup,
     State,
 )
 from appraisal.selectors import round_scope
-from appraisal.services import round_phases
+from appraisal.services import round_jobs, round_phases
 from appraisal.services.reminders import reminders_send
 from appraisal.services.round_phases import (
     round_advance,
@@ -535,11 +538,19 @@ def round_console(request, pk: int):
         if rnd.phase in (Phase.AGREEMENT, Phase.MONITORING, Phase.EVALUATION, Phase.REVIEW)
         else None
     )
+    job = round_jobs.latest_job(rnd)
+    if job is not None and not job.pending:
+        # A finished step is shown for a while after it ends; a failed one until the next.
+        recent = job.finished_at and job.finished_at > timezone.now() - JOB_SHOWN_FOR
+        if job.status == RoundJobStatus.DONE and not recent:
+            job = None
     return render(
         request,
         "appraisal/hr/console.html",
         {
             **round_context(request, rnd, "console"),
+            "job": job,
+            "job_busy": job is not None and job.pending and not job.stale,
             "heads": [(s, PROGRESS_LABELS[s], State(s).label) for s in PROGRESS_STATES],
             "legend": [(PROGRESS_LABELS[s], PROGRESS_COLOURS[s]) for s in PROGRESS_STATES],
             "table": page,
@@ -576,6 +587,35 @@ def round_console(request, pk: int):
 
 
 @login_required
+@require_GET
+def round_job_progress(request, pk: int):
+    """The console's panel of the step running in the background, polled while it runs; once
+    it has finished the whole console reloads (its counts and actions have changed)."""
+    rnd = get_round(request, pk)
+    if not round_scope(user=request.user, rnd=rnd):
+        raise PermissionDenied("appraisal.view_round")
+    job = round_jobs.latest_job(rnd)
+    if job is None:
+        raise Http404
+    response = render(
+        request, "appraisal/hr/_round_job.html", {"job": job, "rnd": rnd, "polled": True}
+    )
+    if not job.pending or job.stale:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+# How long the console shows a step that finished in the background.
+JOB_SHOWN_FOR = dt.timedelta(minutes=15)
+
+
+def _job_started(job) -> str:
+    return _(
+        "เริ่ม%(what)s ในเบื้องหลังแล้ว (%(n)s ฉบับ) ความคืบหน้าแสดงอยู่ในหน้านี้ ปิดหน้านี้ได้โดยงานยังดำเนินต่อ"
+    ) % {"what": job.get_action_display(), "n": f"{job.total:,}"}
+
+
+@login_required
 @require_POST
 def round_phase(request, pk: int):
     """Open, advance, close or reopen (with a reason) the round."""
@@ -586,7 +626,16 @@ def round_phase(request, pk: int):
     action = request.POST.get("action", "")
     version = parse_id(request.POST.get("version"))
     try:
-        if action == "open":
+        if round_jobs.pending_job(rnd) is not None:
+            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
+        if action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE) and (
+            round_jobs.runs_in_background(actor=user, rnd=rnd, action=action)
+        ):
+            job = round_jobs.round_job_start(
+                actor=user, rnd=rnd, action=action, expected_version=version
+            )
+            messages.info(request, _job_started(job))
+        elif action == "open":
             count = round_open(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("เปิดรอบแล้ว สร้างแบบประเมิน %(n)s ฉบับ") % {"n": f"{count:,}"})
         elif action == "advance":
@@ -630,6 +679,14 @@ def round_release(request, pk: int):
     """ประกาศผล: release every reviewed form in the user's scope."""
     rnd = get_round(request, pk)
     try:
+        if round_jobs.pending_job(rnd) is not None:
+            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
+        if round_jobs.runs_in_background(actor=request.user, rnd=rnd, action="release"):
+            job = round_jobs.round_job_start(
+                actor=request.user, rnd=rnd, action=RoundJobAction.RELEASE
+            )
+            messages.info(request, _job_started(job))
+            return redirect("appraisal:round_console", pk=rnd.pk)
         count = round_phases.round_release(actor=request.user, rnd=rnd)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -34,6 +34,12 @@ from appraisal.models.forms import (  # noqa: F401
     ItemKind,
     State,
 )
+from appraisal.models.jobs import (  # noqa: F401
+    PENDING_JOB,
+    RoundJob,
+    RoundJobAction,
+    RoundJobStatus,
+)
 from appraisal.models.monitoring import (  # noqa: F401
     CheckIn,
     CheckInProgress,

@@ -197,7 +197,12 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
 
 
 @transaction.atomic
-def round_advance(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> str:
+def round_advance(
+    *, actor, rnd: AppraisalRound, expected_version: int | None = None, release: bool = True
+) -> str:
+    """Move the round to its next phase. Into the released phase every reviewed result is
+    released with it; release=False leaves that to release_batch (the background worker's
+    part for a large department, appraisal.services.round_jobs)."""
     rnd = lock_round(rnd, expected_version)
     if not has_transition_perm(rnd.advance, actor):
         if can(actor, "appraisal.manage_round", rnd):
@@ -205,7 +210,7 @@ def round_advance(*, actor, rnd: AppraisalRound, expected_version: int | None = 
         raise PermissionDenied("appraisal.manage_round")
     old = rnd.phase
     rnd.advance()
-    if rnd.phase == Phase.RELEASED:
+    if rnd.phase == Phase.RELEASED and release:
         # Everyone's reviewed result is released, but never the acting officer's own: another
         # officer releases it from the console (round_release), DOMAIN §8.
         _release_reviewed(actor, rnd, None, skip_own=True)
@@ -214,24 +219,40 @@ def round_advance(*, actor, rnd: AppraisalRound, expected_version: int | None = 
     return rnd.phase
 
 
-def _release_reviewed(
-    actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None, *, skip_own: bool = False
-) -> int:
-    """Release the reviewed forms; with skip_own, never the acting officer's own form
-    (DOMAIN §8): another officer releases it."""
-    qs = AppraisalForm.objects.select_for_update(of=("self",)).filter(
-        round=rnd, state=State.REVIEWED
-    )
+def _reviewed(actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None, *, skip_own: bool):
+    """The reviewed forms of the round (in `units`), without the acting officer's own with
+    skip_own."""
+    qs = AppraisalForm.objects.filter(round=rnd, state=State.REVIEWED)
     if units is not None:
         qs = qs.filter(subtree_q(units, prefix="unit__"))
     me = roles_of(actor).person if skip_own else None
     if me is not None:
         qs = qs.exclude(person=me)
+    return qs
+
+
+def _release_reviewed(
+    actor,
+    rnd: AppraisalRound,
+    units: Iterable[OrgUnit] | None,
+    *,
+    skip_own: bool = False,
+    limit: int | None = None,
+) -> int:
+    """Release the reviewed forms (the first `limit` of them by id); with skip_own, never the
+    acting officer's own form (DOMAIN §8): another officer releases it."""
+    qs = (
+        _reviewed(actor, rnd, units, skip_own=skip_own)
+        .select_for_update(of=("self",))
+        .select_related("person", "round")
+    )
+    if limit is not None:
+        qs = qs.order_by("pk")[:limit]
     count = 0
     now = timezone.now()
     done = []
     moved: Counter = Counter()
-    for form in qs.select_related("person", "round"):
+    for form in qs:
         old = form.state
         # The round-level permission was checked by the caller; the transition itself is the
         # form's one way from reviewed to released.
@@ -258,6 +279,22 @@ def round_release(*, actor, rnd: AppraisalRound) -> int:
     count = _release_reviewed(actor, rnd, units, skip_own=True)
     audit(actor=actor, kind=RoundEvent.RELEASE, obj=rnd, summary=f"{rnd.code}: {count}")
     return count
+
+
+def releasable_count(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None) -> int:
+    """How many reviewed forms a release by this officer (in `units`, or the whole round)
+    would release."""
+    return _reviewed(actor, rnd, units, skip_own=True).count()
+
+
+@transaction.atomic
+def release_batch(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None, size: int) -> int:
+    """Release up to `size` reviewed forms in a transaction of their own (the background
+    worker's step of a large release); 0 when none is left or the round no longer releases."""
+    rnd = lock_round(rnd, None)
+    if not rnd.phase_at_least(Phase.REVIEW) or rnd.is_closed:
+        return 0
+    return _release_reviewed(actor, rnd, units, skip_own=True, limit=size)
 
 
 @transaction.atomic

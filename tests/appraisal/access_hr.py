@@ -13,6 +13,17 @@ def _round(o):
     return {"pk": o.round.pk}
 
 
+def _round_with_job(o):
+    """The round with a step queued for the background worker (its progress panel)."""
+    from appraisal.models import RoundJob
+
+    if not RoundJob.objects.filter(round=o.round).exists():
+        RoundJob.objects.create(
+            round=o.round, actor=o.hr, action="release", phase_before=o.round.phase, total=3
+        )
+    return {"pk": o.round.pk}
+
+
 # HR anywhere in the department reads the round; other people of the department are refused
 # (403) and people of another department cannot tell that it exists (404).
 ROUND_READERS = row(FORBIDDEN, outsider=NOT_FOUND, hr_other=OK, hr=OK, admin=OK)
@@ -29,6 +40,9 @@ ACCESS: dict = {
     "appraisal:distribution_xlsx": ("get", _round, ROUND_READERS),
     # The audit trail: HR of the department, each reading the forms of their own scope.
     "appraisal:round_audit": ("get", _round, ROUND_READERS),
+    # The progress panel of a step run in the background: whoever reads the console (404
+    # while the round has no such step: the EXTRA row below).
+    "appraisal:round_job_progress": ("get", _round_with_job, ROUND_READERS),
     # Phase changes: only HR of the whole department (an empty POST is refused with a message).
     "appraisal:round_phase": (
         "post",
@@ -69,6 +83,11 @@ EXTRA: list = [
         row(NOT_FOUND, hr_other=OK, hr=OK, admin=OK),
     ),
     ("appraisal:round_console", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+    (
+        "appraisal:round_job_progress",
+        _round,
+        row(FORBIDDEN, outsider=NOT_FOUND, hr_other=NOT_FOUND, hr=NOT_FOUND, admin=NOT_FOUND),
+    ),
     ("appraisal:form_evaluator", lambda o: {"pk": 999999}, row(NOT_FOUND)),
 ]
 

@@ -1,0 +1,78 @@
+"""A round's heavy step run by the background worker (issue 15): opening a department of a
+quarter of a million people, or releasing as many results, takes from a minute to many minutes:
+far past a web request's time limit, after which the server kills the request and its whole
+transaction is rolled back. The console queues the step instead and shows its progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models.rounds import AppraisalRound, Phase
+
+
+class RoundJobAction(models.TextChoices):
+    OPEN = "open", _("เปิดรอบ (สร้างแบบประเมิน)")
+    ADVANCE = "advance", _("เข้าสู่ขั้นตอนถัดไป")
+    RELEASE = "release", _("ประกาศผล")
+
+
+class RoundJobStatus(models.TextChoices):
+    QUEUED = "queued", _("รอคิว")
+    RUNNING = "running", _("กำลังดำเนินการ")
+    DONE = "done", _("เสร็จแล้ว")
+    FAILED = "failed", _("ไม่สำเร็จ")
+
+
+PENDING_JOB = (RoundJobStatus.QUEUED, RoundJobStatus.RUNNING)
+
+
+class RoundJob(models.Model):
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="jobs")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="round_jobs"
+    )
+    action = models.CharField(_("การดำเนินการ"), max_length=8, choices=RoundJobAction.choices)
+    status = models.CharField(
+        _("สถานะ"), max_length=8, choices=RoundJobStatus.choices, default=RoundJobStatus.QUEUED
+    )
+    # The round's version the officer saw: a round changed meanwhile is not stepped blindly.
+    expected_version = models.PositiveIntegerField(null=True, blank=True)
+    phase_before = models.CharField(max_length=16, choices=Phase.choices)
+    done = models.PositiveIntegerField(default=0)  # forms made or released so far
+    total = models.PositiveIntegerField(default=0)  # forms the step touches (as counted)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("งานเบื้องหลังของรอบการประเมิน")
+        verbose_name_plural = _("งานเบื้องหลังของรอบการประเมิน")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One step of a round at a time: a second click, or a second officer, is told.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="round_job_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="round_job_done_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_action_display()} ({self.get_status_display()})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_JOB
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
