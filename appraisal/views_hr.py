@@ -660,6 +660,14 @@ def round_remind(request, pk: int):
     """E-mail everyone in the user's scope whose agreement is not yet approved."""
     rnd = get_round(request, pk)
     try:
+        if round_jobs.pending_job(rnd) is not None:
+            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
+        if round_jobs.runs_in_background(actor=request.user, rnd=rnd, action=RoundJobAction.REMIND):
+            job = round_jobs.round_job_start(
+                actor=request.user, rnd=rnd, action=RoundJobAction.REMIND
+            )
+            messages.info(request, _job_started(job))
+            return redirect("appraisal:round_console", pk=rnd.pk)
         sent = reminders_send(actor=request.user, rnd=rnd)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -1,7 +1,8 @@
 """A round's heavy step run by the background worker (issue 15): opening a department of a
 quarter of a million people, or releasing as many results, takes from a minute to many minutes:
 far past a web request's time limit, after which the server kills the request and its whole
-transaction is rolled back. The console queues the step instead and shows its progress."""
+transaction is rolled back. The console queues the step instead and shows its progress; so too for e-mailing reminders
+to as many people."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class RoundJobAction(models.TextChoices):
     OPEN = "open", _("เปิดรอบ (สร้างแบบประเมิน)")
     ADVANCE = "advance", _("เข้าสู่ขั้นตอนถัดไป")
     RELEASE = "release", _("ประกาศผล")
+    REMIND = "remind", _("ส่งอีเมลแจ้งเตือน")
 
 
 class RoundJobStatus(models.TextChoices):
@@ -41,8 +43,8 @@ class RoundJob(models.Model):
     # The round's version the officer saw: a round changed meanwhile is not stepped blindly.
     expected_version = models.PositiveIntegerField(null=True, blank=True)
     phase_before = models.CharField(max_length=16, choices=Phase.choices)
-    done = models.PositiveIntegerField(default=0)  # forms made or released so far
-    total = models.PositiveIntegerField(default=0)  # forms the step touches (as counted)
+    done = models.PositiveIntegerField(default=0)  # forms made or released, e-mails sent so far
+    total = models.PositiveIntegerField(default=0)  # forms (e-mails) the step touches
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,17 @@ from orgchart.models import OrgUnit, Person
 def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None) -> int:
     """E-mail everyone whose agreement is overdue (and evaluators with agreements waiting).
     Returns the number of messages sent."""
+    messages = reminder_messages(actor=actor, rnd=rnd, units=units)
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    audit(actor=actor, kind=RoundEvent.REMIND, obj=rnd, summary=f"{rnd.code}: {sent}")
+    return sent
+
+
+def reminder_messages(
+    *, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None
+) -> list[tuple]:
+    """The reminders as send_mass_mail takes them (subject, body, sender, recipients), after
+    the checks: the round is open and the actor reads it."""
     require(actor, "appraisal.view_round", rnd)
     if rnd.phase in (Phase.SETUP, Phase.CLOSED):
         raise DomainError(_("ส่งการแจ้งเตือนได้เฉพาะรอบที่เปิดอยู่"))
@@ -68,6 +79,4 @@ def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | Non
         messages.append(
             (_("แจ้งเตือน: ข้อตกลงรอการอนุมัติ รอบ %(r)s") % {"r": rnd.code}, body, None, [e.email])
         )
-    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    audit(actor=actor, kind=RoundEvent.REMIND, obj=rnd, summary=f"{rnd.code}: {sent}")
-    return sent
+    return messages

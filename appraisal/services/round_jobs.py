@@ -13,10 +13,12 @@ dies leaves released what it released and the officer starts the rest again.
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,18 +35,20 @@ from appraisal.models import (
     RoundJobAction,
     RoundJobStatus,
 )
-from appraisal.selectors import round_scope
+from appraisal.selectors import overdue_agreements, round_scope
 from appraisal.services import round_phases
 from appraisal.services._forms import lock_round
+from appraisal.services.reminders import reminder_messages
 from common.errors import DomainError
 from common.models import audit
-from common.permissions import can
+from common.permissions import can, require
 from orgchart.models import Person
 
 logger = logging.getLogger(__name__)
 # A running step whose worker has given no sign for this long is taken as dead: opening a
 # quarter of a million forms takes a minute or two, a batch of releases a few seconds.
 STALE_AFTER = timedelta(minutes=30)
+REMINDER_BATCH = 500  # e-mails per SMTP connection, progress written after each
 
 
 def sync_max_forms() -> int:
@@ -74,6 +78,9 @@ def step_size(*, actor, rnd: AppraisalRound, action: str) -> int:
     if action == RoundJobAction.RELEASE:
         units = round_scope(user=actor, rnd=rnd)
         return round_phases.releasable_count(actor=actor, rnd=rnd, units=units) if units else 0
+    if action == RoundJobAction.REMIND:
+        # At most one e-mail per form (an evaluator's one e-mail lists their waiting forms).
+        return overdue_agreements(rnd=rnd, units=round_scope(user=actor, rnd=rnd)).count()
     raise ValueError(action)
 
 
@@ -113,6 +120,11 @@ def fail_stale_jobs(rnd: AppraisalRound | None = None) -> int:
 
 def _check(actor, rnd: AppraisalRound, action: str) -> None:
     """The step's own rules, as its service checks them, asked before it is queued."""
+    if action == RoundJobAction.REMIND:
+        require(actor, "appraisal.view_round", rnd)
+        if rnd.phase in (Phase.SETUP, Phase.CLOSED):
+            raise DomainError(_("ส่งการแจ้งเตือนได้เฉพาะรอบที่เปิดอยู่"))
+        return
     if action == RoundJobAction.RELEASE:
         if not rnd.phase_at_least(Phase.REVIEW) or rnd.is_closed:
             raise DomainError(_("ประกาศผลได้เมื่อรอบอยู่ในขั้นตอนทบทวนผลขึ้นไปเท่านั้น"))
@@ -143,7 +155,8 @@ def round_job_start(
     while another step of the round is queued or running."""
     if action not in RoundJobAction.values:
         raise DomainError(_("ไม่รู้จักคำสั่งนี้"))
-    rnd = lock_round(rnd, expected_version if action != RoundJobAction.RELEASE else None)
+    versioned = action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE)
+    rnd = lock_round(rnd, expected_version if versioned else None)
     _check(actor, rnd, action)
     if pending_job(rnd) is not None:
         raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"), code="busy")
@@ -151,7 +164,7 @@ def round_job_start(
         round=rnd,
         actor=actor,
         action=action,
-        expected_version=expected_version if action != RoundJobAction.RELEASE else None,
+        expected_version=expected_version if versioned else None,
         phase_before=rnd.phase,
         total=step_size(actor=actor, rnd=rnd, action=action),
     )
@@ -183,6 +196,8 @@ def round_job_run(*, job_id: int) -> None:
             )
             if phase == Phase.RELEASED:
                 _release_all(mine, actor, rnd, None)
+        elif job.action == RoundJobAction.REMIND:
+            _remind_all(mine, actor, rnd)
         else:
             units = round_scope(user=actor, rnd=rnd)
             if not units:
@@ -194,6 +209,10 @@ def round_job_run(*, job_id: int) -> None:
         return
     except PermissionDenied:
         _fail(mine, _("ผู้สั่งงานไม่มีสิทธิ์ดำเนินการนี้แล้ว"))
+        return
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("round job %s: e-mail failed: %s", job_id, exc)
+        _fail(mine, _("ส่งอีเมลไม่สำเร็จ กรุณาตรวจสอบการตั้งค่าเซิร์ฟเวอร์อีเมล"))
         return
     except Exception as exc:
         logger.exception("round job %s failed", job_id)
@@ -224,3 +243,16 @@ def _release_all(mine, actor, rnd: AppraisalRound, units) -> int:
         if n < size:
             break
     return done
+
+
+def _remind_all(mine, actor, rnd: AppraisalRound) -> int:
+    """E-mail the reminders in batches over one SMTP connection each, with the progress."""
+    messages = reminder_messages(actor=actor, rnd=rnd)
+    mine.update(done=0, total=len(messages), heartbeat_at=timezone.now())
+    sent = 0
+    size = REMINDER_BATCH
+    for start in range(0, len(messages), size):
+        sent += send_mass_mail(messages[start : start + size], fail_silently=False)
+        mine.update(done=min(sent, len(messages)), heartbeat_at=timezone.now())
+    audit(actor=actor, kind=RoundEvent.REMIND, obj=rnd, summary=f"{rnd.code}: {sent}")
+    return sent

@@ -252,3 +252,39 @@ def test_small_departments_keep_the_step_in_the_request(client, org, settings):
     client.post(phase_url(rnd), {"action": "open", "version": rnd.version})
     rnd.refresh_from_db()
     assert rnd.phase == Phase.AGREEMENT and not RoundJob.objects.exists()
+
+
+def test_reminders_to_a_large_department_are_sent_by_the_worker_in_batches(
+    client, org, background, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    monkeypatch.setattr(round_jobs, "REMINDER_BATCH", 2)
+    rnd = open_round(org)
+    pending = AppraisalForm.objects.filter(round=rnd, person__email__gt="").count()
+    assert pending >= 3
+    client.force_login(org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("appraisal:round_remind", args=[rnd.pk]), follow=True)
+    assert "ในเบื้องหลังแล้ว" in response.content.decode()
+    job = RoundJob.objects.get(round=rnd)
+    assert job.action == "remind" and job.status == RoundJobStatus.DONE, job.error
+    assert job.done == job.total == len(mail.outbox) == pending
+    assert AuditEvent.objects.filter(kind="round.remind", object_id=str(rnd.pk)).count() == 1
+    body = console(client, rnd)
+    assert 'id="round-job-done"' in body and f"ส่งอีเมลแจ้งเตือนแล้ว {pending} ฉบับ" in body
+
+
+def test_reminders_that_cannot_reach_the_mail_server_fail_the_step_with_the_reason(
+    org, background, monkeypatch
+):
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("no relay")
+
+    monkeypatch.setattr(round_jobs, "send_mass_mail", refused)
+    rnd = open_round(org)
+    job = round_jobs.round_job_start(actor=org.hr, rnd=rnd, action="remind")
+    round_jobs.round_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == RoundJobStatus.FAILED and "ส่งอีเมลไม่สำเร็จ" in job.error
+    assert not AuditEvent.objects.filter(kind="round.remind").exists()
