@@ -11,3 +11,10 @@ def run_round_job(job_id: int) -> None:
     from appraisal.services import round_jobs
 
     round_jobs.round_job_run(job_id=job_id)
+
+
+@task()
+def run_export_job(job_id: int) -> None:
+    from appraisal import export_jobs
+
+    export_jobs.export_job_run(job_id=job_id)

@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/distribution.xlsx", views_results.distribution_xlsx, name="distribution_xlsx"),
     path("<int:pk>/audit/", views_results.round_audit, name="round_audit"),
     path("forms/<int:pk>/evaluator/", views_results.form_evaluator, name="form_evaluator"),
+    path("exports/<int:pk>/", views_results.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", views_results.export_job_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", views_results.export_download, name="export_download"),
 ]

@@ -7,15 +7,16 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appraisal import exports, scoring, selectors
+from appraisal import export_jobs, exports, scoring, selectors
 from appraisal.exports import xlsx_response
 from appraisal.forms_hr import (
     FormEvaluatorForm,
@@ -23,9 +24,12 @@ from appraisal.forms_hr import (
 from appraisal.models import (
     BAND_LABELS,
     AppraisalForm,
+    ExportJob,
+    ExportKind,
     FormEvent,
     Phase,
     RoundEvent,
+    RoundJobStatus,
     StaffGroup,
     State,
 )
@@ -85,27 +89,6 @@ def _round_forms_list(request, rnd):
         me,
         {"scope": scope, "unit": unit, "exact": exact, "matches": matches, "q": q_unit},
     )
-
-
-def _too_many_to_export(request, qs, back: str):
-    """A redirect back to the list with the reason when the export would hold more rows than
-    one request can write (settings.EXPORT_MAX_ROWS); None when it may go ahead. A whole
-    department of 254,550 forms took 108 s and 3.2 GB of memory to write, past the request
-    timeout: the officer narrows the list (a unit, a state, a band) and exports it in parts."""
-    limit = exports.max_rows()
-    n = qs.count()
-    if n <= limit:
-        return None
-    messages.error(
-        request,
-        _(
-            "รายการนี้มี %(n)s ฉบับ มากกว่าที่ส่งออกเป็น Excel ได้ในครั้งเดียว (%(max)s ฉบับ) "
-            "กรุณาเลือกหน่วยงานหรือเงื่อนไขให้แคบลง แล้วส่งออกทีละส่วน"
-        )
-        % {"n": f"{n:,}", "max": f"{limit:,}"},
-    )
-    params = request.GET.urlencode()
-    return HttpResponseRedirect(f"{back}?{params}" if params else back)
 
 
 def _shown_to(me, f: AppraisalForm) -> exports.Shown:
@@ -168,24 +151,154 @@ def round_forms(request, pk: int):
 @require_GET
 def round_forms_xlsx(request, pk: int):
     """The forms of the round as .xlsx: every row the list shows under the same filters (all
-    its pages), with the figures the list shows; the download goes to the access log."""
+    its pages), with the figures the list shows; the download goes to the access log. A list
+    longer than one request can write is exported by the worker (ExportJob)."""
     rnd = get_round(request, pk)
-    qs, flt, me, where = _round_forms_list(request, rnd)
-    too_many = _too_many_to_export(request, qs, reverse("appraisal:round_forms", args=[rnd.pk]))
-    if too_many is not None:
-        return too_many
-    unit = where["unit"]
-    record_access(
-        request,
-        what=DataAccess.LIST_EXPORT,
-        subject_type="unit" if unit is not None else "round",
-        subject_id=unit.pk if unit is not None else rnd.pk,
-        subject_name=f"{unit.name if unit is not None else rnd.department.name} ({rnd.code})",
-        obj=rnd,
-    )
-    data = exports.forms_workbook(((f, _shown_to(me, f)) for f in qs), title="แบบประเมิน")
-    name = exports.filename("แบบประเมิน", unit.code if unit is not None else "", rnd.code)
+    return _export_or_queue(request, rnd, ExportKind.FORMS)
+
+
+def export_content(request, rnd, kind: str, *, progress=None) -> tuple[bytes, str, dict]:
+    """The .xlsx of the list (forms of the round, or the distribution's names) under the
+    request's filters as its user may see it: (data, file name, what the access log records).
+    The request's view and the worker's ExportJob both write it here."""
+    rows, count, title, name, subject = _export_rows(request, rnd, kind)
+    if progress is not None:
+        rows = _counted(rows, progress)
+    data = exports.forms_workbook(rows, title=title)
+    return data, name, subject
+
+
+def _export_rows(request, rnd, kind: str):
+    """(rows, their count, sheet title, file name, access-log subject) of an export."""
+    if kind == ExportKind.FORMS:
+        qs, _flt, me, where = _round_forms_list(request, rnd)
+        unit = where["unit"]
+        subject = {
+            "subject_type": "unit" if unit is not None else "round",
+            "subject_id": unit.pk if unit is not None else rnd.pk,
+            "subject_name": f"{unit.name if unit is not None else rnd.department.name} "
+            f"({rnd.code})",
+        }
+        rows = ((f, _shown_to(me, f)) for f in qs.iterator(chunk_size=EXPORT_CHUNK))
+        name = exports.filename("แบบประเมิน", unit.code if unit is not None else "", rnd.code)
+        return rows, qs, "แบบประเมิน", name, subject
+    user = request.user
+    scope = round_scope(user=user, rnd=rnd, committee_sees_all=True)
+    me = roles_of(user).person
+    flt = list_filters(request, bands_ok=True)
+
+    def shown(f):
+        full = exports.shown_result(f)
+        if can(user, "appraisal.view_score", f):
+            return full
+        return exports.Shown(total=full.total, band=full.band)
+
+    qs = _names(rnd, scope, me, flt)
+    subject = {
+        "subject_type": "round",
+        "subject_id": rnd.pk,
+        "subject_name": f"{rnd.department.name} ({rnd.code})",
+    }
+    rows = ((f, shown(f)) for f in qs.iterator(chunk_size=EXPORT_CHUNK))
+    return rows, qs, "ดีเด่นและดีมาก", exports.filename("รายชื่อดีเด่นดีมาก", rnd.code), subject
+
+
+EXPORT_CHUNK = 2000  # rows read at a time: a department's list is never held whole
+
+
+def _counted(rows, progress):
+    n = 0
+    for row in rows:
+        n += 1
+        if n % 500 == 0:
+            progress(n)
+        yield row
+    progress(n, True)
+
+
+def _export_or_queue(request, rnd, kind: str):
+    """The export as a download when it fits in a request (EXPORT_MAX_ROWS), else queued for
+    the worker: the officer is taken to its progress page."""
+    _rows, qs, _title, _name, subject = _export_rows(request, rnd, kind)
+    n = qs.count()
+    if n > exports.max_rows():
+        job = export_jobs.export_job_start(
+            owner=request.user, rnd=rnd, kind=kind, query=request.GET.urlencode(), total=n
+        )
+        messages.info(
+            request,
+            _("รายการนี้มี %(n)s ฉบับ ระบบกำลังเตรียมไฟล์ Excel ในเบื้องหลัง ดาวน์โหลดได้จากหน้านี้เมื่อเสร็จ")
+            % {"n": f"{n:,}"},
+        )
+        return HttpResponseRedirect(reverse("appraisal:export_job", args=[job.pk]))
+    data, name, subject = export_content(request, rnd, kind)
+    record_access(request, what=DataAccess.LIST_EXPORT, obj=rnd, **subject)
     return xlsx_response(data, name)
+
+
+def _own_export(request, pk: int) -> ExportJob:
+    """The export job if it is the user's: an export is written for the one who asked, under
+    their view of the list; anyone else's id is not found."""
+    job = (
+        ExportJob.objects.select_related("round__department")
+        .filter(pk=parse_id(pk) or 0, owner=request.user)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    job.stale = export_jobs.job_stale(job)
+    return job
+
+
+def _export_back(job: ExportJob) -> str:
+    name = "appraisal:distribution" if job.kind == ExportKind.NAMES else "appraisal:round_forms"
+    url = reverse(name, args=[job.round_id])
+    return f"{url}?{job.query}" if job.query else url
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    """An export being written by the worker: its progress, then its download."""
+    job = _own_export(request, pk)
+    return render(
+        request,
+        "appraisal/hr/export_job.html",
+        {"job": job, "back": _export_back(job), "keep_hours": export_jobs.keep_hours()},
+    )
+
+
+@login_required
+@require_GET
+def export_job_progress(request, pk: int):
+    job = _own_export(request, pk)
+    return render(
+        request,
+        "appraisal/hr/_export_progress.html",
+        {"job": job, "back": _export_back(job), "keep_hours": export_jobs.keep_hours()},
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    """The finished file, to its owner only; the access log records the export now."""
+    job = _own_export(request, pk)
+    perm = "appraisal.view_distribution" if job.kind == ExportKind.NAMES else "appraisal.view_round"
+    if not can(request.user, perm, job.round):
+        raise PermissionDenied(perm)
+    if job.status != RoundJobStatus.DONE or not job.file_path:
+        raise Http404
+    try:
+        handle = export_jobs.storage().open(job.file_path, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    request.GET = QueryDict(job.query)
+    _rows, _qs, _title, name, subject = _export_rows(request, job.round, job.kind)
+    record_access(request, what=DataAccess.LIST_EXPORT, obj=job.round, **subject)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- distribution ----------------------------------------------------------------------------
@@ -296,35 +409,7 @@ def distribution_xlsx(request, pk: int):
     components only to whoever may read the form's score (the committee sees the total and
     the band the page shows)."""
     rnd = get_round(request, pk, "appraisal.view_distribution")
-    user = request.user
-    scope = round_scope(user=user, rnd=rnd, committee_sees_all=True)
-    me = roles_of(user).person
-    flt = list_filters(request, bands_ok=True)
-    too_many = _too_many_to_export(
-        request,
-        _names(rnd, scope, me, flt),
-        reverse("appraisal:distribution", args=[rnd.pk]),
-    )
-    if too_many is not None:
-        return too_many
-    record_access(
-        request,
-        what=DataAccess.LIST_EXPORT,
-        subject_type="round",
-        subject_id=rnd.pk,
-        subject_name=f"{rnd.department.name} ({rnd.code})",
-        obj=rnd,
-    )
-
-    def shown(f):
-        full = exports.shown_result(f)
-        if can(user, "appraisal.view_score", f):
-            return full
-        return exports.Shown(total=full.total, band=full.band)
-
-    rows = ((f, shown(f)) for f in _names(rnd, scope, me, flt))
-    data = exports.forms_workbook(rows, title="ดีเด่นและดีมาก")
-    return xlsx_response(data, exports.filename("รายชื่อดีเด่นดีมาก", rnd.code))
+    return _export_or_queue(request, rnd, ExportKind.NAMES)
 
 
 # --- one form's evaluator --------------------------------------------------------------------

@@ -387,8 +387,10 @@ TASKS = {
 ROUND_SYNC_MAX_FORMS = int(os.environ.get("ROUND_SYNC_MAX_FORMS", "2000"))
 ROUND_RELEASE_BATCH = int(os.environ.get("ROUND_RELEASE_BATCH", "1000"))
 # The most rows one Excel export of a list writes in a request (a department's 254,550 forms
-# took 108 s and 3.2 GB): a longer list is narrowed by unit or filter and exported in parts.
+# took 108 s and 3.2 GB there); a longer one is written by the background worker and kept for
+# its owner EXPORT_KEEP_HOURS (appraisal.export_jobs).
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "30000"))
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
 
 # Tree writes take a PostgreSQL advisory lock; this key space is reserved for them.
 ORGCHART_LOCK_NAMESPACE = 41_000

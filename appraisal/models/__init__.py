@@ -36,6 +36,8 @@ from appraisal.models.forms import (  # noqa: F401
 )
 from appraisal.models.jobs import (  # noqa: F401
     PENDING_JOB,
+    ExportJob,
+    ExportKind,
     RoundJob,
     RoundJobAction,
     RoundJobStatus,

@@ -78,3 +78,49 @@ class RoundJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ExportKind(models.TextChoices):
+    FORMS = "forms", _("แบบประเมินของรอบ")
+    NAMES = "names", _("รายชื่อดีเด่นและดีมาก")
+
+
+class ExportJob(models.Model):
+    """An Excel export of a list too long to write in a request (more than EXPORT_MAX_ROWS
+    rows), written by the worker under the list's filters as the owner saw them, and kept in
+    the private storage for its owner alone for EXPORT_KEEP_HOURS."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("รายการ"), max_length=8, choices=ExportKind.choices)
+    query = models.TextField(blank=True)  # the list's filters (its query string)
+    status = models.CharField(
+        _("สถานะ"), max_length=8, choices=RoundJobStatus.choices, default=RoundJobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("งานส่งออก Excel")
+        verbose_name_plural = _("งานส่งออก Excel")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_JOB
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else 0

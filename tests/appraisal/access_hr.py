@@ -24,6 +24,16 @@ def _round_with_job(o):
     return {"pk": o.round.pk}
 
 
+def _export_of_hr(o):
+    """An Excel export queued by the department's HR officer: theirs alone."""
+    from appraisal.models import ExportJob
+
+    job = ExportJob.objects.filter(owner=o.hr).first() or ExportJob.objects.create(
+        owner=o.hr, round=o.round, kind="forms", total=9
+    )
+    return {"pk": job.pk}
+
+
 # HR anywhere in the department reads the round; other people of the department are refused
 # (403) and people of another department cannot tell that it exists (404).
 ROUND_READERS = row(FORBIDDEN, outsider=NOT_FOUND, hr_other=OK, hr=OK, admin=OK)
@@ -40,6 +50,11 @@ ACCESS: dict = {
     "appraisal:distribution_xlsx": ("get", _round, ROUND_READERS),
     # The audit trail: HR of the department, each reading the forms of their own scope.
     "appraisal:round_audit": ("get", _round, ROUND_READERS),
+    # An export written in the background: its owner's only (anyone else: not found); its
+    # file only once written (tests/appraisal/test_export_jobs.py downloads it).
+    "appraisal:export_job": ("get", _export_of_hr, row(NOT_FOUND, hr=OK)),
+    "appraisal:export_progress": ("get", _export_of_hr, row(NOT_FOUND, hr=OK)),
+    "appraisal:export_download": ("get", _export_of_hr, row(NOT_FOUND)),
     # The progress panel of a step run in the background: whoever reads the console (404
     # while the round has no such step: the EXTRA row below).
     "appraisal:round_job_progress": ("get", _round_with_job, ROUND_READERS),
