@@ -260,23 +260,20 @@ def _export_back(job: ExportJob) -> str:
 @require_GET
 def export_job(request, pk: int):
     """An export being written by the worker: its progress, then its download."""
-    job = _own_export(request, pk)
-    return render(
-        request,
-        "appraisal/hr/export_job.html",
-        {"job": job, "back": _export_back(job), "keep_hours": export_jobs.keep_hours()},
-    )
+    return _export_page(request, pk, "appraisal/hr/export_job.html")
 
 
 @login_required
 @require_GET
 def export_job_progress(request, pk: int):
+    """The progress part of the export's page, polled while the worker writes it."""
+    return _export_page(request, pk, "appraisal/hr/_export_progress.html")
+
+
+def _export_page(request, pk: int, template: str):
     job = _own_export(request, pk)
-    return render(
-        request,
-        "appraisal/hr/_export_progress.html",
-        {"job": job, "back": _export_back(job), "keep_hours": export_jobs.keep_hours()},
-    )
+    context = {"job": job, "back": _export_back(job), "keep_hours": export_jobs.keep_hours()}
+    return render(request, template, context)
 
 
 @login_required

@@ -31,20 +31,16 @@ class RoundJobStatus(models.TextChoices):
 PENDING_JOB = (RoundJobStatus.QUEUED, RoundJobStatus.RUNNING)
 
 
-class RoundJob(models.Model):
-    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="jobs")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="round_jobs"
-    )
-    action = models.CharField(_("การดำเนินการ"), max_length=8, choices=RoundJobAction.choices)
+class BackgroundJob(models.Model):
+    """What a piece of work run by the worker keeps: its state, its progress and its times
+    (the worker writes heartbeat_at with its progress; a running job without one for long is
+    taken as dead)."""
+
     status = models.CharField(
         _("สถานะ"), max_length=8, choices=RoundJobStatus.choices, default=RoundJobStatus.QUEUED
     )
-    # The round's version the officer saw: a round changed meanwhile is not stepped blindly.
-    expected_version = models.PositiveIntegerField(null=True, blank=True)
-    phase_before = models.CharField(max_length=16, choices=Phase.choices)
-    done = models.PositiveIntegerField(default=0)  # forms made or released, e-mails sent so far
-    total = models.PositiveIntegerField(default=0)  # forms (e-mails) the step touches
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -53,9 +49,33 @@ class RoundJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_JOB
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+
+class RoundJob(BackgroundJob):
+    """A step of a round (done: forms made or released, e-mails sent; total: as counted)."""
+
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="jobs")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="round_jobs"
+    )
+    action = models.CharField(_("การดำเนินการ"), max_length=8, choices=RoundJobAction.choices)
+    # The round's version the officer saw: a round changed meanwhile is not stepped blindly.
+    expected_version = models.PositiveIntegerField(null=True, blank=True)
+    phase_before = models.CharField(max_length=16, choices=Phase.choices)
+
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("งานเบื้องหลังของรอบการประเมิน")
         verbose_name_plural = _("งานเบื้องหลังของรอบการประเมิน")
-        ordering = ["-created_at", "-pk"]
         constraints = [
             # One step of a round at a time: a second click, or a second officer, is told.
             models.UniqueConstraint(
@@ -71,21 +91,13 @@ class RoundJob(models.Model):
     def __str__(self) -> str:
         return f"{self.round} {self.get_action_display()} ({self.get_status_display()})"
 
-    @property
-    def pending(self) -> bool:
-        return self.status in PENDING_JOB
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
 
 class ExportKind(models.TextChoices):
     FORMS = "forms", _("แบบประเมินของรอบ")
     NAMES = "names", _("รายชื่อดีเด่นและดีมาก")
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """An Excel export of a list too long to write in a request (more than EXPORT_MAX_ROWS
     rows), written by the worker under the list's filters as the owner saw them, and kept in
     the private storage for its owner alone for EXPORT_KEEP_HOURS."""
@@ -96,31 +108,11 @@ class ExportJob(models.Model):
     round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="exports")
     kind = models.CharField(_("รายการ"), max_length=8, choices=ExportKind.choices)
     query = models.TextField(blank=True)  # the list's filters (its query string)
-    status = models.CharField(
-        _("สถานะ"), max_length=8, choices=RoundJobStatus.choices, default=RoundJobStatus.QUEUED
-    )
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file_path = models.CharField(max_length=255, blank=True)
-    error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("งานส่งออก Excel")
         verbose_name_plural = _("งานส่งออก Excel")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.round} {self.get_kind_display()} ({self.get_status_display()})"
-
-    @property
-    def pending(self) -> bool:
-        return self.status in PENDING_JOB
-
-    @property
-    def percent(self) -> int:
-        return min(100, int(100 * self.done / self.total)) if self.total else 0
