@@ -19,6 +19,8 @@ ANCESTOR_CHUNK = 200
 # Above these, the evaluator chains read whole trees rather than asking for each id.
 MANY_UNITS = 1000
 MANY_PEOPLE = 2000
+# A unit search orders up to this many matching ids itself; above it, the query does.
+UNIT_MATCHES = 5000
 
 
 # --- who the user is -------------------------------------------------------------------------
@@ -388,12 +390,26 @@ def unit_search(*, user, query: str, limit: int = 50) -> list[OrgUnit]:
     # A subquery for position numbers: joining positions would multiply every matching unit by
     # its positions and make the DISTINCT sort spill to disk at ministry scale.
     by_position = Position.objects.filter(number=query).values("unit_id")
-    qs = units_visible_to(user).filter(
-        Q(name__icontains=query)
-        | Q(short_name__icontains=query)
-        | Q(code=query)
-        | Q(pk__in=by_position)
+    visible = units_visible_to(user)
+    by_text = Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code=query)
+    matching = visible.filter(by_text | Q(pk__in=by_position))
+    # The matching ids first, unordered and the names apart from the position numbers, so that
+    # PostgreSQL reads them through the trigram indexes (a sub-select in the OR kept it from
+    # them); then the first page of them in tree order. With ORDER BY the tree and LIMIT in one
+    # query it walked the department's units testing each name: 23 ms for a word no unit has
+    # (a surname) among 19,782 units, against 2 ms this way.
+    ids = list(
+        visible.filter(by_text)
+        .order_by()
+        .values_list("pk", flat=True)
+        .union(visible.filter(pk__in=by_position).order_by().values_list("pk", flat=True))[
+            : UNIT_MATCHES + 1
+        ]
     )
+    if not ids:
+        return []
+    # A word in very many names ("กลุ่มงาน"): the walk in tree order meets the first ones soon.
+    qs = matching if len(ids) > UNIT_MATCHES else OrgUnit.objects.filter(pk__in=ids)
     return list(qs.select_related("head", "acting_head").order_by("tree_id", "lft")[:limit])
 
 

@@ -23,3 +23,50 @@ def test_people_outside_the_users_reach_are_not_found(client, org):
     assert reverse("orgchart:person", args=[org.s1.pk]) not in page
     page = client.get(reverse("orgchart:tree"), {"q": "หัวหน้ากลุ่ม"}).content.decode()
     assert reverse("orgchart:person", args=[org.grp1_head.pk]) in page
+
+
+def test_unit_search_equals_the_plain_ordered_query(org, monkeypatch):
+    """The search reads the matching ids first (names apart from position numbers), then the
+    page in tree order: the same units, in the same order, as one query would give, for names,
+    short names, codes, position numbers, every user's reach, and past UNIT_MATCHES."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from orgchart import selectors
+    from orgchart.models import OrgUnit, Position
+
+    def plain(user, query, limit=50):
+        by_position = Position.objects.filter(number=query).values("unit_id")
+        cond = (
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(code=query)
+            | Q(pk__in=by_position)
+        )
+        qs = selectors.units_visible_to(user).filter(cond).order_by("tree_id", "lft")
+        return list(qs[:limit])
+
+    position = Position.objects.exclude(number="").exclude(unit=None).first()
+    unit = OrgUnit.objects.exclude(short_name="").first() or org.div1
+    queries = ["กอง", "กลุ่มงาน", "กรม", unit.code, position.number, "ไม่มีหน่วยงานนี้"]
+    if unit.short_name:
+        queries.append(unit.short_name)
+    users = [
+        org.hr,
+        org.hr_div2,
+        org.admin,
+        org.s1.user,
+        get_user_model().objects.get(pk=org.nobody.pk),
+    ]
+    found = 0
+    for user in users:
+        for q in queries:
+            expected = plain(user, q)
+            assert selectors.unit_search(user=user, query=q) == expected, (user, q)
+            assert selectors.unit_search(user=user, query=q, limit=2) == expected[:2], (user, q)
+            found += bool(expected)
+    assert found >= 5
+    # More matches than the search orders itself: the ordered query takes over, same answer.
+    monkeypatch.setattr(selectors, "UNIT_MATCHES", 1)
+    assert selectors.unit_search(user=org.admin, query="กลุ่ม") == plain(org.admin, "กลุ่ม")
+    assert len(plain(org.admin, "กลุ่ม")) >= 2
