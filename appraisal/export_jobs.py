@@ -23,7 +23,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.models import PENDING_JOB, ExportJob, ExportKind, RoundJobStatus
+from appraisal.models import PENDING_JOB, ExportJob, ExportKind, JobStatus
 from common.permissions import can
 
 logger = logging.getLogger(__name__)
@@ -61,46 +61,34 @@ def prune_old_exports() -> int:
 
 
 @transaction.atomic
-def export_job_start(*, owner, rnd, kind: str, query: str, total: int) -> ExportJob:
-    """Queue the export (the caller has checked that the owner may read the list); the same
-    export still queued or running is returned instead of a second one."""
+def export_job_start(*, owner, rnd, kind: str, query: str, total: int, access: dict) -> ExportJob:
+    """Queue the export (the caller has checked that the owner may read the list); `access`
+    is what the access log records when the file is downloaded. The same export still queued
+    or running is returned instead of a second one."""
     prune_old_exports()
     pending = ExportJob.objects.filter(
         owner=owner, round=rnd, kind=kind, query=query, status__in=PENDING_JOB
     ).first()
     if pending is not None:
         return pending
-    job = ExportJob.objects.create(owner=owner, round=rnd, kind=kind, query=query, total=total)
+    job = ExportJob.objects.create(
+        owner=owner, round=rnd, kind=kind, query=query, total=total, access=access
+    )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
-
-
-def job_stale(job: ExportJob) -> bool:
-    beat = job.heartbeat_at or job.started_at
-    return bool(
-        job.status == RoundJobStatus.RUNNING and beat and beat < timezone.now() - STALE_AFTER
-    )
 
 
 def export_job_run(*, job_id: int) -> None:
     """The worker's part: write the owner's export under the saved filters, with progress."""
     from appraisal import views_results  # the list and its export read the same query
 
-    started = timezone.now()
-    taken = ExportJob.objects.filter(pk=job_id, status=RoundJobStatus.QUEUED).update(
-        status=RoundJobStatus.RUNNING, started_at=started, heartbeat_at=started
-    )
-    if not taken:
+    mine = ExportJob.take(job_id)
+    if mine is None:
         return
     job = ExportJob.objects.select_related("round__department", "owner").get(pk=job_id)
-    mine = ExportJob.objects.filter(pk=job_id, started_at=started)
     perm = "appraisal.view_distribution" if job.kind == ExportKind.NAMES else "appraisal.view_round"
     if not job.owner.is_active or not can(job.owner, perm, job.round):
-        mine.update(
-            status=RoundJobStatus.FAILED,
-            error=_("ผู้สั่งส่งออกไม่มีสิทธิ์อ่านรายการนี้แล้ว"),
-            finished_at=timezone.now(),
-        )
+        ExportJob.fail(mine, _("ผู้สั่งส่งออกไม่มีสิทธิ์อ่านรายการนี้แล้ว"))
         return
     request = HttpRequest()
     request.method = "GET"
@@ -116,21 +104,20 @@ def export_job_run(*, job_id: int) -> None:
             last = now
 
     try:
-        data, name, _subject = views_results.export_content(
-            request, job.round, job.kind, progress=progress
-        )
-        stored = storage().save(f"exports/{job.pk}/{name}", ContentFile(data))
+        data, name = views_results.export_content(request, job.round, job.kind, progress=progress)
+        # Stored under an ASCII name: the storage would strip the Thai vowels of `name`.
+        stored = storage().save(f"exports/{job.pk}.xlsx", ContentFile(data))
     except Exception as exc:
         logger.exception("export job %s failed", job_id)
-        mine.update(
-            status=RoundJobStatus.FAILED,
-            error=_("เตรียมไฟล์ไม่สำเร็จ (%(e)s) กรุณาส่งออกใหม่") % {"e": type(exc).__name__},
-            finished_at=timezone.now(),
-        )
+        ExportJob.fail(mine, _("เตรียมไฟล์ไม่สำเร็จ (%(e)s) กรุณาส่งออกใหม่") % {"e": type(exc).__name__})
         raise
     # The rows written (the list may have changed since it was counted) become the total.
-    done = mine.filter(status=RoundJobStatus.RUNNING).update(
-        status=RoundJobStatus.DONE, file_path=stored, total=F("done"), finished_at=timezone.now()
+    done = mine.filter(status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE,
+        file_path=stored,
+        file_name=name,
+        total=F("done"),
+        finished_at=timezone.now(),
     )
     if not done:  # taken as dead and started again meanwhile: this file is nobody's
         storage().delete(stored)

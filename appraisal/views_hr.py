@@ -36,9 +36,9 @@ from appraisal.models import (
     AppraisalForm,
     AppraisalRound,
     CompetencyKind,
+    JobStatus,
     Phase,
     RoundJobAction,
-    RoundJobStatus,
     StaffGroup,
     State,
 )
@@ -542,7 +542,7 @@ def round_console(request, pk: int):
     if job is not None and not job.pending:
         # A finished step is shown for a while after it ends; a failed one until the next.
         recent = job.finished_at and job.finished_at > timezone.now() - JOB_SHOWN_FOR
-        if job.status == RoundJobStatus.DONE and not recent:
+        if job.status == JobStatus.DONE and not recent:
             job = None
     return render(
         request,
@@ -609,10 +609,20 @@ def round_job_progress(request, pk: int):
 JOB_SHOWN_FOR = dt.timedelta(minutes=15)
 
 
-def _job_started(job) -> str:
-    return _(
-        "เริ่ม%(what)s ในเบื้องหลังแล้ว (%(n)s ฉบับ) ความคืบหน้าแสดงอยู่ในหน้านี้ ปิดหน้านี้ได้โดยงานยังดำเนินต่อ"
-    ) % {"what": job.get_action_display(), "n": f"{job.total:,}"}
+def _queued(request, rnd, action: str, version: int | None = None) -> bool:
+    """Queue the step for the worker when the department is large (True), else leave it to
+    the request (False)."""
+    if not round_jobs.runs_in_background(actor=request.user, rnd=rnd, action=action):
+        return False
+    job = round_jobs.round_job_start(
+        actor=request.user, rnd=rnd, action=action, expected_version=version
+    )
+    messages.info(
+        request,
+        _("เริ่ม%(what)s ในเบื้องหลังแล้ว (%(n)s ฉบับ) ความคืบหน้าแสดงอยู่ในหน้านี้ ปิดหน้านี้ได้โดยงานยังดำเนินต่อ")
+        % {"what": job.get_action_display(), "n": f"{job.total:,}"},
+    )
+    return True
 
 
 @login_required
@@ -626,15 +636,11 @@ def round_phase(request, pk: int):
     action = request.POST.get("action", "")
     version = parse_id(request.POST.get("version"))
     try:
-        if round_jobs.pending_job(rnd) is not None:
-            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
-        if action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE) and (
-            round_jobs.runs_in_background(actor=user, rnd=rnd, action=action)
+        round_jobs.refuse_if_busy(rnd)
+        if action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE) and _queued(
+            request, rnd, action, version
         ):
-            job = round_jobs.round_job_start(
-                actor=user, rnd=rnd, action=action, expected_version=version
-            )
-            messages.info(request, _job_started(job))
+            pass  # the console shows the step while the worker runs it
         elif action == "open":
             count = round_open(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("เปิดรอบแล้ว สร้างแบบประเมิน %(n)s ฉบับ") % {"n": f"{count:,}"})
@@ -660,13 +666,8 @@ def round_remind(request, pk: int):
     """E-mail everyone in the user's scope whose agreement is not yet approved."""
     rnd = get_round(request, pk)
     try:
-        if round_jobs.pending_job(rnd) is not None:
-            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
-        if round_jobs.runs_in_background(actor=request.user, rnd=rnd, action=RoundJobAction.REMIND):
-            job = round_jobs.round_job_start(
-                actor=request.user, rnd=rnd, action=RoundJobAction.REMIND
-            )
-            messages.info(request, _job_started(job))
+        round_jobs.refuse_if_busy(rnd)
+        if _queued(request, rnd, RoundJobAction.REMIND):
             return redirect("appraisal:round_console", pk=rnd.pk)
         sent = reminders_send(actor=request.user, rnd=rnd)
     except DomainError as exc:
@@ -687,13 +688,8 @@ def round_release(request, pk: int):
     """ประกาศผล: release every reviewed form in the user's scope."""
     rnd = get_round(request, pk)
     try:
-        if round_jobs.pending_job(rnd) is not None:
-            raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"))
-        if round_jobs.runs_in_background(actor=request.user, rnd=rnd, action="release"):
-            job = round_jobs.round_job_start(
-                actor=request.user, rnd=rnd, action=RoundJobAction.RELEASE
-            )
-            messages.info(request, _job_started(job))
+        round_jobs.refuse_if_busy(rnd)
+        if _queued(request, rnd, RoundJobAction.RELEASE):
             return redirect("appraisal:round_console", pk=rnd.pk)
         count = round_phases.round_release(actor=request.user, rnd=rnd)
     except DomainError as exc:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,9 +27,9 @@ from appraisal.models import (
     ExportJob,
     ExportKind,
     FormEvent,
+    JobStatus,
     Phase,
     RoundEvent,
-    RoundJobStatus,
     StaffGroup,
     State,
 )
@@ -157,15 +157,12 @@ def round_forms_xlsx(request, pk: int):
     return _export_or_queue(request, rnd, ExportKind.FORMS)
 
 
-def export_content(request, rnd, kind: str, *, progress=None) -> tuple[bytes, str, dict]:
-    """The .xlsx of the list (forms of the round, or the distribution's names) under the
-    request's filters as its user may see it: (data, file name, what the access log records).
-    The request's view and the worker's ExportJob both write it here."""
-    rows, count, title, name, subject = _export_rows(request, rnd, kind)
-    if progress is not None:
-        rows = _counted(rows, progress)
-    data = exports.forms_workbook(rows, title=title)
-    return data, name, subject
+def export_content(request, rnd, kind: str, *, progress) -> tuple[bytes, str]:
+    """The worker's ExportJob: the .xlsx of the list (forms of the round, or the distribution's
+    names) under the saved filters as its owner may see it, with the rows written so far
+    reported to `progress`; (data, file name)."""
+    rows, _qs, title, name, _subject = _export_rows(request, rnd, kind)
+    return exports.forms_workbook(_counted(rows, progress), title=title), name
 
 
 def _export_rows(request, rnd, kind: str):
@@ -219,11 +216,16 @@ def _counted(rows, progress):
 def _export_or_queue(request, rnd, kind: str):
     """The export as a download when it fits in a request (EXPORT_MAX_ROWS), else queued for
     the worker: the officer is taken to its progress page."""
-    _rows, qs, _title, _name, subject = _export_rows(request, rnd, kind)
+    rows, qs, title, name, subject = _export_rows(request, rnd, kind)
     n = qs.count()
     if n > exports.max_rows():
         job = export_jobs.export_job_start(
-            owner=request.user, rnd=rnd, kind=kind, query=request.GET.urlencode(), total=n
+            owner=request.user,
+            rnd=rnd,
+            kind=kind,
+            query=request.GET.urlencode(),
+            total=n,
+            access=subject,
         )
         messages.info(
             request,
@@ -231,9 +233,8 @@ def _export_or_queue(request, rnd, kind: str):
             % {"n": f"{n:,}"},
         )
         return HttpResponseRedirect(reverse("appraisal:export_job", args=[job.pk]))
-    data, name, subject = export_content(request, rnd, kind)
     record_access(request, what=DataAccess.LIST_EXPORT, obj=rnd, **subject)
-    return xlsx_response(data, name)
+    return xlsx_response(exports.forms_workbook(rows, title=title), name)
 
 
 def _own_export(request, pk: int) -> ExportJob:
@@ -246,7 +247,7 @@ def _own_export(request, pk: int) -> ExportJob:
     )
     if job is None:
         raise Http404
-    job.stale = export_jobs.job_stale(job)
+    job.stale = job.stalled(export_jobs.STALE_AFTER)
     return job
 
 
@@ -284,16 +285,19 @@ def export_download(request, pk: int):
     perm = "appraisal.view_distribution" if job.kind == ExportKind.NAMES else "appraisal.view_round"
     if not can(request.user, perm, job.round):
         raise PermissionDenied(perm)
-    if job.status != RoundJobStatus.DONE or not job.file_path:
+    if job.status != JobStatus.DONE or not job.file_path:
         raise Http404
     try:
         handle = export_jobs.storage().open(job.file_path, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    request.GET = QueryDict(job.query)
-    _rows, _qs, _title, name, subject = _export_rows(request, job.round, job.kind)
-    record_access(request, what=DataAccess.LIST_EXPORT, obj=job.round, **subject)
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX)
+    record_access(request, what=DataAccess.LIST_EXPORT, obj=job.round, **job.access)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=exports.XLSX,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -38,9 +38,9 @@ from appraisal.models.jobs import (  # noqa: F401
     PENDING_JOB,
     ExportJob,
     ExportKind,
+    JobStatus,
     RoundJob,
     RoundJobAction,
-    RoundJobStatus,
 )
 from appraisal.models.monitoring import (  # noqa: F401
     CheckIn,

@@ -6,9 +6,12 @@ to as many people."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models.rounds import AppraisalRound, Phase
@@ -21,14 +24,14 @@ class RoundJobAction(models.TextChoices):
     REMIND = "remind", _("ส่งอีเมลแจ้งเตือน")
 
 
-class RoundJobStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", _("รอคิว")
     RUNNING = "running", _("กำลังดำเนินการ")
     DONE = "done", _("เสร็จแล้ว")
     FAILED = "failed", _("ไม่สำเร็จ")
 
 
-PENDING_JOB = (RoundJobStatus.QUEUED, RoundJobStatus.RUNNING)
+PENDING_JOB = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class BackgroundJob(models.Model):
@@ -37,7 +40,7 @@ class BackgroundJob(models.Model):
     taken as dead)."""
 
     status = models.CharField(
-        _("สถานะ"), max_length=8, choices=RoundJobStatus.choices, default=RoundJobStatus.QUEUED
+        _("สถานะ"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
@@ -55,6 +58,26 @@ class BackgroundJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in PENDING_JOB
+
+    def stalled(self, after: timedelta) -> bool:
+        """Running, with no sign from its worker for `after`: the worker died."""
+        beat = self.heartbeat_at or self.started_at
+        return bool(self.status == JobStatus.RUNNING and beat and beat < timezone.now() - after)
+
+    @classmethod
+    def take(cls, pk: int) -> QuerySet | None:
+        """Mark the queued job running for this worker, once: the job's row to write its
+        progress and outcome to, named by this run (a run declared dead and started again
+        cannot be overwritten by the old one), or None when it was not queued."""
+        started = timezone.now()
+        taken = cls.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=started, heartbeat_at=started
+        )
+        return cls.objects.filter(pk=pk, started_at=started) if taken else None
+
+    @staticmethod
+    def fail(mine: QuerySet, message: str) -> None:
+        mine.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now())
 
     @property
     def percent(self) -> int:
@@ -108,7 +131,10 @@ class ExportJob(BackgroundJob):
     round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="exports")
     kind = models.CharField(_("รายการ"), max_length=8, choices=ExportKind.choices)
     query = models.TextField(blank=True)  # the list's filters (its query string)
-    file_path = models.CharField(max_length=255, blank=True)
+    # What the access log records when the file is downloaded: the unit or round exported.
+    access = models.JSONField(default=dict)
+    file_path = models.CharField(max_length=255, blank=True)  # its name in the storage
+    file_name = models.CharField(max_length=255, blank=True)  # the name it downloads as
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("งานส่งออก Excel")

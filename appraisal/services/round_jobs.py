@@ -29,11 +29,11 @@ from appraisal.models import (
     PENDING_JOB,
     PHASE_ORDER,
     AppraisalRound,
+    JobStatus,
     Phase,
     RoundEvent,
     RoundJob,
     RoundJobAction,
-    RoundJobStatus,
 )
 from appraisal.selectors import overdue_agreements, round_scope
 from appraisal.services import round_phases
@@ -93,26 +93,29 @@ def pending_job(rnd: AppraisalRound) -> RoundJob | None:
     return RoundJob.objects.filter(round=rnd, status__in=PENDING_JOB).first()
 
 
+def refuse_if_busy(rnd: AppraisalRound) -> None:
+    """No step of the round while another runs in the background."""
+    if pending_job(rnd) is not None:
+        raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"), code="busy")
+
+
 def latest_job(rnd: AppraisalRound) -> RoundJob | None:
     """The round's latest step run in the background, for the console (one read, no write: a
     step whose worker died shows as such, and is failed when the next step is asked for)."""
     job = RoundJob.objects.filter(round=rnd).select_related("actor").first()
     if job is not None:
-        beat = job.heartbeat_at or job.started_at
-        job.stale = bool(
-            job.status == RoundJobStatus.RUNNING and beat and beat < timezone.now() - STALE_AFTER
-        )
+        job.stale = job.stalled(STALE_AFTER)
     return job
 
 
 def fail_stale_jobs(rnd: AppraisalRound | None = None) -> int:
     limit = timezone.now() - STALE_AFTER
-    qs = RoundJob.objects.filter(status=RoundJobStatus.RUNNING)
+    qs = RoundJob.objects.filter(status=JobStatus.RUNNING)
     if rnd is not None:
         qs = qs.filter(round=rnd)
     stale = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
     return qs.filter(stale).update(
-        status=RoundJobStatus.FAILED,
+        status=JobStatus.FAILED,
         error=_("ตัวประมวลผลเบื้องหลังหยุดทำงานระหว่างดำเนินการ กรุณาสั่งอีกครั้ง"),
         finished_at=timezone.now(),
     )
@@ -158,8 +161,7 @@ def round_job_start(
     versioned = action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE)
     rnd = lock_round(rnd, expected_version if versioned else None)
     _check(actor, rnd, action)
-    if pending_job(rnd) is not None:
-        raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"), code="busy")
+    refuse_if_busy(rnd)
     job = RoundJob.objects.create(
         round=rnd,
         actor=actor,
@@ -175,14 +177,10 @@ def round_job_start(
 def round_job_run(*, job_id: int) -> None:
     """The worker's part: take the queued step once, run it, record the outcome. Progress and
     the outcome commit at once, so the console sees them."""
-    started = timezone.now()
-    taken = RoundJob.objects.filter(pk=job_id, status=RoundJobStatus.QUEUED).update(
-        status=RoundJobStatus.RUNNING, started_at=started, heartbeat_at=started
-    )
-    if not taken:
+    mine = RoundJob.take(job_id)
+    if mine is None:
         return
     job = RoundJob.objects.select_related("round__department", "actor").get(pk=job_id)
-    mine = RoundJob.objects.filter(pk=job_id, started_at=started)
     rnd, actor = job.round, job.actor
     try:
         if job.action == RoundJobAction.OPEN:
@@ -205,26 +203,24 @@ def round_job_run(*, job_id: int) -> None:
             count = _release_all(mine, actor, rnd, units)
             audit(actor=actor, kind=RoundEvent.RELEASE, obj=rnd, summary=f"{rnd.code}: {count}")
     except DomainError as exc:
-        _fail(mine, exc.message)
+        RoundJob.fail(mine, exc.message)
         return
     except PermissionDenied:
-        _fail(mine, _("ผู้สั่งงานไม่มีสิทธิ์ดำเนินการนี้แล้ว"))
+        RoundJob.fail(mine, _("ผู้สั่งงานไม่มีสิทธิ์ดำเนินการนี้แล้ว"))
         return
     except (OSError, smtplib.SMTPException) as exc:
         logger.warning("round job %s: e-mail failed: %s", job_id, exc)
-        _fail(mine, _("ส่งอีเมลไม่สำเร็จ กรุณาตรวจสอบการตั้งค่าเซิร์ฟเวอร์อีเมล"))
+        RoundJob.fail(mine, _("ส่งอีเมลไม่สำเร็จ กรุณาตรวจสอบการตั้งค่าเซิร์ฟเวอร์อีเมล"))
         return
     except Exception as exc:
         logger.exception("round job %s failed", job_id)
-        _fail(mine, _("เกิดข้อผิดพลาดระหว่างดำเนินการ (%(e)s) กรุณาสั่งอีกครั้ง") % {"e": type(exc).__name__})
+        RoundJob.fail(
+            mine, _("เกิดข้อผิดพลาดระหว่างดำเนินการ (%(e)s) กรุณาสั่งอีกครั้ง") % {"e": type(exc).__name__}
+        )
         raise
-    mine.filter(status=RoundJobStatus.RUNNING).update(
-        status=RoundJobStatus.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    mine.filter(status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
-
-
-def _fail(mine, message: str) -> None:
-    mine.update(status=RoundJobStatus.FAILED, error=message[:2000], finished_at=timezone.now())
 
 
 def _release_all(mine, actor, rnd: AppraisalRound, units) -> int:

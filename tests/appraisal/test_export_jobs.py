@@ -6,13 +6,14 @@ EXPORT_KEEP_HOURS. Shorter exports download at once (tests/appraisal/test_list_e
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from appraisal import export_jobs
-from appraisal.models import AppraisalForm, ExportJob, RoundJobStatus
+from appraisal.models import AppraisalForm, ExportJob, JobStatus
 from common.models import AccessRecord, DataAccess
 from tests.appraisal.test_list_exports import results_world, workbook
 
@@ -42,7 +43,7 @@ def test_a_long_export_is_written_by_the_worker_and_downloaded_by_its_owner(
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("appraisal:export_job", args=[job.pk])
-    assert job.status == RoundJobStatus.QUEUED and job.total == 9 and job.owner == o.hr
+    assert job.status == JobStatus.QUEUED and job.total == 9 and job.owner == o.hr
     page = client.get(response["Location"]).content.decode()
     assert 'data-status="queued"' in page and "hx-get" in page
     # The same export asked again while it waits is the same job.
@@ -57,11 +58,13 @@ def test_a_long_export_is_written_by_the_worker_and_downloaded_by_its_owner(
     assert client.get(reverse("appraisal:export_download", args=[job.pk])).status_code == 404
     callbacks[0]()  # the worker
     job.refresh_from_db()
-    assert job.status == RoundJobStatus.DONE and job.done == job.total == 9 and job.file_path
+    assert job.status == JobStatus.DONE and job.done == job.total == 9 and job.file_path
     page = client.get(reverse("appraisal:export_progress", args=[job.pk])).content.decode()
     assert 'id="export-download"' in page and "hx-get" not in page
     assert logged.count() == before  # written, not yet read by anyone
-    rows = workbook(client.get(reverse("appraisal:export_download", args=[job.pk])))
+    download = client.get(reverse("appraisal:export_download", args=[job.pk]))
+    assert "แบบประเมิน-2570-1.xlsx" in unquote(download["Content-Disposition"])
+    rows = workbook(download)
     assert len(rows) == AppraisalForm.objects.filter(round=o.round).count()
     assert logged.count() == before + 1
     # The same rows as the export in the request gives.
@@ -103,7 +106,7 @@ def test_the_distribution_names_go_the_same_way(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(reverse("appraisal:distribution_xlsx", args=[o.round.pk]))
     job = ExportJob.objects.get()
-    assert job.kind == "names" and job.status == RoundJobStatus.DONE
+    assert job.kind == "names" and job.status == JobStatus.DONE
     assert response["Location"] == reverse("appraisal:export_job", args=[job.pk])
     rows = workbook(client.get(reverse("appraisal:export_download", args=[job.pk])))
     assert set(rows) == {o.s1.staff_code, o.s3.staff_code}  # very good and outstanding
@@ -125,7 +128,7 @@ def test_an_owner_who_lost_the_round_gets_a_failed_export_and_no_file(
     HrScope.objects.filter(user=o.hr_div2).delete()
     callbacks[0]()
     job = ExportJob.objects.get()
-    assert job.status == RoundJobStatus.FAILED and "ไม่มีสิทธิ์" in job.error
+    assert job.status == JobStatus.FAILED and "ไม่มีสิทธิ์" in job.error
     assert not job.file_path
     page = client.get(reverse("appraisal:export_job", args=[job.pk])).content.decode()
     assert 'id="export-error"' in page

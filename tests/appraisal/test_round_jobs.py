@@ -17,9 +17,9 @@ from appraisal.models import (
     AppraisalForm,
     AppraisalRound,
     FormEvent,
+    JobStatus,
     Phase,
     RoundJob,
-    RoundJobStatus,
     State,
 )
 from appraisal.services import round_jobs
@@ -71,7 +71,7 @@ def test_opening_a_large_department_is_queued_then_run_by_the_worker(
         response = client.post(phase_url(rnd), {"action": "open", "version": rnd.version})
     assert response.status_code == 302
     job = RoundJob.objects.get(round=rnd)
-    assert job.status == RoundJobStatus.QUEUED and job.total == 9 and len(callbacks) == 1
+    assert job.status == JobStatus.QUEUED and job.total == 9 and len(callbacks) == 1
     rnd.refresh_from_db()
     assert rnd.phase == Phase.SETUP and not rnd.forms.exists()  # nothing done in the request
     # The console shows the step, polls it, and offers no other step meanwhile.
@@ -89,7 +89,7 @@ def test_opening_a_large_department_is_queued_then_run_by_the_worker(
     callbacks[0]()
     job.refresh_from_db()
     rnd.refresh_from_db()
-    assert job.status == RoundJobStatus.DONE and job.done == job.total == 9
+    assert job.status == JobStatus.DONE and job.done == job.total == 9
     assert rnd.phase == Phase.AGREEMENT and rnd.forms.count() == 9
     assert job.task_id
     progress = client.get(reverse("appraisal:round_job_progress", args=[rnd.pk]))
@@ -123,7 +123,7 @@ def test_advancing_into_release_releases_in_batches(org, background, monkeypatch
     round_jobs.round_job_run(job_id=job.pk)
     job.refresh_from_db()
     rnd.refresh_from_db()
-    assert job.status == RoundJobStatus.DONE, job.error
+    assert job.status == JobStatus.DONE, job.error
     assert rnd.phase == Phase.RELEASED and job.done == job.total == 9
     released = AppraisalForm.objects.filter(round=rnd, state=State.RELEASED)
     assert sorted(released.values_list("pk", flat=True)) == reviewed
@@ -144,7 +144,7 @@ def test_releasing_from_the_console_in_the_background(
         response = client.post(reverse("appraisal:round_release", args=[rnd.pk]), follow=True)
     assert "ในเบื้องหลังแล้ว" in response.content.decode()
     job = RoundJob.objects.get(round=rnd)
-    assert job.status == RoundJobStatus.DONE and job.done == 9
+    assert job.status == JobStatus.DONE and job.done == 9
     assert AppraisalForm.objects.filter(round=rnd, state=State.RELEASED).count() == 9
     assert AuditEvent.objects.filter(kind="round.release", object_id=str(rnd.pk)).exists()
     rnd.refresh_from_db()
@@ -164,7 +164,7 @@ def test_a_release_by_hr_of_a_subtree_stays_in_its_scope(org, background):
         unit__lft__gte=org.div2.lft,
         unit__rght__lte=org.div2.rght,
     )
-    assert job.status == RoundJobStatus.DONE and job.done == in_div2.count() == 3
+    assert job.status == JobStatus.DONE and job.done == in_div2.count() == 3
     assert set(released.values_list("pk", flat=True)) == set(in_div2.values_list("pk", flat=True))
 
 
@@ -213,14 +213,14 @@ def test_a_round_changed_before_the_worker_runs_fails_the_step_and_changes_nothi
     round_jobs.round_job_run(job_id=job.pk)
     job.refresh_from_db()
     rnd.refresh_from_db()
-    assert job.status == RoundJobStatus.FAILED and "มีผู้อื่นแก้ไข" in job.error
+    assert job.status == JobStatus.FAILED and "มีผู้อื่นแก้ไข" in job.error
     assert rnd.phase == Phase.SETUP and not rnd.forms.exists()
     client.force_login(org.hr)
     body = console(client, rnd)
     assert 'id="round-job-error"' in body and 'value="open"' in body  # can be asked again
     # A job is taken once: running it again does nothing.
     round_jobs.round_job_run(job_id=job.pk)
-    assert RoundJob.objects.get(pk=job.pk).status == RoundJobStatus.FAILED
+    assert RoundJob.objects.get(pk=job.pk).status == JobStatus.FAILED
 
 
 def test_a_step_whose_worker_died_shows_so_and_can_be_asked_again(client, org, background):
@@ -230,7 +230,7 @@ def test_a_step_whose_worker_died_shows_so_and_can_be_asked_again(client, org, b
     )
     long_ago = timezone.now() - round_jobs.STALE_AFTER - dt.timedelta(minutes=1)
     RoundJob.objects.filter(pk=job.pk).update(
-        status=RoundJobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
     )
     client.force_login(org.hr)
     body = console(client, rnd)
@@ -239,9 +239,9 @@ def test_a_step_whose_worker_died_shows_so_and_can_be_asked_again(client, org, b
     again = round_jobs.round_job_start(
         actor=org.hr, rnd=rnd, action="open", expected_version=rnd.version
     )
-    assert RoundJob.objects.get(pk=job.pk).status == RoundJobStatus.FAILED
+    assert RoundJob.objects.get(pk=job.pk).status == JobStatus.FAILED
     round_jobs.round_job_run(job_id=again.pk)
-    assert RoundJob.objects.get(pk=again.pk).status == RoundJobStatus.DONE
+    assert RoundJob.objects.get(pk=again.pk).status == JobStatus.DONE
     assert AppraisalRound.objects.get(pk=rnd.pk).forms.count() == 9
 
 
@@ -268,7 +268,7 @@ def test_reminders_to_a_large_department_are_sent_by_the_worker_in_batches(
         response = client.post(reverse("appraisal:round_remind", args=[rnd.pk]), follow=True)
     assert "ในเบื้องหลังแล้ว" in response.content.decode()
     job = RoundJob.objects.get(round=rnd)
-    assert job.action == "remind" and job.status == RoundJobStatus.DONE, job.error
+    assert job.action == "remind" and job.status == JobStatus.DONE, job.error
     assert job.done == job.total == len(mail.outbox) == pending
     assert AuditEvent.objects.filter(kind="round.remind", object_id=str(rnd.pk)).count() == 1
     body = console(client, rnd)
@@ -286,5 +286,5 @@ def test_reminders_that_cannot_reach_the_mail_server_fail_the_step_with_the_reas
     job = round_jobs.round_job_start(actor=org.hr, rnd=rnd, action="remind")
     round_jobs.round_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert job.status == RoundJobStatus.FAILED and "ส่งอีเมลไม่สำเร็จ" in job.error
+    assert job.status == JobStatus.FAILED and "ส่งอีเมลไม่สำเร็จ" in job.error
     assert not AuditEvent.objects.filter(kind="round.remind").exists()
