@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -32,20 +33,22 @@ from appraisal.models import (
 from appraisal.selectors import round_scope
 from appraisal.services import _notices
 from appraisal.services._forms import (
+    actor_name,
     bump_round,
     lock_round,
-    record_event,
     required_text,
-    save_form,
 )
 from appraisal.services.followups import idp_followups_carry
 from common.bulk import insert_new, insert_values
 from common.errors import DomainError
-from common.models import audit
+from common.models import audit, audit_many
 from common.permissions import can
 from orgchart import selectors as org
 from orgchart.models import OrgUnit, Person
 from orgchart.selectors import roles_of, subtree_q
+
+# Forms released per UPDATE and per insert of their history rows and events.
+RELEASE_CHUNK = 1000
 
 
 def _expected_for(by_grade: dict[str, ExpectedLevel], grade: str) -> tuple[int, int | None]:
@@ -240,7 +243,13 @@ def _release_reviewed(
     limit: int | None = None,
 ) -> int:
     """Release the reviewed forms (the first `limit` of them by id); with skip_own, never the
-    acting officer's own form (DOMAIN §8): another officer releases it."""
+    acting officer's own form (DOMAIN §8): another officer releases it.
+
+    Each form leaves the trail a form saved alone leaves (a new version, a history row naming
+    the actor, a release event in its timeline, its count moved, a notice to the person), but
+    written a chunk of forms at a time: one UPDATE, one insert of history rows and one of
+    events per RELEASE_CHUNK forms, instead of about ten statements per form (6 ms a form,
+    25 minutes for a department of 250,000)."""
     qs = (
         _reviewed(actor, rnd, units, skip_own=skip_own)
         .select_for_update(of=("self",))
@@ -248,23 +257,40 @@ def _release_reviewed(
     )
     if limit is not None:
         qs = qs.order_by("pk")[:limit]
-    count = 0
+    forms = list(qs)
     now = timezone.now()
-    done = []
+    who = actor_name(roles_of(actor).person, actor)
     moved: Counter = Counter()
-    for form in qs:
-        old = form.state
-        # The round-level permission was checked by the caller; the transition itself is the
-        # form's one way from reviewed to released.
-        form.release()
-        form.released_at = now
-        save_form(form, actor, count_into=moved)
-        record_event(form, actor, FormEvent.RELEASE, old, "")
-        done.append(form)
-        count += 1
+    for start in range(0, len(forms), RELEASE_CHUNK):
+        chunk = forms[start : start + RELEASE_CHUNK]
+        events = []
+        for form in chunk:
+            old, old_key = form.state, counts.stored_key(form)
+            # The round-level permission was checked by the caller; the transition itself is
+            # the form's one way from reviewed to released.
+            form.release()
+            form.released_at = now
+            form.updated_at = now
+            form.version += 1
+            form._counted_key = counts.form_key(form)
+            moved.update(counts.change(old_key, form._counted_key))
+            events.append(
+                {
+                    "obj": form,
+                    "summary": form.person.full_name,
+                    "changes": {"state": [old, form.state]},
+                }
+            )
+        AppraisalForm.objects.filter(pk__in=[f.pk for f in chunk], state=State.REVIEWED).update(
+            state=State.RELEASED, released_at=now, updated_at=now, version=F("version") + 1
+        )
+        AppraisalForm.history.bulk_history_create(
+            chunk, update=True, default_user=actor, default_date=now
+        )
+        audit_many(actor=actor, kind=FormEvent.RELEASE, events=events, actor_name=who)
     counts.apply(rnd.pk, moved)
-    _notices.released(done)
-    return count
+    _notices.released(forms)
+    return len(forms)
 
 
 @transaction.atomic

@@ -288,3 +288,56 @@ def test_reminders_that_cannot_reach_the_mail_server_fail_the_step_with_the_reas
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "ส่งอีเมลไม่สำเร็จ" in job.error
     assert not AuditEvent.objects.filter(kind="round.remind").exists()
+
+
+def test_a_release_leaves_each_form_the_trail_of_a_form_saved_alone(org, background):
+    """The release writes a chunk of forms per statement: each form still gets its new
+    version, a history row by the officer, a release event in its timeline and a notice, and
+    the round's counts move with it."""
+    from appraisal.services.round_phases import release_batch
+    from notices.models import Notice
+
+    rnd, reviewed = in_review_with_reviewed_forms(org)
+    before = dict(AppraisalForm.objects.filter(round=rnd).values_list("pk", "version"))
+    history_before = {pk: AppraisalForm.history.filter(id=pk).count() for pk in reviewed}
+    assert release_batch(actor=org.hr, rnd=rnd, units=None, size=100) == len(reviewed) == 9
+    for form in AppraisalForm.objects.filter(round=rnd).select_related("person"):
+        assert form.state == State.RELEASED and form.released_at is not None
+        assert form.version == before[form.pk] + 1
+        assert AppraisalForm.history.filter(id=form.pk).count() == history_before[form.pk] + 1
+        last = AppraisalForm.history.filter(id=form.pk).latest("history_id")
+        assert (last.state, last.version, last.history_type) == (
+            State.RELEASED,
+            form.version,
+            "~",
+        )
+        assert last.history_user_id == org.hr.pk
+        event = AuditEvent.objects.get(kind=FormEvent.RELEASE, object_id=str(form.pk))
+        assert event.actor_id == org.hr.pk and event.summary == form.person.full_name
+        assert event.changes == {"state": [State.REVIEWED, State.RELEASED]}
+        if form.person.user_id:
+            notices = Notice.objects.filter(recipient_id=form.person.user_id, kind="released")
+            assert notices.count() == 1
+    assert count_problems() == []
+    # Nothing is left to release, and a second call changes nothing.
+    assert release_batch(actor=org.hr, rnd=rnd, units=None, size=100) == 0
+
+
+def test_a_release_costs_the_same_statements_for_few_forms_or_many(org, background):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from appraisal.services.round_phases import release_batch
+
+    rnd, reviewed = in_review_with_reviewed_forms(org)
+    with CaptureQueriesContext(connection) as few:
+        assert release_batch(actor=org.hr, rnd=rnd, units=None, size=2) == 2
+    with CaptureQueriesContext(connection) as many:
+        assert release_batch(actor=org.hr, rnd=rnd, units=None, size=100) == 7
+    # The per-unit counts take one UPDATE per distinct change (appraisal.counts.apply), which
+    # depends on the units, not on the forms; every other statement is the same for 2 or 7.
+    def statements(ctx):
+        return [q["sql"].split(" ")[0] for q in ctx if "unitformcount" not in q["sql"]]
+
+    assert statements(many) == statements(few)
+    assert count_problems() == []
