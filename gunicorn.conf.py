@@ -30,3 +30,32 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Who (the proxy's X-Forwarded-For is trusted only from these addresses).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The application is imported once in the master and the workers are forked from it: a worker
+# starts (and is replaced after max_requests) without importing Django again, and the modules,
+# templates and translations loaded at import are shared between the workers' memory.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no", "off")
+# Python's cyclic garbage collector runs every 700 new objects by default, several times in
+# every page, and each full pass walks everything imported at start. Those objects live as
+# long as the worker: they are frozen out of the collector before the fork, and the first
+# generation collects every GC_THRESHOLD new objects instead.
+gc_threshold = int(os.environ.get("GC_THRESHOLD", "50000"))
+
+
+def when_ready(server):
+    # The database connections of the master (none are opened at import) must not be shared.
+    import gc
+
+    if preload_app:
+        from django.db import connections
+
+        connections.close_all()
+        gc.collect()
+        gc.freeze()
+
+
+def post_fork(server, worker):
+    import gc
+
+    if gc_threshold > 0:
+        gc.set_threshold(gc_threshold, 20, 100)
