@@ -49,6 +49,9 @@ def when_ready(server):
     if preload_app:
         from django.db import connections
 
+        from pms_site.warm import warm_up
+
+        warm_up()
         connections.close_all()
         gc.collect()
         gc.freeze()
