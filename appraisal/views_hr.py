@@ -636,7 +636,6 @@ def round_phase(request, pk: int):
     action = request.POST.get("action", "")
     version = parse_id(request.POST.get("version"))
     try:
-        round_jobs.refuse_if_busy(rnd)
         if action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE) and _queued(
             request, rnd, action, version
         ):
@@ -666,7 +665,6 @@ def round_remind(request, pk: int):
     """E-mail everyone in the user's scope whose agreement is not yet approved."""
     rnd = get_round(request, pk)
     try:
-        round_jobs.refuse_if_busy(rnd)
         if _queued(request, rnd, RoundJobAction.REMIND):
             return redirect("appraisal:round_console", pk=rnd.pk)
         sent = reminders_send(actor=request.user, rnd=rnd)
@@ -688,7 +686,6 @@ def round_release(request, pk: int):
     """ประกาศผล: release every reviewed form in the user's scope."""
     rnd = get_round(request, pk)
     try:
-        round_jobs.refuse_if_busy(rnd)
         if _queued(request, rnd, RoundJobAction.RELEASE):
             return redirect("appraisal:round_console", pk=rnd.pk)
         count = round_phases.round_release(actor=request.user, rnd=rnd)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalRound, Phase, RoundEvent, State
 from appraisal.selectors import overdue_agreements, round_scope
+from appraisal.services._busy import refuse_if_busy
 from common.errors import DomainError
 from common.models import audit
 from common.permissions import require
@@ -22,6 +23,7 @@ from orgchart.models import OrgUnit, Person
 def reminders_send(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None = None) -> int:
     """E-mail everyone whose agreement is overdue (and evaluators with agreements waiting).
     Returns the number of messages sent."""
+    refuse_if_busy(rnd)
     messages = reminder_messages(actor=actor, rnd=rnd, units=units)
     sent = send_mass_mail(messages, fail_silently=False) if messages else 0
     audit(actor=actor, kind=RoundEvent.REMIND, obj=rnd, summary=f"{rnd.code}: {sent}")

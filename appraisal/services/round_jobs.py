@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from appraisal.models import (
-    PENDING_JOB,
     PHASE_ORDER,
     AppraisalRound,
     JobStatus,
@@ -37,6 +34,12 @@ from appraisal.models import (
 )
 from appraisal.selectors import overdue_agreements, round_scope
 from appraisal.services import round_phases
+from appraisal.services._busy import (  # noqa: F401 (the views ask these here)
+    STALE_AFTER,
+    fail_stale_jobs,
+    pending_job,
+    refuse_if_busy,
+)
 from appraisal.services._forms import lock_round
 from appraisal.services.reminders import reminder_messages
 from common.errors import DomainError
@@ -45,9 +48,6 @@ from common.permissions import can, require
 from orgchart.models import Person
 
 logger = logging.getLogger(__name__)
-# A running step whose worker has given no sign for this long is taken as dead: opening a
-# quarter of a million forms takes a minute or two, a batch of releases a few seconds.
-STALE_AFTER = timedelta(minutes=30)
 REMINDER_BATCH = 500  # e-mails per SMTP connection, progress written after each
 
 
@@ -88,17 +88,6 @@ def runs_in_background(*, actor, rnd: AppraisalRound, action: str) -> bool:
     return step_size(actor=actor, rnd=rnd, action=action) > sync_max_forms()
 
 
-def pending_job(rnd: AppraisalRound) -> RoundJob | None:
-    fail_stale_jobs(rnd)
-    return RoundJob.objects.filter(round=rnd, status__in=PENDING_JOB).first()
-
-
-def refuse_if_busy(rnd: AppraisalRound) -> None:
-    """No step of the round while another runs in the background."""
-    if pending_job(rnd) is not None:
-        raise DomainError(_("มีงานของรอบนี้กำลังดำเนินการอยู่ กรุณารอให้เสร็จก่อน"), code="busy")
-
-
 def latest_job(rnd: AppraisalRound) -> RoundJob | None:
     """The round's latest step run in the background, for the console (one read, no write: a
     step whose worker died shows as such, and is failed when the next step is asked for)."""
@@ -106,19 +95,6 @@ def latest_job(rnd: AppraisalRound) -> RoundJob | None:
     if job is not None:
         job.stale = job.stalled(STALE_AFTER)
     return job
-
-
-def fail_stale_jobs(rnd: AppraisalRound | None = None) -> int:
-    limit = timezone.now() - STALE_AFTER
-    qs = RoundJob.objects.filter(status=JobStatus.RUNNING)
-    if rnd is not None:
-        qs = qs.filter(round=rnd)
-    stale = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
-    return qs.filter(stale).update(
-        status=JobStatus.FAILED,
-        error=_("ตัวประมวลผลเบื้องหลังหยุดทำงานระหว่างดำเนินการ กรุณาสั่งอีกครั้ง"),
-        finished_at=timezone.now(),
-    )
 
 
 def _check(actor, rnd: AppraisalRound, action: str) -> None:
@@ -185,22 +161,26 @@ def round_job_run(*, job_id: int) -> None:
     try:
         if job.action == RoundJobAction.OPEN:
             made = round_phases.round_open(
-                actor=actor, rnd=rnd, expected_version=job.expected_version
+                actor=actor, rnd=rnd, expected_version=job.expected_version, job=job_id
             )
             mine.update(done=made, total=made)
         elif job.action == RoundJobAction.ADVANCE:
             phase = round_phases.round_advance(
-                actor=actor, rnd=rnd, expected_version=job.expected_version, release=False
+                actor=actor,
+                rnd=rnd,
+                expected_version=job.expected_version,
+                release=False,
+                job=job_id,
             )
             if phase == Phase.RELEASED:
-                _release_all(mine, actor, rnd, None)
+                _release_all(mine, actor, rnd, None, job_id)
         elif job.action == RoundJobAction.REMIND:
             _remind_all(mine, actor, rnd)
         else:
             units = round_scope(user=actor, rnd=rnd)
             if not units:
                 raise PermissionDenied("appraisal.release_form")
-            count = _release_all(mine, actor, rnd, units)
+            count = _release_all(mine, actor, rnd, units, job_id)
             audit(actor=actor, kind=RoundEvent.RELEASE, obj=rnd, summary=f"{rnd.code}: {count}")
     except DomainError as exc:
         RoundJob.fail(mine, exc.message)
@@ -223,14 +203,14 @@ def round_job_run(*, job_id: int) -> None:
     )
 
 
-def _release_all(mine, actor, rnd: AppraisalRound, units) -> int:
+def _release_all(mine, actor, rnd: AppraisalRound, units, job_id: int) -> int:
     """Release in batches, each committed with the progress; the total is recounted first."""
     total = round_phases.releasable_count(actor=actor, rnd=rnd, units=units)
     mine.update(done=0, total=total, heartbeat_at=timezone.now())
     done = 0
     size = release_batch_size()
     while True:
-        n = round_phases.release_batch(actor=actor, rnd=rnd, units=units, size=size)
+        n = round_phases.release_batch(actor=actor, rnd=rnd, units=units, size=size, job=job_id)
         if n == 0:
             break
         done += n

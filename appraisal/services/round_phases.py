@@ -32,6 +32,7 @@ from appraisal.models import (
 )
 from appraisal.selectors import round_scope
 from appraisal.services import _notices
+from appraisal.services._busy import refuse_if_busy
 from appraisal.services._forms import (
     actor_name,
     bump_round,
@@ -139,10 +140,14 @@ def _chains(people: list[Person]) -> dict[int, tuple[Person | None, Person | Non
 
 
 @transaction.atomic
-def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> int:
+def round_open(
+    *, actor, rnd: AppraisalRound, expected_version: int | None = None, job: int | None = None
+) -> int:
     """Open the round: one form per active person of the department, with the evaluator chain,
-    weights, bands, method and expected competency levels frozen into it. Returns the count."""
+    weights, bands, method and expected competency levels frozen into it. Returns the count.
+    `job`: the background step running it (appraisal.services.round_jobs), if one is."""
     rnd = lock_round(rnd, expected_version)
+    refuse_if_busy(rnd, own=job)
     if not has_transition_perm(rnd.open, actor):
         if rnd.phase != Phase.SETUP:
             raise DomainError(_("รอบนี้เปิดแล้ว"))
@@ -201,12 +206,18 @@ def round_open(*, actor, rnd: AppraisalRound, expected_version: int | None = Non
 
 @transaction.atomic
 def round_advance(
-    *, actor, rnd: AppraisalRound, expected_version: int | None = None, release: bool = True
+    *,
+    actor,
+    rnd: AppraisalRound,
+    expected_version: int | None = None,
+    release: bool = True,
+    job: int | None = None,
 ) -> str:
     """Move the round to its next phase. Into the released phase every reviewed result is
     released with it; release=False leaves that to release_batch (the background worker's
     part for a large department, appraisal.services.round_jobs)."""
     rnd = lock_round(rnd, expected_version)
+    refuse_if_busy(rnd, own=job)
     if not has_transition_perm(rnd.advance, actor):
         if can(actor, "appraisal.manage_round", rnd):
             raise DomainError(_("รอบนี้เลื่อนขั้นตอนต่อไม่ได้จากขั้นตอนปัจจุบัน"))
@@ -297,6 +308,7 @@ def _release_reviewed(
 def round_release(*, actor, rnd: AppraisalRound) -> int:
     """Release every reviewed form in the user's HR scope (or all, for the department's HR)."""
     rnd = lock_round(rnd, None)
+    refuse_if_busy(rnd)
     if not rnd.phase_at_least(Phase.REVIEW) or rnd.is_closed:
         raise DomainError(_("ประกาศผลได้เมื่อรอบอยู่ในขั้นตอนทบทวนผลขึ้นไปเท่านั้น"))
     units = round_scope(user=actor, rnd=rnd)
@@ -314,10 +326,19 @@ def releasable_count(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | N
 
 
 @transaction.atomic
-def release_batch(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None, size: int) -> int:
+def release_batch(
+    *,
+    actor,
+    rnd: AppraisalRound,
+    units: Iterable[OrgUnit] | None,
+    size: int,
+    job: int | None = None,
+) -> int:
     """Release up to `size` reviewed forms in a transaction of their own (the background
-    worker's step of a large release); 0 when none is left or the round no longer releases."""
+    worker's step `job` of a large release); 0 when none is left or the round no longer
+    releases."""
     rnd = lock_round(rnd, None)
+    refuse_if_busy(rnd, own=job)
     if not rnd.phase_at_least(Phase.REVIEW) or rnd.is_closed:
         return 0
     return _release_reviewed(actor, rnd, units, skip_own=True, limit=size)
@@ -326,6 +347,7 @@ def release_batch(*, actor, rnd: AppraisalRound, units: Iterable[OrgUnit] | None
 @transaction.atomic
 def round_close(*, actor, rnd: AppraisalRound, expected_version: int | None = None) -> None:
     rnd = lock_round(rnd, expected_version)
+    refuse_if_busy(rnd)
     if not has_transition_perm(rnd.close, actor):
         if can(actor, "appraisal.manage_round", rnd):
             raise DomainError(_("ปิดรอบได้หลังประกาศผลแล้วเท่านั้น"))
@@ -341,6 +363,7 @@ def round_reopen(*, actor, rnd: AppraisalRound, reason: str) -> None:
     """Reopen a closed round: an audited HR action that needs a reason."""
     reason = required_text(reason, _("เหตุผลการเปิดรอบใหม่"), field="reason")
     rnd = lock_round(rnd, None)
+    refuse_if_busy(rnd)
     if not has_transition_perm(rnd.reopen, actor):
         if can(actor, "appraisal.manage_round", rnd):
             raise DomainError(_("รอบนี้ยังไม่ได้ปิด"))

@@ -341,3 +341,43 @@ def test_a_release_costs_the_same_statements_for_few_forms_or_many(org, backgrou
 
     assert statements(many) == statements(few)
     assert count_problems() == []
+
+
+def test_while_a_step_runs_in_the_background_the_services_refuse_every_other_step(org, settings):
+    """The refusal is the services' own, after they lock the round: a second officer, a page
+    opened before the step was queued, or a script calling a service, all get it; only the
+    step's own worker goes on."""
+    from appraisal.services.reminders import reminders_send
+    from appraisal.services.round_phases import (
+        release_batch,
+        round_close,
+        round_release,
+        round_reopen,
+    )
+
+    rnd, reviewed = in_review_with_reviewed_forms(org)
+    settings.ROUND_SYNC_MAX_FORMS = 0
+    job = round_jobs.round_job_start(actor=org.hr, rnd=rnd, action="release")
+    version = AppraisalRound.objects.get(pk=rnd.pk).version
+    steps = [
+        lambda: round_advance(actor=org.hr, rnd=rnd),
+        lambda: round_release(actor=org.hr, rnd=rnd),
+        lambda: release_batch(actor=org.hr, rnd=rnd, units=None, size=10),
+        lambda: round_close(actor=org.hr, rnd=rnd),
+        lambda: round_reopen(actor=org.hr, rnd=rnd, reason="ทดสอบ"),
+        lambda: reminders_send(actor=org.hr, rnd=rnd),
+        lambda: round_jobs.round_job_start(actor=org.hr, rnd=rnd, action="advance"),
+    ]
+    for step in steps:
+        with pytest.raises(DomainError) as refused:
+            step()
+        assert refused.value.code == "busy"
+    rnd.refresh_from_db()
+    assert rnd.phase == Phase.REVIEW and rnd.version == version
+    assert not AppraisalForm.objects.filter(round=rnd, state=State.RELEASED).exists()
+    # The step's own worker is not refused by its own job.
+    round_jobs.round_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.done == len(reviewed)
+    # Once it has ended, the other steps are offered again.
+    assert round_advance(actor=org.hr, rnd=rnd) == Phase.RELEASED
