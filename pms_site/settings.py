@@ -382,8 +382,8 @@ TASKS = {
 
 # A round's heavy steps (opening it, moving it into the released phase, releasing) run in the
 # request up to this many forms and in the background worker above it (appraisal.services.
-# round_jobs): opening 254,550 forms took 82 s here and releasing them would take 25 minutes,
-# past the app server's request timeout. A release goes in batches of ROUND_RELEASE_BATCH forms.
+# round_jobs): opening 254,550 forms took 82 s here and releasing them 278 s, past the app
+# server's request timeout. A release goes in batches of ROUND_RELEASE_BATCH forms.
 ROUND_SYNC_MAX_FORMS = int(os.environ.get("ROUND_SYNC_MAX_FORMS", "2000"))
 ROUND_RELEASE_BATCH = int(os.environ.get("ROUND_RELEASE_BATCH", "1000"))
 # The most rows one Excel export of a list writes in a request (a department's 254,550 forms
