@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -143,6 +145,45 @@ def _segments(counts: list[int]) -> list[dict]:
         for s, c in zip(PROGRESS_STATES, counts, strict=True)
         if c
     ]
+
+
+# The console's rows are built here rather than in the template: a row is ten linked counts
+# and a bar of up to ten parts, about a hundred template variables, 0.4 ms a row (a page of 50
+# rows took 9 ms more than a page of 31).
+_ZERO_CELL = mark_safe('<td class="text-end"><span class="text-muted">0</span></td>')
+_ZERO_TOTAL = mark_safe('<td class="text-end">0</td>')
+
+
+def _cells_html(cells: list[dict], zero: str = _ZERO_CELL) -> str:
+    """The linked count of each state, as table cells (a zero unlinked)."""
+    return mark_safe(
+        "".join(
+            format_html('<td class="text-end"><a href="{}">{}</a></td>', c["url"], c["count"])
+            if c["count"]
+            else zero
+            for c in cells
+        )
+    )
+
+
+def _bar_html(segments: list[dict], total: int, *, titled: bool = True) -> str:
+    """The stacked bar's parts (inside a .progress-stacked)."""
+    return mark_safe(
+        "".join(
+            format_html(
+                '<div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" '
+                'aria-valuemin="0" aria-valuemax="{}" style="width: {}%"{}>'
+                '<div class="progress-bar" style="background-color: {}"></div></div>',
+                s["label"],
+                s["count"],
+                total,
+                s["width"],
+                format_html(' title="{} {}"', s["label"], s["count"]) if titled else "",
+                s["colour"],
+            )
+            for s in segments
+        )
+    )
 
 
 def covered(scope: list[OrgUnit], unit: OrgUnit) -> bool:
@@ -508,12 +549,14 @@ def round_console(request, pk: int):
     for r in page:
         u = r["unit"]
         base = f"unit={u.pk}" + ("&exact=1" if r["own"] else "") + carried
-        r["cells"] = [
-            {"count": c, "url": f"{forms_url}?{base}&state={s}"}
-            for s, c in zip(PROGRESS_STATES, r["counts"], strict=True)
-        ]
+        r["cells"] = _cells_html(
+            [
+                {"count": c, "url": f"{forms_url}?{base}&state={s}"}
+                for s, c in zip(PROGRESS_STATES, r["counts"], strict=True)
+            ]
+        )
         r["total"] = sum(r["counts"])
-        r["segments"] = _segments(r["counts"])
+        r["bar"] = _bar_html(_segments(r["counts"]), r["total"])
         r["percent"] = progress_percent(r["counts"])
         r["drill"] = not r["own"]
         r["drill_url"] = f"?unit={u.pk}{carried}" + (f"&state={state}" if state else "")
@@ -558,9 +601,9 @@ def round_console(request, pk: int):
             "pages_qs": querystring(request, page=None),
             "export_url": export_url(request, rnd, unit),
             **filter_context(flt, bands_ok=True),
-            "totals": total_cells,
+            "totals": _cells_html(total_cells, _ZERO_TOTAL),
             "total": sum(totals),
-            "total_segments": _segments(totals),
+            "total_bar": _bar_html(_segments(totals), sum(totals), titled=False),
             "total_percent": progress_percent(totals),
             "scope": scope,
             "unit": unit,
