@@ -3,9 +3,8 @@ released phase (which releases every reviewed result) and releasing from the con
 
 For a department of more than ROUND_SYNC_MAX_FORMS forms the console queues the step for the
 worker instead of running it in the request: opening 254,550 forms took 82 s on the development
-machine and releasing them 278 s (1.1 ms a form; 6 ms a form before a release wrote a chunk of
-forms per statement), while the app server
-kills a request after GUNICORN_TIMEOUT (60 s) and its transaction is rolled back with it. The
+machine and releasing them 278 s (1.1 ms a form), while the app server kills a request after
+GUNICORN_TIMEOUT (60 s) and its transaction is rolled back with it. The
 step runs through the same services as in the request, with the same rules; a release goes in
 batches of ROUND_RELEASE_BATCH forms, each committed with its progress, so that a worker that
 dies leaves released what it released and the officer starts the rest again.
