@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db import connection, transaction
+from django.db.models import Count, F
 
 from appraisal.models import AppraisalForm, AppraisalRound, UnitFormCount
 from orgchart.models import OrgUnit
@@ -55,26 +55,27 @@ def _chains(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each unit's id with its ancestors' ids."""
     unit_ids = set(unit_ids)
     if len(unit_ids) <= _FEW_UNITS:
-        # The ancestors of a few units, themselves included, in one query.
-        inside = OrgUnit.objects.filter(
-            pk__in=unit_ids,
-            tree_id=OuterRef("tree_id"),
-            lft__gte=OuterRef("lft"),
-            rght__lte=OuterRef("rght"),
-        )
-        rows = list(
-            OrgUnit.objects.filter(Exists(inside)).values_list("pk", "tree_id", "lft", "rght")
-        )
-        spans = {pk: (t, lft, rght) for pk, t, lft, rght in rows}
-        return {
-            u: [
-                a
-                for a, (t, lft, rght) in spans.items()
-                if t == spans[u][0] and lft <= spans[u][1] and spans[u][2] <= rght
-            ]
-            for u in unit_ids
-            if u in spans
-        }
+        # Up the parent links from each unit, a primary-key look-up per level. The nested-set
+        # test (an ancestor's lft and rght enclose the unit's) made PostgreSQL read the unit's
+        # whole tree: 3 ms for every form saved in a department of 16,000 units. UNION, not
+        # UNION ALL: a cycle in the parent links (which the tree never has) would end.
+        table = connection.ops.quote_name(OrgUnit._meta.db_table)
+        marks = ", ".join(["%s"] * len(unit_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH RECURSIVE chain (start, id, parent_id) AS ("
+                f" SELECT id, id, parent_id FROM {table} WHERE id IN ({marks})"
+                f" UNION"
+                f" SELECT chain.start, u.id, u.parent_id FROM {table} u"
+                f" JOIN chain ON u.id = chain.parent_id"
+                f") SELECT start, id FROM chain",
+                sorted(unit_ids),
+            )
+            rows = cursor.fetchall()
+        chains: dict[int, list[int]] = {}
+        for start, unit in rows:
+            chains.setdefault(start, []).append(unit)
+        return chains
     trees = OrgUnit.objects.filter(pk__in=unit_ids).values("tree_id")
     parent = dict(OrgUnit.objects.filter(tree_id__in=trees).values_list("pk", "parent_id"))
     chains = {}

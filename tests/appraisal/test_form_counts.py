@@ -173,3 +173,20 @@ def test_concurrent_submissions_under_one_department_lose_no_count():
         assert submitted == len(names)
     finally:
         connection.close()
+
+
+def test_each_unit_counts_in_its_ancestors_read_up_the_parent_links(org, monkeypatch):
+    """counts._chains, both ways (up the parent links for a few units, from the whole trees
+    for many), against django-mptt's own ancestors of every unit."""
+    from orgchart.models import OrgUnit
+
+    units = list(OrgUnit.objects.all())
+    expected = {u.pk: sorted(a.pk for a in u.get_ancestors(include_self=True)) for u in units}
+    assert any(len(chain) > 2 for chain in expected.values())  # a tree deeper than two levels
+    for u in units:
+        assert sorted(counts._chains([u.pk])[u.pk]) == expected[u.pk]
+    few = counts._chains([u.pk for u in units[:3]])
+    assert {k: sorted(v) for k, v in few.items()} == {u.pk: expected[u.pk] for u in units[:3]}
+    monkeypatch.setattr(counts, "_FEW_UNITS", 0)  # the whole trees' way
+    many = counts._chains([u.pk for u in units])
+    assert {k: sorted(v) for k, v in many.items()} == expected
