@@ -682,8 +682,8 @@ def round_phase(request, pk: int):
         if action in (RoundJobAction.OPEN, RoundJobAction.ADVANCE) and _queued(
             request, rnd, action, version
         ):
-            pass  # the console shows the step while the worker runs it
-        elif action == "open":
+            return redirect("appraisal:round_console", pk=rnd.pk)  # it shows the step's progress
+        if action == "open":
             count = round_open(actor=user, rnd=rnd, expected_version=version)
             messages.success(request, _("เปิดรอบแล้ว สร้างแบบประเมิน %(n)s ฉบับ") % {"n": f"{count:,}"})
         elif action == "advance":

@@ -64,6 +64,14 @@ class BackgroundJob(models.Model):
         beat = self.heartbeat_at or self.started_at
         return bool(self.status == JobStatus.RUNNING and beat and beat < timezone.now() - after)
 
+    @staticmethod
+    def stalled_q(after: timedelta) -> Q:
+        """stalled() as a filter, for the jobs not fetched."""
+        limit = timezone.now() - after
+        return Q(status=JobStatus.RUNNING) & (
+            Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+        )
+
     @classmethod
     def take(cls, pk: int) -> QuerySet | None:
         """Mark the queued job running for this worker, once: the job's row to write its

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,13 +18,9 @@ from common.errors import DomainError
 STALE_AFTER = timedelta(minutes=30)
 
 
-def fail_stale_jobs(rnd: AppraisalRound | None = None) -> int:
-    limit = timezone.now() - STALE_AFTER
-    qs = RoundJob.objects.filter(status=JobStatus.RUNNING)
-    if rnd is not None:
-        qs = qs.filter(round=rnd)
-    stale = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
-    return qs.filter(stale).update(
+def fail_stale_jobs(rnd: AppraisalRound) -> int:
+    """Fail the round's steps whose worker died, so that they say so and can be asked again."""
+    return RoundJob.objects.filter(RoundJob.stalled_q(STALE_AFTER), round=rnd).update(
         status=JobStatus.FAILED,
         error=_("ตัวประมวลผลเบื้องหลังหยุดทำงานระหว่างดำเนินการ กรุณาสั่งอีกครั้ง"),
         finished_at=timezone.now(),

@@ -34,12 +34,7 @@ from appraisal.models import (
 )
 from appraisal.selectors import overdue_agreements, round_scope
 from appraisal.services import round_phases
-from appraisal.services._busy import (  # noqa: F401 (the views ask these here)
-    STALE_AFTER,
-    fail_stale_jobs,
-    pending_job,
-    refuse_if_busy,
-)
+from appraisal.services._busy import STALE_AFTER, refuse_if_busy
 from appraisal.services._forms import lock_round
 from appraisal.services.reminders import reminder_messages
 from common.errors import DomainError
