@@ -26,6 +26,7 @@ from appraisal.selectors import (
     SUGGESTION_SOURCES,
     checkin_progress,
     form_result,
+    kpi_rows,
     last_milestones,
     milestones_of,
     suggestion,
@@ -56,7 +57,7 @@ FOLLOWUP_MARKS = [
 
 
 def _score_parts(form: AppraisalForm):
-    kpis = list(form.kpis.select_related("kpi"))
+    kpis = list(kpi_rows(form))
     comps = list(form.competencies.all())
     return kpis, comps
 

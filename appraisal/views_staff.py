@@ -371,7 +371,7 @@ def form_detail(request, pk: int):
     """The whole form for anyone who may read it; scores only for those who may see them."""
     form = get_form(request, pk)
     user = request.user
-    kpis = list(form.kpis.select_related("kpi"))
+    kpis = list(selectors.kpi_rows(form))
     show_score = can(user, "appraisal.view_score", form)
     show_final = show_score and can(user, "appraisal.view_final", form)
     events = form_timeline(form=form, show_score=show_final)
@@ -439,7 +439,7 @@ def agreement(request, pk: int):
     """Edit the agreement's KPI rows (a formset, blank rows as many as the unit's KPIs or
     three, more added in the page); read-only once sent."""
     form = get_form(request, pk, "appraisal.edit_agreement")
-    rows = list(form.kpis.select_related("kpi"))
+    rows = list(selectors.kpi_rows(form))
     editable = form.agreement_editable
     options = _kpi_options(form, rows) if editable else _KpiOptions([], 0, [])
     choices = options.choices

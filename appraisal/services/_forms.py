@@ -13,6 +13,7 @@ from django_fsm import has_transition_perm
 
 from appraisal import counts
 from appraisal.models import AppraisalForm, AppraisalRound, FormEvent
+from common.compiled import CompiledLookup
 from common.errors import ConflictError, DomainError
 from common.inputs import refuse_nul, required_text  # noqa: F401 (used by the services)
 from common.models import audit, plain
@@ -61,17 +62,28 @@ def bump_round(rnd: AppraisalRound, actor) -> None:
     rnd.save()
 
 
+# The row and its round, locked; compiled once (common.compiled), as every save reads it.
+_LOCKED = CompiledLookup(
+    lambda pk: (
+        AppraisalForm.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(pk=pk)
+        .order_by()
+    ),
+    "pk",
+)
+
+
 def lock_form(form: AppraisalForm, expected_version: int | None) -> AppraisalForm:
     """The form row, locked for this transaction; ConflictError if somebody saved it since the
     page was read, DomainError once the round is closed."""
     # The row and its round only: joining the six other tables cost about 12 ms of planning on
     # PostgreSQL; the people and units the caller already holds are taken over when their ids
     # did not change, any other is read when first used.
-    locked = (
-        AppraisalForm.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .get(pk=form.pk)
-    )
+    found = _LOCKED(pk=form.pk)
+    if not found:
+        raise AppraisalForm.DoesNotExist
+    locked = found[0]
     _take_over_related(locked, form)
     if expected_version is not None and locked.version != int(expected_version):
         raise ConflictError(

@@ -24,7 +24,13 @@ from appraisal.models import (
     IdpRow,
     State,
 )
-from appraisal.selectors import SUGGESTION_SOURCES, form_result, last_milestones, suggestion
+from appraisal.selectors import (
+    SUGGESTION_SOURCES,
+    form_result,
+    kpi_rows,
+    last_milestones,
+    suggestion,
+)
 from appraisal.services._forms import (
     field_changes,
     level_input,
@@ -99,7 +105,7 @@ def score_save(
     require(actor, "appraisal.score_form", form)
     if form.state != State.AGREED:
         raise DomainError(_("ให้คะแนนได้เมื่อข้อตกลงได้รับอนุมัติและยังไม่ได้ยืนยันผลการประเมิน"), code="state")
-    rows = {r.pk: r for r in form.kpis.select_related("kpi")}
+    rows = {r.pk: r for r in kpi_rows(form)}
     rows_actual = {pk: r.actual for pk, r in rows.items()}
     milestones = last_milestones(form=form)
     changes: dict = {}

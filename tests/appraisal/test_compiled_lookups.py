@@ -1,0 +1,131 @@
+"""The look-ups compiled once (common.compiled) give exactly what the ORM gives: every column
+of the object and of each related object, the annotations, the same queries seen by the
+connection's wrappers; a locking look-up still refuses to run outside a transaction, and an id
+no form can have finds nothing."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from appraisal.models import AppraisalForm, FormKpi
+from appraisal.selectors import _FORM_BY_ID, form_for, kpi_rows
+from appraisal.services._forms import _LOCKED
+from common.compiled import CompiledLookup
+from orgchart.models import Person
+from orgchart.selectors import _PERSON_OF_USER
+
+
+def columns(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def same(a, b, related=()):
+    assert type(a) is type(b)
+    assert columns(a) == columns(b)
+    assert a._state.db == b._state.db and a._state.adding is b._state.adding is False
+    for path in related:
+        x, y = a, b
+        for name in path.split("__"):
+            x, y = getattr(x, name), getattr(y, name)
+        assert (x is None) is (y is None), path
+        if x is not None:
+            assert columns(x) == columns(y), path
+
+
+def test_the_form_look_up_equals_the_orm(world):
+    related = ("round", "round__department", "person", "person__position", "unit")
+    for form in AppraisalForm.objects.all():
+        expected = AppraisalForm.objects.select_related(
+            "round__department", "person__position", "unit"
+        ).get(pk=form.pk)
+        (found,) = _FORM_BY_ID(pk=form.pk)
+        same(expected, found, related)
+    assert _FORM_BY_ID(pk=10**9) == []
+
+
+def test_the_kpi_rows_equal_the_related_manager_and_hold_the_form(world):
+    checked = 0
+    for form in AppraisalForm.objects.all():
+        expected = list(form.kpis.select_related("kpi"))
+        found = kpi_rows(form)
+        assert [r.pk for r in found] == [r.pk for r in expected]  # the rows' own order
+        for a, b in zip(expected, found, strict=True):
+            same(a, b, ("kpi",))
+            assert b.form is form
+            checked += 1
+    assert checked >= 6
+
+
+def test_the_person_of_a_user_equals_the_orm_with_its_annotation(world):
+    from orgchart.models import HrScope
+
+    people = list(Person.objects.filter(user__isnull=False).select_related("user", "unit"))
+    HrScope.objects.create(user=people[0].user, unit=people[0].unit)  # a person doing HR
+    users = [p.user for p in people]
+    hr_flags = set()
+    for user in users:
+        expected = list(
+            Person.objects.select_related("unit", "position").filter(user=user, is_active=True)
+        )
+        found = _PERSON_OF_USER(user_id=user.pk)
+        assert len(found) == len(expected) == 1
+        same(expected[0], found[0], ("unit", "position"))
+        assert found[0].has_hr_scope is HrScope.objects.filter(user=user).exists()
+        hr_flags.add(found[0].has_hr_scope)
+    assert hr_flags == {True, False}
+
+
+def test_each_call_is_one_query_seen_by_the_connection(world):
+    _FORM_BY_ID(pk=world.f1.pk)  # compiled
+    with CaptureQueriesContext(connection) as ctx:
+        _FORM_BY_ID(pk=world.f1.pk)
+        _FORM_BY_ID(pk=world.f2.pk)
+    assert len(ctx.captured_queries) == 2
+    assert str(world.f2.pk) in ctx.captured_queries[1]["sql"]
+
+
+def test_the_lock_needs_a_transaction_and_takes_the_row(world):
+    with transaction.atomic():
+        (locked,) = _LOCKED(pk=world.f1.pk)
+    same(AppraisalForm.objects.select_related("round").get(pk=world.f1.pk), locked, ("round",))
+    if connection.features.has_select_for_update:
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            _LOCKED(pk=world.f1.pk)
+        assert any("FOR UPDATE" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_lock_is_refused_as_the_orm_refuses_it():
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite takes no row locks")
+    with pytest.raises(TransactionManagementError):
+        list(AppraisalForm.objects.select_for_update().filter(pk=1))
+    with pytest.raises(TransactionManagementError):
+        _LOCKED(pk=1)
+
+
+def test_an_id_beyond_any_form_finds_nothing(world):
+    assert form_for(world.hr, 10**30) is None
+    assert form_for(world.hr, 0) is None
+
+
+def test_a_value_the_sql_does_not_carry_falls_back_to_the_orm(world):
+    # filter(pk__in=[...]) puts the marker inside a list: not a parameter of its own.
+    look = CompiledLookup(lambda pks: FormKpi.objects.filter(pk__in=pks), "pks")
+    rows = list(FormKpi.objects.all()[:2])
+    assert {r.pk for r in look(pks=[r.pk for r in rows])} == {r.pk for r in rows}
+
+
+def test_the_three_look_ups_are_compiled_not_fallen_back(world):
+    from django.db import DEFAULT_DB_ALIAS
+
+    _FORM_BY_ID(pk=world.f1.pk)
+    _PERSON_OF_USER(user_id=world.hr.pk)
+    with transaction.atomic():
+        _LOCKED(pk=world.f1.pk)
+    kpi_rows(world.f1)
+    from appraisal.selectors import _KPI_ROWS
+
+    for look in (_FORM_BY_ID, _PERSON_OF_USER, _LOCKED, _KPI_ROWS):
+        assert look._by_db[DEFAULT_DB_ALIAS] is not None
