@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from types import SimpleNamespace
 
 from django.db.models import BooleanField, CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -124,6 +126,12 @@ def kpi_rows(form: AppraisalForm) -> list[FormKpi]:
     return rows
 
 
+# The form's evaluator and reviewers.
+_PEOPLE_OF_3 = CompiledLookup(
+    lambda a, b, c: Person.objects.filter(pk__in=[a, b, c]).order_by(), "a", "b", "c"
+)
+
+
 def form_for(user, pk) -> AppraisalForm | None:
     """The form with this id if the user may open it (as forms_visible_to), else None."""
     pk = int(pk)
@@ -133,8 +141,11 @@ def form_for(user, pk) -> AppraisalForm | None:
     if not found:
         return None
     form = found[0]
-    chain = {form.evaluator_id, form.higher_id, form.higher2_id} - {None}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=chain)} if chain else {}
+    chain = sorted({form.evaluator_id, form.higher_id, form.higher2_id} - {None})
+    people = {}
+    if chain:
+        a, b, c = (chain * 3)[:3]  # always three ids (repeated): one compiled query
+        people = {p.pk: p for p in _PEOPLE_OF_3(a=a, b=b, c=c)}
     for name in ("evaluator", "higher", "higher2"):
         field = AppraisalForm._meta.get_field(name)
         field.set_cached_value(form, people.get(getattr(form, field.attname)))
@@ -735,12 +746,24 @@ def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
 def form_events(*, form: AppraisalForm, kinds: Iterable[str] | None = None) -> list[AuditEvent]:
     """The form's events in the audit trail, oldest first: the one place that says what
     happened to it (its timeline and its history read this)."""
+    key = None if kinds is None else tuple(str(k) for k in kinds)
+    lookup = _FORM_EVENTS.get(key)
+    if lookup is None:
+        lookup = _FORM_EVENTS[key] = CompiledLookup(partial(_form_events_qs, kinds=key), "pk")
+    return lookup(pk=str(form.pk))
+
+
+# The form's events by the kinds asked (a few fixed sets), each compiled once.
+_FORM_EVENTS: dict[tuple[str, ...] | None, CompiledLookup] = {}
+
+
+def _form_events_qs(pk, kinds: tuple[str, ...] | None) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.filter(
-        object_type=AppraisalForm._meta.label_lower, object_id=str(form.pk)
+        object_type=AppraisalForm._meta.label_lower, object_id=str(pk)
     ).select_related("actor")
     if kinds is not None:
-        qs = qs.filter(kind__in=[str(k) for k in kinds])
-    return list(qs.order_by("at", "pk"))
+        qs = qs.filter(kind__in=list(kinds))
+    return qs.order_by("at", "pk")
 
 
 def form_timeline(*, form: AppraisalForm, show_score: bool) -> list[AuditEvent]:
@@ -968,11 +991,19 @@ def round_has_forms_of(person) -> RawSQL:
 def evaluates_anyone(*, person) -> bool:
     """Whether the person evaluates or reviews someone in a round that is not closed (the
     navigation bar's ทีมของฉัน)."""
-    return (
+    return bool(_EVALUATES_IN_OPEN_ROUND(person_id=person.pk))
+
+
+# One open round where the person evaluates or reviews: on every signed-in page (the navigation).
+_EVALUATES_IN_OPEN_ROUND = CompiledLookup(
+    lambda person_id: (
         AppraisalRound.objects.exclude(phase=Phase.CLOSED)
-        .filter(round_has_forms_of(person))
-        .exists()
-    )
+        .filter(round_has_forms_of(SimpleNamespace(pk=person_id)))
+        .only("pk")
+        .order_by()[:1]
+    ),
+    "person_id",
+)
 
 
 def checkin_progress(*, kpis: Sequence[FormKpi]) -> dict[int, list[CheckInProgress]]:

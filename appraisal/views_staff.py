@@ -47,6 +47,7 @@ from appraisal.services.agreements import (
 from appraisal.services.evaluation import self_assessment_save
 from appraisal.services.review import form_acknowledge
 from appraisal.views_common import form_error, get_form
+from common.compiled import CompiledLookup
 from common.errors import ConflictError, DomainError
 from common.inputs import parse_id
 from common.models import AuditEvent
@@ -277,6 +278,27 @@ class _KpiOptions:
     cascaded: list  # personal KPIs cascaded to the appraisee and not yet in the form
 
 
+_KPI_CHOICE_FIELDS = ("pk", "code", "name", "tier", "unit_id", "person_id", "fiscal_year", "weight")
+
+
+def _kpi_choices_qs(unit_id, person_id, year):
+    from kpi.models import Kpi, KpiTier
+
+    return (
+        Kpi.objects.filter(
+            (Q(unit_id=unit_id) & ~Q(tier=KpiTier.PERSON))
+            | Q(tier=KpiTier.PERSON, person_id=person_id),
+            fiscal_year=year,
+        )
+        .order_by("tier", "code", "pk")
+        .only(*_KPI_CHOICE_FIELDS)
+    )
+
+
+# The unit's KPIs and the person's own in the year: on every agreement page and save.
+_KPI_CHOICES = CompiledLookup(_kpi_choices_qs, "unit_id", "person_id", "year")
+
+
 def _kpi_options(form: AppraisalForm, rows) -> _KpiOptions:
     """What the agreement page offers, from one query: the unit KPIs of the appraisee's unit and
     their own personal KPIs in the round's fiscal year (and whatever the rows already link to,
@@ -289,11 +311,14 @@ def _kpi_options(form: AppraisalForm, rows) -> _KpiOptions:
         (Q(unit_id=form.unit_id) & ~Q(tier=KpiTier.PERSON))
         | Q(tier=KpiTier.PERSON, person_id=form.person_id)
     ) & Q(fiscal_year=year)
-    kpis = list(
-        Kpi.objects.filter(cond | Q(pk__in=linked))
-        .order_by("tier", "code", "pk")
-        .only("pk", "code", "name", "tier", "unit_id", "person_id", "fiscal_year", "weight")
-    )
+    kpis = _KPI_CHOICES(unit_id=form.unit_id, person_id=form.person_id, year=year)
+    if linked - {k.pk for k in kpis}:
+        # A row links a KPI of another unit or year: the whole set again, in the database's order.
+        kpis = list(
+            Kpi.objects.filter(cond | Q(pk__in=linked))
+            .order_by("tier", "code", "pk")
+            .only(*_KPI_CHOICE_FIELDS)
+        )
     personal = _("บุคคล")
     mine = [
         k

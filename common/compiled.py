@@ -25,10 +25,17 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
-# Values no real look-up sends (ids are positive), each in the range of a 32-bit integer column
-# (Django answers a value out of a column's range without SQL): each parameter is replaced by
-# one and found again among the compiled query's parameters.
-_MARKERS = (-1_918_273_641, -1_918_273_642, -1_918_273_643, -1_918_273_644)
+# Marker values for the parameters, two sets: the query is built with each, and the parameters
+# that differ between the two compilations are the slots (a constant of the query that happens
+# to equal a marker is then never taken for one). Small positive integers, valid in every
+# integer column (Django answers a value out of a column's range without SQL).
+_MARKERS = (32_001, 32_002, 32_003, 32_004)
+_OTHER_MARKERS = (32_011, 32_012, 32_013, 32_014)
+
+
+def _matches(param, marker: int) -> bool:
+    # A text column's parameter comes as text (an object id kept as a string).
+    return param == marker or param == str(marker)
 
 
 class _Compiled:
@@ -46,16 +53,24 @@ class _Compiled:
         "locks",
     )
 
-    def __init__(self, qs: QuerySet, names: list[str], db: str):
+    def __init__(self, qs: QuerySet, other: QuerySet, names: list[str], db: str):
         compiler = qs.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        params = list(params)
+        other_sql, other_params = other.query.get_compiler(using=db).as_sql()
+        params, other_params = list(params), list(other_params)
+        if sql != other_sql or len(params) != len(other_params):
+            raise ValueError("the values change the query's text")
+        differ = {i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b}
         slots = {}
-        for name, marker in zip(names, _MARKERS, strict=False):
-            where = [i for i, p in enumerate(params) if p == marker]
-            if not where:
-                raise ValueError(f"parameter {name} is not in the query")
+        for name, marker, other_marker in zip(names, _MARKERS, _OTHER_MARKERS, strict=False):
+            where = [i for i, p in enumerate(params) if _matches(p, marker)]
+            if not where or any(
+                i not in differ or not _matches(other_params[i], other_marker) for i in where
+            ):
+                raise ValueError(f"parameter {name} is not a parameter of the query")
             slots[name] = where
+        if differ != {i for where in slots.values() for i in where}:
+            raise ValueError("a value changes more than its own parameters")
         self.sql, self.params, self.slots = sql, params, slots
         self.locks = (
             qs.query.select_for_update and compiler.connection.features.has_select_for_update
@@ -82,8 +97,8 @@ class CompiledLookup:
         self._by_db: dict[str, _Compiled | None] = {}
         self._route = None  # (model, for_write), read from the queryset on first use
 
-    def _probe(self) -> QuerySet:
-        return self.build(**dict(zip(self.names, _MARKERS, strict=False)))
+    def _probe(self, markers=_MARKERS) -> QuerySet:
+        return self.build(**dict(zip(self.names, markers, strict=False)))
 
     def _db(self) -> str | None:
         """The database the queryset would use; None when it cannot be built with markers."""
@@ -108,7 +123,9 @@ class CompiledLookup:
             compiled = self._by_db[db]
         except KeyError:
             try:
-                compiled = _Compiled(self._probe().using(db), self.names, db)
+                compiled = _Compiled(
+                    self._probe().using(db), self._probe(_OTHER_MARKERS).using(db), self.names, db
+                )
             except (ValueError, KeyError, IndexError, TypeError, EmptyResultSet, FullResultSet):
                 compiled = None
             self._by_db[db] = compiled

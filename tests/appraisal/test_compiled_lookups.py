@@ -3,8 +3,11 @@ of the object and of each related object, the annotations, the same queries seen
 connection's wrappers; a locking look-up still refuses to run outside a transaction, and an id
 no form can have finds nothing."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -117,15 +120,141 @@ def test_a_value_the_sql_does_not_carry_falls_back_to_the_orm(world):
     assert {r.pk for r in look(pks=[r.pk for r in rows])} == {r.pk for r in rows}
 
 
-def test_the_three_look_ups_are_compiled_not_fallen_back(world):
+def test_every_look_up_is_compiled_not_fallen_back(world):
     from django.db import DEFAULT_DB_ALIAS
 
-    _FORM_BY_ID(pk=world.f1.pk)
+    from appraisal.models import FORM_TIMELINE
+    from appraisal.selectors import (
+        _EVALUATES_IN_OPEN_ROUND,
+        _FORM_EVENTS,
+        _KPI_ROWS,
+        _PEOPLE_OF_3,
+        evaluates_anyone,
+        form_events,
+    )
+    from appraisal.views_staff import _KPI_CHOICES, _kpi_options
+
+    form = form_for(world.hr, world.f1.pk)
     _PERSON_OF_USER(user_id=world.hr.pk)
     with transaction.atomic():
         _LOCKED(pk=world.f1.pk)
-    kpi_rows(world.f1)
-    from appraisal.selectors import _KPI_ROWS
+    kpi_rows(form)
+    form_events(form=form)
+    form_events(form=form, kinds=FORM_TIMELINE)
+    evaluates_anyone(person=world.grp1_head)
+    _kpi_options(form, [])
+    looks = [_FORM_BY_ID, _PERSON_OF_USER, _LOCKED, _KPI_ROWS, _PEOPLE_OF_3]
+    looks += [_EVALUATES_IN_OPEN_ROUND, _KPI_CHOICES, *_FORM_EVENTS.values()]
+    for look in looks:
+        assert look._by_db[DEFAULT_DB_ALIAS] is not None, look.build
 
-    for look in (_FORM_BY_ID, _PERSON_OF_USER, _LOCKED, _KPI_ROWS):
-        assert look._by_db[DEFAULT_DB_ALIAS] is not None
+
+def with_kpis(world):
+    """Unit KPIs of f1's unit and of another unit, and s1's personal KPI, in the round's year."""
+    from kpi.models import KpiTier
+
+    year = world.round.fiscal_year
+    unit = world.f1.unit
+    world.kpis = [
+        _kpi(unit, KpiTier.UNIT, "2", year),
+        _kpi(unit, KpiTier.UNIT, "1", year),
+        _kpi(unit, KpiTier.PERSON, "9", year, person=world.f1.person),
+        _kpi(world.f4.unit, KpiTier.UNIT, "3", year),
+    ]
+    return world
+
+
+def _kpi(unit, tier, code, year, person=None):
+    from decimal import Decimal
+
+    from kpi import services
+
+    return services.kpi_create(
+        actor=None,
+        fiscal_year=year,
+        tier=tier,
+        unit=unit,
+        person=person,
+        code=code,
+        name=f"ตัวชี้วัด {code}",
+        unit_of_measure="ร้อยละ",
+        weight=Decimal("20"),
+        threshold_1=Decimal("60"),
+        threshold_2=Decimal("70"),
+        threshold_3=Decimal("80"),
+        threshold_4=Decimal("90"),
+        threshold_5=Decimal("100"),
+    )
+
+
+def test_the_events_the_navigation_and_the_kpi_choices_equal_the_orm(world):
+    with_kpis(world)
+    from appraisal.models import FORM_TIMELINE, AppraisalRound, Phase
+    from appraisal.selectors import evaluates_anyone, form_events, round_has_forms_of
+    from appraisal.views_staff import _kpi_options
+    from common.models import AuditEvent
+    from kpi.models import Kpi
+
+    offered = 0
+    for form in AppraisalForm.objects.select_related("round"):
+        for kinds in (None, FORM_TIMELINE):
+            qs = AuditEvent.objects.filter(
+                object_type="appraisal.appraisalform", object_id=str(form.pk)
+            )
+            if kinds is not None:
+                qs = qs.filter(kind__in=[str(k) for k in kinds])
+            expected = list(qs.select_related("actor").order_by("at", "pk"))
+            found = form_events(form=form, kinds=kinds)
+            assert [e.pk for e in found] == [e.pk for e in expected]
+            for a, b in zip(expected, found, strict=True):
+                same(a, b, ("actor",))
+        rows = list(form.kpis.all())
+        options = _kpi_options(form, rows)
+        expected = list(
+            Kpi.objects.filter(
+                (
+                    Q(unit_id=form.unit_id) & ~Q(tier="person")
+                    | Q(tier="person", person_id=form.person_id)
+                )
+                & Q(fiscal_year=form.round.fiscal_year)
+                | Q(pk__in=[r.kpi_id for r in rows if r.kpi_id])
+            ).order_by("tier", "code", "pk")
+        )
+        assert [pk for pk, _label in options.choices] == [k.pk for k in expected]
+        offered += len(options.choices)
+    assert offered >= 3
+    answers = set()
+    for person in Person.objects.all():
+        expected = (
+            AppraisalRound.objects.exclude(phase=Phase.CLOSED)
+            .filter(round_has_forms_of(person))
+            .exists()
+        )
+        assert evaluates_anyone(person=person) is expected
+        answers.add(expected)
+    assert answers == {True, False}
+
+
+def test_a_kpi_linked_from_elsewhere_keeps_the_databases_order(world):
+    from appraisal.views_staff import _kpi_options
+    from kpi.models import Kpi
+
+    with_kpis(world)
+    form = world.f1
+    elsewhere = world.kpis[3]
+    assert elsewhere.unit_id != form.unit_id
+    rows = [SimpleNamespace(kpi_id=elsewhere.pk)]
+    choices = [pk for pk, _label in _kpi_options(form, rows).choices]
+    expected = Kpi.objects.filter(pk__in=[k.pk for k in world.kpis]).order_by("tier", "code", "pk")
+    assert choices == [k.pk for k in expected]
+
+
+def test_a_constant_equal_to_a_marker_is_never_taken_for_a_value(world):
+    from django.db import DEFAULT_DB_ALIAS
+
+    from common.compiled import _MARKERS
+
+    look = CompiledLookup(lambda pk: FormKpi.objects.filter(pk=pk).exclude(order=_MARKERS[0]), "pk")
+    row = FormKpi.objects.first()
+    assert [r.pk for r in look(pk=row.pk)] == [row.pk]
+    assert look._by_db[DEFAULT_DB_ALIAS] is None  # run through the ORM instead
