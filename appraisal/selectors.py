@@ -743,6 +743,10 @@ def suggested_level(*, row: FormKpi, milestones: dict[int, int]) -> int | None:
 # --- what happened to a form (the audit trail) ---------------------------------------------------
 
 
+# The form's events by the kinds asked (a few fixed sets), each compiled once.
+_FORM_EVENTS: dict[tuple[str, ...] | None, CompiledLookup] = {}
+
+
 def form_events(*, form: AppraisalForm, kinds: Iterable[str] | None = None) -> list[AuditEvent]:
     """The form's events in the audit trail, oldest first: the one place that says what
     happened to it (its timeline and its history read this)."""
@@ -751,10 +755,6 @@ def form_events(*, form: AppraisalForm, kinds: Iterable[str] | None = None) -> l
     if lookup is None:
         lookup = _FORM_EVENTS[key] = CompiledLookup(partial(_form_events_qs, kinds=key), "pk")
     return lookup(pk=str(form.pk))
-
-
-# The form's events by the kinds asked (a few fixed sets), each compiled once.
-_FORM_EVENTS: dict[tuple[str, ...] | None, CompiledLookup] = {}
 
 
 def _form_events_qs(pk, kinds: tuple[str, ...] | None) -> QuerySet[AuditEvent]:

@@ -57,7 +57,7 @@ FOLLOWUP_MARKS = [
 
 
 def _score_parts(form: AppraisalForm):
-    kpis = list(kpi_rows(form))
+    kpis = kpi_rows(form)
     comps = list(form.competencies.all())
     return kpis, comps
 

@@ -278,47 +278,47 @@ class _KpiOptions:
     cascaded: list  # personal KPIs cascaded to the appraisee and not yet in the form
 
 
-_KPI_CHOICE_FIELDS = ("pk", "code", "name", "tier", "unit_id", "person_id", "fiscal_year", "weight")
-
-
-def _kpi_choices_qs(unit_id, person_id, year):
-    from kpi.models import Kpi, KpiTier
+def _kpi_choices(cond: Q):
+    from kpi.models import Kpi
 
     return (
-        Kpi.objects.filter(
-            (Q(unit_id=unit_id) & ~Q(tier=KpiTier.PERSON))
-            | Q(tier=KpiTier.PERSON, person_id=person_id),
-            fiscal_year=year,
-        )
+        Kpi.objects.filter(cond)
         .order_by("tier", "code", "pk")
-        .only(*_KPI_CHOICE_FIELDS)
+        .only("pk", "code", "name", "tier", "unit_id", "person_id", "fiscal_year", "weight")
     )
 
 
-# The unit's KPIs and the person's own in the year: on every agreement page and save.
-_KPI_CHOICES = CompiledLookup(_kpi_choices_qs, "unit_id", "person_id", "year")
+def _kpis_of(unit_id, person_id, year) -> Q:
+    """The unit's KPIs and the person's own in the year."""
+    from kpi.models import KpiTier
+
+    return (
+        (Q(unit_id=unit_id) & ~Q(tier=KpiTier.PERSON)) | Q(tier=KpiTier.PERSON, person_id=person_id)
+    ) & Q(fiscal_year=year)
+
+
+# On every agreement page and save.
+_KPI_CHOICES = CompiledLookup(
+    lambda unit_id, person_id, year: _kpi_choices(_kpis_of(unit_id, person_id, year)),
+    "unit_id",
+    "person_id",
+    "year",
+)
 
 
 def _kpi_options(form: AppraisalForm, rows) -> _KpiOptions:
-    """What the agreement page offers, from one query: the unit KPIs of the appraisee's unit and
-    their own personal KPIs in the round's fiscal year (and whatever the rows already link to,
-    so a saved link never fails validation)."""
-    from kpi.models import Kpi, KpiTier
+    """What the agreement page offers: the unit KPIs of the appraisee's unit and their own
+    personal KPIs in the round's fiscal year (and whatever the rows already link to, so a saved
+    link never fails validation; read again with those when one is outside the set)."""
+    from kpi.models import KpiTier
 
     year = form.round.fiscal_year
     linked = {r.kpi_id for r in rows if r.kpi_id}
-    cond = (
-        (Q(unit_id=form.unit_id) & ~Q(tier=KpiTier.PERSON))
-        | Q(tier=KpiTier.PERSON, person_id=form.person_id)
-    ) & Q(fiscal_year=year)
     kpis = _KPI_CHOICES(unit_id=form.unit_id, person_id=form.person_id, year=year)
     if linked - {k.pk for k in kpis}:
         # A row links a KPI of another unit or year: the whole set again, in the database's order.
-        kpis = list(
-            Kpi.objects.filter(cond | Q(pk__in=linked))
-            .order_by("tier", "code", "pk")
-            .only(*_KPI_CHOICE_FIELDS)
-        )
+        cond = _kpis_of(form.unit_id, form.person_id, year) | Q(pk__in=linked)
+        kpis = list(_kpi_choices(cond))
     personal = _("บุคคล")
     mine = [
         k
@@ -396,7 +396,7 @@ def form_detail(request, pk: int):
     """The whole form for anyone who may read it; scores only for those who may see them."""
     form = get_form(request, pk)
     user = request.user
-    kpis = list(selectors.kpi_rows(form))
+    kpis = selectors.kpi_rows(form)
     show_score = can(user, "appraisal.view_score", form)
     show_final = show_score and can(user, "appraisal.view_final", form)
     events = form_timeline(form=form, show_score=show_final)
@@ -464,7 +464,7 @@ def agreement(request, pk: int):
     """Edit the agreement's KPI rows (a formset, blank rows as many as the unit's KPIs or
     three, more added in the page); read-only once sent."""
     form = get_form(request, pk, "appraisal.edit_agreement")
-    rows = list(selectors.kpi_rows(form))
+    rows = selectors.kpi_rows(form)
     editable = form.agreement_editable
     options = _kpi_options(form, rows) if editable else _KpiOptions([], 0, [])
     choices = options.choices

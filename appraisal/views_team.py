@@ -408,7 +408,7 @@ def agreement_review(request, pk: int):
             form_error(decision, exc)
         else:
             return redirect(team_url(form.round_id))
-    kpis = list(selectors.kpi_rows(form))
+    kpis = selectors.kpi_rows(form)
     return render(
         request,
         "appraisal/team/agreement.html",

@@ -152,39 +152,17 @@ def test_every_look_up_is_compiled_not_fallen_back(world):
 def with_kpis(world):
     """Unit KPIs of f1's unit and of another unit, and s1's personal KPI, in the round's year."""
     from kpi.models import KpiTier
+    from tests.kpi.conftest import YEAR, make_kpi
 
-    year = world.round.fiscal_year
+    assert world.round.fiscal_year == YEAR
     unit = world.f1.unit
     world.kpis = [
-        _kpi(unit, KpiTier.UNIT, "2", year),
-        _kpi(unit, KpiTier.UNIT, "1", year),
-        _kpi(unit, KpiTier.PERSON, "9", year, person=world.f1.person),
-        _kpi(world.f4.unit, KpiTier.UNIT, "3", year),
+        make_kpi(unit, tier=KpiTier.UNIT, code="2"),
+        make_kpi(unit, tier=KpiTier.UNIT, code="1"),
+        make_kpi(unit, tier=KpiTier.PERSON, code="9", person=world.f1.person),
+        make_kpi(world.f4.unit, tier=KpiTier.UNIT, code="3"),
     ]
     return world
-
-
-def _kpi(unit, tier, code, year, person=None):
-    from decimal import Decimal
-
-    from kpi import services
-
-    return services.kpi_create(
-        actor=None,
-        fiscal_year=year,
-        tier=tier,
-        unit=unit,
-        person=person,
-        code=code,
-        name=f"ตัวชี้วัด {code}",
-        unit_of_measure="ร้อยละ",
-        weight=Decimal("20"),
-        threshold_1=Decimal("60"),
-        threshold_2=Decimal("70"),
-        threshold_3=Decimal("80"),
-        threshold_4=Decimal("90"),
-        threshold_5=Decimal("100"),
-    )
 
 
 def test_the_events_the_navigation_and_the_kpi_choices_equal_the_orm(world):
