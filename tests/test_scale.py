@@ -16,7 +16,7 @@ import pytest
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import override_settings
 
 from common.storage import PrivateFileStorage
@@ -144,7 +144,8 @@ def settings_of(**env) -> dict:
         "from django.conf import settings as s\n"
         "print(json.dumps({'cache': s.CACHES['default'], 'session': s.SESSION_ENGINE,"
         " 'storage': s.STORAGES['default'], 'axes': s.AXES_HANDLER,"
-        " 'exempt': getattr(s, 'SECURE_REDIRECT_EXEMPT', None)}, default=str))\n"
+        " 'exempt': getattr(s, 'SECURE_REDIRECT_EXEMPT', None),"
+        " 'db': {a: d.get('OPTIONS', {}) for a, d in s.DATABASES.items()}}, default=str))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -156,6 +157,64 @@ def settings_of(**env) -> dict:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PG = "postgres://pms@db.example:5432/pms"
+
+
+def test_postgresql_binds_on_the_server_and_prepares_what_it_runs_often():
+    s = settings_of(DEBUG="1", DATABASE_URL=PG, DATABASE_REPLICA_URL=PG + "_replica")
+    for alias in ("default", "replica"):
+        assert s["db"][alias]["server_side_binding"] is True
+        assert s["db"][alias]["prepare_threshold"] == 5
+
+
+def test_preparing_can_be_tuned_or_turned_off_for_a_pooler():
+    s = settings_of(DEBUG="1", DATABASE_URL=PG, DATABASE_PREPARE_THRESHOLD="2")
+    assert s["db"]["default"]["prepare_threshold"] == 2
+    s = settings_of(DEBUG="1", DATABASE_URL=PG, DATABASE_PREPARE_THRESHOLD="off")
+    assert s["db"]["default"] == {"server_side_binding": True, "prepare_threshold": None}
+    s = settings_of(DEBUG="1", DATABASE_URL=PG, DATABASE_SERVER_SIDE_BINDING="0")
+    assert "server_side_binding" not in s["db"]["default"]
+    assert "prepare_threshold" not in s["db"]["default"]
+
+
+def test_sqlite_gets_no_postgresql_options():
+    s = settings_of(DEBUG="1", DATABASE_URL="sqlite:////tmp/epms-settings-check.sqlite3")
+    assert "server_side_binding" not in s["db"]["default"]
+
+
+@pytest.mark.parametrize("bad", ["five", "-1"])
+def test_a_wrong_prepare_threshold_stops_the_start_with_its_name(bad):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"DEBUG": "1", "DATABASE_URL": PG, "DATABASE_PREPARE_THRESHOLD": bad}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env | {"DJANGO_SETTINGS_MODULE": "pms_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_query_run_often_is_prepared_once_on_its_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (SQLite has no such option)")
+    from orgchart.models import OrgUnit
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    for pk in range(threshold + 2):
+        list(OrgUnit.objects.filter(pk=pk + 1).values_list("name", flat=True))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "orgchart_orgunit" WHERE "orgchart_orgunit"."id" = $1%'],
+        )
+        assert cur.fetchone()[0] == 1
 
 
 def test_without_redis_the_cache_and_sessions_live_in_the_shared_database():
