@@ -14,8 +14,9 @@ from __future__ import annotations
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from common.form_renderer import esc
 
 register = template.Library()
 
@@ -47,9 +48,9 @@ def _label(field, label_class: str) -> str:
     target = field.id_for_label
     return "".join(
         (
-            f'<label for="{conditional_escape(target)}" ' if target else "<label ",
+            f'<label for="{esc(target)}" ' if target else "<label ",
             f'class="{label_class}{" requiredField" if required else ""}">',
-            conditional_escape(field.label),
+            esc(field.label),
             '<span class="asteriskField">*</span>' if required else "",
             "</label>",
         )
@@ -60,17 +61,14 @@ def _help_and_errors(field) -> str:
     out = ""
     errors = field.errors
     if errors:
-        auto_id = conditional_escape(field.auto_id)
+        auto_id = esc(field.auto_id)
         lines = "".join(
-            f'<p id="error_{i}_{auto_id}"><strong>{conditional_escape(e)}</strong></p>'
+            f'<p id="error_{i}_{auto_id}"><strong>{esc(e)}</strong></p>'
             for i, e in enumerate(errors, 1)
         )
-        out += (
-            f'<div id="{conditional_escape(errors.field_id)}_error" class="invalid-feedback">'
-            f"{lines}</div>"
-        )
+        out += f'<div id="{esc(errors.field_id)}_error" class="invalid-feedback">{lines}</div>'
     if field.help_text:
-        where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+        where = f'id="{esc(field.auto_id)}_helptext" ' if field.auto_id else ""
         out += f'<div {where}class="form-text">{field.help_text}</div>'
     return out
 
@@ -88,9 +86,9 @@ def bs_field(field):
         return as_crispy_field(field)
     css = _css_class(widget)
     extra = field.css_classes()
-    wrapper_extra = f" {conditional_escape(extra)}" if extra else ""
+    wrapper_extra = f" {esc(extra)}" if extra else ""
     invalid = " is-invalid" if field.errors else ""
-    auto_id = conditional_escape(field.auto_id)
+    auto_id = esc(field.auto_id)
     if isinstance(widget, forms.CheckboxInput):
         html = field.as_widget(attrs={"class": _add(css, "form-check-input" + invalid)})
         return mark_safe(

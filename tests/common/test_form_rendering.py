@@ -7,15 +7,19 @@
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from appraisal.forms_staff import AgreementFormSet
-from common.form_renderer import FastWidgetRenderer
+from common.form_renderer import FastWidgetRenderer, esc
 from common.templatetags.fields import bs_field
 
 TRICKY = "ค่า <b>\"หนา\"</b> & 'อื่น ๆ'"
@@ -158,3 +162,20 @@ def test_bs_field_in_a_template_escapes_and_shows_errors():
     assert "&lt;b&gt;&quot;หนา&quot;&lt;/b&gt;" in html and '<b>"หนา"</b>' not in html
     assert 'class="numberinput form-control is-invalid"' in html
     assert 'aria-invalid="true"' in html and "invalid-feedback" in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        TRICKY,
+        "",
+        0,
+        12.5,
+        None,
+        Decimal("100.00"),
+        mark_safe("<b>หนา</b>"),
+        gettext_lazy("ชื่อ <ตัวชี้วัด>"),
+    ],
+)
+def test_the_shortcuts_escape_exactly_as_django_does(value):
+    assert esc(value) == conditional_escape(value)
