@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import CRITERIA_FIELDS, FormCompetency, FormKpi, ItemKind, JournalKind
 from appraisal.services.agreements import ItemInput
@@ -90,7 +91,10 @@ class AgreementRowForm(ThaiForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("ประเภท"), choices=ItemKind.choices, initial=ItemKind.PLAN)
     name = forms.CharField(
-        label=_("ตัวชี้วัด"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        # One KPI's name (the same Thai word names the KPIs of the menu, plural in English).
+        label=pgettext_lazy("one KPI's name", "ตัวชี้วัด"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     weight = forms.DecimalField(
         label=_("น้ำหนัก (ร้อยละ)"),
