@@ -25,6 +25,8 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
+from common import prepared
+
 # Marker values for the parameters, two sets: the query is built with each, and the parameters
 # that differ between the two compilations are the slots (a constant of the query that happens
 # to equal a marker is then never taken for one). Small positive integers, valid in every
@@ -128,6 +130,8 @@ class CompiledLookup:
                 )
             except (ValueError, KeyError, IndexError, TypeError, EmptyResultSet, FullResultSet):
                 compiled = None
+            if compiled is not None:
+                prepared.lookup_sql(compiled.sql)
             self._by_db[db] = compiled
         if compiled is None:
             return list(self.build(**values).using(db))

@@ -129,28 +129,23 @@ DATABASES = {
 
 
 def _prepared_statements() -> dict:
-    """PostgreSQL connection options: psycopg binds the parameters on the server and prepares a
-    query once it has run DATABASE_PREPARE_THRESHOLD times on a connection, so that PostgreSQL
-    parses and plans a page's look-ups once per connection, not on every request (a page's
-    planning cost more of the server's CPU than running its queries: 3.3 ms against 1.0 ms a
-    request of the deadline-day mix). Django leaves preparing off unless asked. Turn it off
-    (DATABASE_PREPARE_THRESHOLD=off) behind a PgBouncer in transaction mode older than 1.21 or
-    without max_prepared_statements; DATABASE_SERVER_SIDE_BINDING=0 goes back to client-side
-    binding altogether."""
-    if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1").strip().lower() in ("0", "off", "no"):
+    """PostgreSQL connection options: psycopg binds the parameters on the server, and the
+    compiled look-ups by key (common.compiled: the form by id, its rows, the user's person) are
+    prepared on each connection, so that PostgreSQL parses and plans them once per connection
+    instead of on every request; every other query is planned for its own values as before
+    (common.prepared says why). DATABASE_PREPARED_STATEMENTS=off prepares nothing (a PgBouncer in
+    transaction mode older than 1.21 or without max_prepared_statements);
+    DATABASE_SERVER_SIDE_BINDING=0 goes back to client-side binding altogether."""
+    off = ("0", "off", "no", "false")
+    if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1").strip().lower() in off:
         return {}
-    threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
-    if threshold in ("off", "none", ""):
+    value = os.environ.get("DATABASE_PREPARED_STATEMENTS", "on").strip().lower()
+    if value in off:
         return {"server_side_binding": True, "prepare_threshold": None}
-    try:
-        value = int(threshold)
-    except ValueError:
-        raise ImproperlyConfigured(
-            "DATABASE_PREPARE_THRESHOLD must be a whole number of runs or off"
-        ) from None
-    if value < 0:
-        raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must not be negative")
-    return {"server_side_binding": True, "prepare_threshold": value}
+    if value not in ("1", "on", "yes", "true"):
+        raise ImproperlyConfigured("DATABASE_PREPARED_STATEMENTS must be on or off")
+    # Only what common.prepared asks for is prepared: psycopg's count of runs never is.
+    return {"server_side_binding": True, "prepare_threshold": 2**31 - 1}
 
 
 if "postgres" in DATABASES["default"]["ENGINE"]:
