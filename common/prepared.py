@@ -14,10 +14,10 @@ values on every run, as without preparing.
 
 from __future__ import annotations
 
+from django.db.backends.postgresql.base import ServerBindingCursor
+
 # The SQL (with %s placeholders, as Django passes it to the cursor) of the compiled look-ups.
 LOOKUPS: set[str] = set()
-
-_cursor_class = None
 
 
 def lookup_sql(sql: str) -> None:
@@ -25,22 +25,14 @@ def lookup_sql(sql: str) -> None:
     LOOKUPS.add(sql)
 
 
-def _lookup_preparing_cursor():
-    global _cursor_class
-    if _cursor_class is None:
-        from django.db.backends.postgresql.base import ServerBindingCursor
+class LookupPreparingCursor(ServerBindingCursor):
+    """Django's server-binding cursor that prepares the compiled look-ups at once and never
+    prepares anything else (an explicit `prepare` argument still wins)."""
 
-        class LookupPreparingCursor(ServerBindingCursor):
-            """Django's server-binding cursor that prepares the compiled look-ups at once and
-            never prepares anything else (an explicit `prepare` argument still wins)."""
-
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                if prepare is None:
-                    prepare = isinstance(query, str) and query in LOOKUPS
-                return super().execute(query, params, prepare=prepare, binary=binary)
-
-        _cursor_class = LookupPreparingCursor
-    return _cursor_class
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if prepare is None:
+            prepare = isinstance(query, str) and query in LOOKUPS
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 def install(sender, connection, **kwargs) -> None:
@@ -51,4 +43,4 @@ def install(sender, connection, **kwargs) -> None:
     options = connection.settings_dict.get("OPTIONS", {})
     if options.get("server_side_binding") is not True or options.get("prepare_threshold") is None:
         return
-    connection.connection.cursor_factory = _lookup_preparing_cursor()
+    connection.connection.cursor_factory = LookupPreparingCursor

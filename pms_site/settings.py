@@ -136,11 +136,10 @@ def _prepared_statements() -> dict:
     (common.prepared says why). DATABASE_PREPARED_STATEMENTS=off prepares nothing (a PgBouncer in
     transaction mode older than 1.21 or without max_prepared_statements);
     DATABASE_SERVER_SIDE_BINDING=0 goes back to client-side binding altogether."""
-    off = ("0", "off", "no", "false")
-    if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1").strip().lower() in off:
+    if not env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         return {}
     value = os.environ.get("DATABASE_PREPARED_STATEMENTS", "on").strip().lower()
-    if value in off:
+    if value in ("0", "off", "no", "false"):
         return {"server_side_binding": True, "prepare_threshold": None}
     if value not in ("1", "on", "yes", "true"):
         raise ImproperlyConfigured("DATABASE_PREPARED_STATEMENTS must be on or off")

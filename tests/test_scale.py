@@ -204,25 +204,23 @@ def _prepared() -> list[str]:
         return [row[0] for row in cur.fetchall()]
 
 
-@pytest.mark.django_db
-def test_only_the_compiled_look_ups_are_prepared_never_a_search_or_a_list():
+def test_only_the_compiled_look_ups_are_prepared_never_a_search_or_a_list(org):
     """A generic plan suits a look-up by key; a search by part of a name or a subtree's range
     must be planned for its own values (common.prepared)."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's (SQLite has no such option)")
     from common.compiled import CompiledLookup
-    from orgchart.models import OrgUnit, Person
+    from orgchart.models import Person
 
-    unit = OrgUnit.objects.create(code="PREP", name="หน่วยทดสอบการเตรียมคำสั่ง")
-    by_code = CompiledLookup(lambda code: OrgUnit.objects.filter(code=code), "code")
-    assert [u.pk for u in by_code(code="PREP")] == [unit.pk]
+    by_code = CompiledLookup(lambda code: Person.objects.filter(staff_code=code), "code")
+    assert [p.pk for p in by_code(code="0004")] == [org.s1.pk]
     for _ in range(20):
-        list(Person.objects.filter(last_name__icontains="ทองดี").values_list("pk"))
-        list(OrgUnit.objects.filter(pk=unit.pk).values_list("name"))
+        list(Person.objects.filter(last_name__icontains="ทดสอบ").values_list("pk"))
+        list(Person.objects.filter(pk=org.s1.pk).values_list("first_name"))
     statements = _prepared()
-    assert any('WHERE "orgchart_orgunit"."code" = $1' in s for s in statements), statements
+    assert any('WHERE "orgchart_person"."staff_code" = $1' in s for s in statements), statements
     assert not any("LIKE" in s for s in statements), statements
-    assert not any(s.startswith('SELECT "orgchart_orgunit"."name" FROM') for s in statements)
+    assert not any(s.startswith('SELECT "orgchart_person"."first_name" FROM') for s in statements)
 
 
 def test_without_redis_the_cache_and_sessions_live_in_the_shared_database():
