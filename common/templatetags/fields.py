@@ -102,3 +102,18 @@ def bs_field(field):
         f'<div id="div_{auto_id}" class="mb-3{wrapper_extra}">{label}\n{html}'
         f"{_help_and_errors(field)}</div>"
     )
+
+
+@register.simple_tag
+def unit_options(choices, chosen=None) -> str:
+    """The `<option>`s of a unit filter (`views_hr.unit_choices`), the chosen unit selected.
+    Built in one go: a department offers a few hundred units, and the template's loop over
+    them cost more than the rest of a page such as the alignment table."""
+    chosen_pk = getattr(chosen, "pk", None)
+    return mark_safe(  # noqa: S308 - every text is escaped
+        "".join(
+            f'<option value="{int(c.pk)}"{" selected" if c.pk == chosen_pk else ""}>'
+            f"{esc(c.indent)}{esc(c.name)}</option>"
+            for c in choices
+        )
+    )
