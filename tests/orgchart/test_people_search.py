@@ -70,3 +70,45 @@ def test_unit_search_equals_the_plain_ordered_query(org, monkeypatch):
     monkeypatch.setattr(selectors, "UNIT_MATCHES", 1)
     assert selectors.unit_search(user=org.admin, query="กลุ่ม") == plain(org.admin, "กลุ่ม")
     assert len(plain(org.admin, "กลุ่ม")) >= 2
+
+
+def test_person_search_equals_the_plain_ordered_query(org):
+    """The search reads the page's ids first, then their rows with unit and position: the same
+    people, in the same order, as the one joined query would give, within and past the limit,
+    for every user's reach and for the picker's one department."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from orgchart import selectors
+
+    def plain(qs, query, limit):
+        cond = Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        cond |= Q(staff_code=query)
+        first, _, last = query.partition(" ")
+        if last:
+            cond |= Q(first_name__icontains=first, last_name__icontains=last)
+        qs = qs.filter(cond, is_active=True).select_related("unit", "position")
+        return list(qs.order_by("unit__tree_id", "unit__lft", "first_name", "last_name", "pk"))[
+            :limit
+        ]
+
+    users = [
+        org.hr,
+        org.hr_div2,
+        org.admin,
+        org.s1.user,
+        get_user_model().objects.get(pk=org.nobody.pk),
+    ]
+    found = 0
+    for user in users:
+        for q in ("ส", "สมชาย", "สมชาย ทดสอบ", "0004", "ไม่มีคนนี้"):
+            for limit in (50, 2):
+                expected = plain(selectors.people_visible_to(user), q, limit)
+                got = selectors.person_search(user=user, query=q, limit=limit)
+                assert got == expected, (user, q, limit)
+                assert [p.position_id for p in got] == [p.position_id for p in expected]
+                found += len(expected)
+        tree = org.dept.tree_id
+        expected = plain(selectors.people_nameable(user, tree_id=tree), "ส", 3)
+        assert selectors.person_search(user=user, query="ส", limit=3, tree_id=tree) == expected
+    assert found >= 10
