@@ -67,7 +67,7 @@ from common.errors import DomainError
 from common.inputs import parse_id, search_text
 from common.permissions import can
 from orgchart.models import OrgUnit, Position
-from orgchart.selectors import roles_of, subtree_q, unit_search
+from orgchart.selectors import UnitRow, child_rows, roles_of, subtree_q, unit_search
 
 PER_PAGE = 50
 # Column heads of the console: short, with the state's full label as the tooltip.
@@ -470,7 +470,7 @@ def _back_to_settings(rnd: AppraisalRound, anchor: str):
 # --- the console -----------------------------------------------------------------------------
 
 
-def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
+def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[UnitRow]]):
     """Per-unit counts summed to one row for each focus unit's own people and one for each of
     its children's subtrees, so a department of thousands of units is read a unit and its
     children at a time."""
@@ -494,7 +494,7 @@ def _rollup(rows, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
     return [r for r in out if sum(r["counts"])]
 
 
-def _table_from_counts(rnd, focus: list[OrgUnit], children: dict[int, list[OrgUnit]]):
+def _table_from_counts(rnd, focus: list[OrgUnit], children: dict[int, list[UnitRow]]):
     """_rollup()'s table and the totals, from the per-unit counts of the focus units and their
     children (each a whole subtree): a unit's own forms are its subtree's less its children's.
     One query whatever the number of forms."""
@@ -531,9 +531,7 @@ def round_console(request, pk: int):
     me = roles_of(user).person
     focus = [unit] if unit is not None else scope
     # The children of every focus unit in one query, whatever their number.
-    children: dict[int, list[OrgUnit]] = {f.pk: [] for f in focus}
-    for child in OrgUnit.objects.filter(parent__in=focus).order_by("tree_id", "lft"):
-        children[child.parent_id].append(child)
+    children = child_rows(focus)
     if flt.any:
         # Narrowed by a filter: count the matching forms (fewer than the whole scope's).
         rows, totals = selectors.progress_by_unit(rnd, focus, filters=flt, viewer=me)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -104,6 +105,33 @@ def roles_of(user) -> Roles:
 
 
 # --- scoping ---------------------------------------------------------------------------------
+
+
+class UnitRow(NamedTuple):
+    """A unit as a row of a table: its id, name and place in the tree as plain values. A
+    department has a few hundred direct sub-units, and an org-tree model instance each cost a
+    page such as the console or the alignment table more than the rest of it; is_descendant_of
+    and subtree_q take these as they take units."""
+
+    pk: int
+    name: str
+    parent_id: int | None
+    tree_id: int
+    lft: int
+    rght: int
+
+
+def child_rows(parents: Iterable[OrgUnit]) -> dict[int, list[UnitRow]]:
+    """{parent id: its child units as UnitRows, in tree order} for each parent: one query."""
+    out: dict[int, list[UnitRow]] = {p.pk: [] for p in parents}
+    rows = (
+        OrgUnit.objects.filter(parent_id__in=list(out) or [0])
+        .order_by("tree_id", "lft")
+        .values_list(*UnitRow._fields)
+    )
+    for row in rows:
+        out[row[2]].append(UnitRow(*row))
+    return out
 
 
 def subtree_q(units: Iterable[OrgUnit], prefix: str = "") -> Q:

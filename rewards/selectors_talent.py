@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -38,7 +37,7 @@ from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, State
 from appraisal.selectors import SCORED_STATES
 from kpi.models import Kpi, KpiResult, KpiTier
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import subtree_q
+from orgchart.selectors import UnitRow, child_rows, subtree_q
 from rewards import analytics, charts
 
 BANDS = (analytics.LOW, analytics.MID, analytics.HIGH)
@@ -227,7 +226,7 @@ class _ChildOf(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, position, children: list[OrgUnit | ChildUnit]):
+    def __init__(self, position, children: list[OrgUnit | UnitRow]):
         super().__init__()
         self.position = position
         self.bounds = [(int(c.lft), int(c.rght), int(c.pk)) for c in children]
@@ -277,7 +276,7 @@ class UnitAlignment:
     """One unit's row: its team score from its own KPIs, the individual scores of the people
     of its subtree, summed (n, Σx, Σx²) and counted per bin of 0.5 for the chart."""
 
-    unit: OrgUnit | ChildUnit
+    unit: OrgUnit | UnitRow
     kpi_count: int = 0  # the unit's own KPIs of the fiscal year
     kpi_results: int = 0  # of them, those with a result in the round
     team: Decimal | None = None
@@ -329,25 +328,12 @@ def _latest_levels(rnd: AppraisalRound, kpis) -> dict[int, int | None]:
     return latest
 
 
-class ChildUnit(NamedTuple):
-    """A child unit's row heading: what the table shows and _ChildOf compares. Read as plain
-    values: a department has a few hundred child units, and an org-tree model instance each
-    cost more than the rest of the page."""
-
-    pk: int
-    name: str
-    tree_id: int
-    lft: int
-    rght: int
-
-
-def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit | ChildUnit]]:
+def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit | UnitRow]]:
     """(whether the focus lies in the scope, the units whose rows go under it): its child
     units, or, for a focus above the scope, the scope's units under it."""
     inside = any(s.tree_id == focus.tree_id and s.lft <= focus.lft <= s.rght for s in scope)
     if inside:
-        children = OrgUnit.objects.filter(parent=focus).order_by("lft")
-        return True, [ChildUnit(*row) for row in children.values_list(*ChildUnit._fields)]
+        return True, child_rows([focus])[focus.pk]
     below = [s for s in scope if s.tree_id == focus.tree_id and focus.lft < s.lft < focus.rght]
     return False, sorted(below, key=lambda s: s.lft)
 

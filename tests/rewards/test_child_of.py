@@ -10,7 +10,8 @@ from django.db.models import F
 
 from orgchart import services
 from orgchart.models import OrgUnit
-from rewards.selectors_talent import ChildUnit, _ChildOf
+from orgchart.selectors import child_rows
+from rewards.selectors_talent import _ChildOf
 from tests.factories import build_org
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,11 @@ def test_child_of_matches_the_tree():
     for i in range(5):  # more siblings, each with a unit under it
         top = services.unit_create(code=f"DEPT-1{i}", name=f"กอง {i}", parent=o.dept, kind="กอง")
         services.unit_create(code=f"DEPT-1{i}-1", name=f"กลุ่ม {i}", parent=top, kind="กลุ่มงาน")
-    children = list(OrgUnit.objects.filter(parent=o.dept).order_by("lft"))
-    assert len(children) == 7
-    as_rows = [ChildUnit(c.pk, c.name, c.tree_id, c.lft, c.rght) for c in children]
+    as_rows = child_rows([o.dept])[o.dept.pk]
+    assert len(as_rows) == 7
+    assert [r.pk for r in as_rows] == list(
+        OrgUnit.objects.filter(parent=o.dept).order_by("lft").values_list("pk", flat=True)
+    )
     for chosen in (as_rows, as_rows[::2], as_rows[1:2], []):
         got = dict(
             OrgUnit.objects.filter(tree_id=o.dept.tree_id)
