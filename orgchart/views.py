@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import DomainError
 from common.inputs import parse_id, search_text
+from common.links import link_items
 from common.models import DataAccess, record_access
 from common.permissions import can, require
 from common.views import get_scoped_or_404
@@ -91,7 +92,10 @@ def unit_detail(request, pk: int):
         {
             "unit": unit,
             "crumbs": crumbs,
-            "children": selectors.unit_children(user=request.user, unit=unit),
+            "children": link_items(
+                "orgchart:unit",
+                selectors.unit_children(user=request.user, unit=unit).values_list("pk", "name"),
+            ),
             "people": people,
             "page": people,
             "who": who,
