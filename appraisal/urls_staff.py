@@ -9,6 +9,7 @@ urlpatterns = [
     path("my/", v.my, name="my"),
     path("forms/<int:pk>/", v.form_detail, name="form"),
     path("forms/<int:pk>/agreement/", v.agreement, name="agreement"),
+    path("forms/<int:pk>/agreement/row/", v.agreement_row, name="agreement_row"),
     path("forms/<int:pk>/agreement/pull/", v.agreement_pull, name="agreement_pull"),
     path("forms/<int:pk>/agreement/submit/", v.agreement_submit, name="agreement_submit"),
     path("forms/<int:pk>/agreement/revise/", v.agreement_revise, name="agreement_revise"),

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -521,6 +522,25 @@ def agreement(request, pk: int):
         and form.state == State.AGREED,
     }
     return render(request, "appraisal/staff/agreement.html", context)
+
+
+@login_required
+@require_GET
+def agreement_row(request, pk: int):
+    """A blank KPI row of the agreement's formset (its __prefix__ numbered by the page), asked
+    for by the page's "add a KPI" button: drawn in every page view, it was a fifth of the
+    agreement page's time, for a button most people never press (the page starts with blank
+    rows). Only while the agreement may be edited."""
+    form = get_form(request, pk, "appraisal.edit_agreement")
+    if not form.agreement_editable:
+        return HttpResponse(
+            _("ข้อตกลงนี้ส่งหรืออนุมัติแล้ว หากต้องการแก้ไขให้ขอแก้ไขข้อตกลงก่อน"),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    options = _kpi_options(form, selectors.kpi_rows(form))
+    formset = AgreementFormSet(prefix="items", form_kwargs={"kpi_choices": options.choices})
+    return render(request, "appraisal/staff/_agreement_row_blank.html", {"f": formset.empty_form})
 
 
 @login_required

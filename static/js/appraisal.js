@@ -32,18 +32,33 @@
     document.querySelectorAll("[data-dirty-hint]").forEach(function (h) { h.hidden = false; });
   }
 
-  // Rows of the Django formset added and removed in the page: a new row is a copy of the
-  // formset's empty form with __prefix__ numbered and TOTAL_FORMS raised; a removed row has
-  // its DELETE box ticked and is hidden, so the server's formset sees exactly what it would
-  // without JavaScript (the box stays visible then).
+  // Rows of the Django formset added and removed in the page: a new row is the formset's
+  // empty form (asked of the server at the first "add", then kept) with __prefix__ numbered
+  // and TOTAL_FORMS raised; a removed row has its DELETE box ticked and is hidden, so the
+  // server's formset sees exactly what it would without JavaScript (the box stays visible).
   function initRows(form, changed) {
     const list = form.querySelector("[data-rows]");
-    const template = form.querySelector("template[data-row-template]");
     const total = form.querySelector('input[name$="-TOTAL_FORMS"]');
     const add = form.querySelector("[data-add-row]");
-    if (!list || !template || !total || !add) return;
+    if (!list || !list.dataset.rowUrl || !total || !add) return;
     const max = parseInt(list.dataset.maxRows, 10) || 30;
     const hint = form.querySelector("[data-max-hint]");
+    const failed = form.querySelector("[data-add-failed]");
+    let blank = null;
+
+    function blankRow() {
+      if (blank !== null) return Promise.resolve(blank);
+      return fetch(list.dataset.rowUrl, {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      }).then(function (text) {
+        blank = text;
+        return text;
+      });
+    }
 
     function deleteBox(wrap) {
       return wrap.querySelector('input[type="checkbox"][name$="-DELETE"]');
@@ -78,18 +93,27 @@
     refreshAdd();
 
     add.addEventListener("click", function () {
-      if (kept() >= max) return;
-      const index = parseInt(total.value, 10) || 0;
-      const holder = document.createElement("div");
-      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
-      const wrap = holder.firstElementChild;
-      list.appendChild(wrap);
-      total.value = String(index + 1);
-      wire(wrap);
-      refreshAdd();
-      changed();
-      const name = wrap.querySelector('textarea[name$="-name"]');
-      if (name) name.focus();
+      if (kept() >= max || add.dataset.busy) return;
+      add.dataset.busy = "1";
+      if (failed) failed.hidden = true;
+      blankRow().then(function (html) {
+        const index = parseInt(total.value, 10) || 0;
+        const holder = document.createElement("div");
+        holder.innerHTML = html.replace(/__prefix__/g, String(index));
+        const wrap = holder.querySelector("[data-row-wrap]");
+        if (!wrap) throw new Error("no row");
+        list.appendChild(wrap);
+        total.value = String(index + 1);
+        wire(wrap);
+        refreshAdd();
+        changed();
+        const name = wrap.querySelector('textarea[name$="-name"]');
+        if (name) name.focus();
+      }).catch(function () {
+        if (failed) failed.hidden = false;
+      }).finally(function () {
+        delete add.dataset.busy;
+      });
     });
 
     list.addEventListener("click", function (event) {

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from appraisal.forms_staff import agreement_blank_rows
 from appraisal.services.agreements import agreement_save
+from appraisal.services.agreements import agreement_submit as submit
 from kpi.models import KpiTier
 from tests.appraisal.conftest import form_of, open_round, three_items
 from tests.e2e import conftest as e2e
@@ -50,9 +51,39 @@ def test_a_new_agreement_of_a_unit_without_kpis_starts_with_three_blank_rows(cli
     _form, url = s1_page
     html = client.get(url).content.decode()
     assert row_indexes(html) == [0, 1, 2] and total_forms(html) == 3
-    # The empty form to clone and the buttons the script shows.
-    assert 'name="items-__prefix__-name"' in html and "data-row-template" in html
+    # The buttons the script shows; the empty form is asked for when a row is added.
+    assert "__prefix__" not in html and "data-row-template" not in html
+    assert 'data-row-url="' + reverse("appraisal:agreement_row", args=[_form.pk]) in html
     assert "data-add-row" in html and "data-remove-row" in html and "น้ำหนักรวม" in html
+
+
+def test_the_blank_row_for_the_add_button(client, s1_page, org):
+    form, _url = s1_page
+    make_kpi(org.grp1, code="G1", name="ตัวชี้วัดกลุ่มงาน 1")
+    row_url = reverse("appraisal:agreement_row", args=[form.pk])
+    response = client.get(row_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("data-row-wrap") == 1 and html.count("<fieldset") == 1
+    for field in ("name", "weight", "kind", "target", "criteria_5", "kpi", "DELETE", "id"):
+        assert f'name="items-__prefix__-{field}"' in html, field
+    assert "ตัวชี้วัดกลุ่มงาน 1" in html  # the unit's KPIs to link to
+    assert "ตัวชี้วัดใหม่" in html and "data-remove-row" in html
+    # Only GET, only the appraisee, only while the agreement may be edited.
+    assert client.post(row_url).status_code == 405
+    client.force_login(org.s2.user)
+    assert client.get(row_url).status_code in (403, 404)
+    client.force_login(org.grp1_head.user)  # the evaluator reviews; does not write the rows
+    assert client.get(row_url).status_code in (403, 404)
+    client.logout()
+    assert client.get(row_url).status_code == 302
+    client.force_login(org.s1.user)
+    agreement_save(actor=org.s1.user, form=form, expected_version=form.version, items=three_items())
+    form.refresh_from_db()
+    submit(actor=org.s1.user, form=form, expected_version=form.version)
+    response = client.get(row_url)
+    assert response.status_code == 409
+    assert "ส่งหรืออนุมัติแล้ว" in response.content.decode()
 
 
 def test_a_new_agreement_starts_with_a_blank_row_per_unit_kpi(client, s1_page, org):
@@ -129,11 +160,29 @@ def test_rows_are_added_and_removed_in_the_page_with_the_total_as_you_type(org, 
     expect(total).to_have_text("60")
     expect(page.locator("#submit-form button")).to_be_disabled()  # unsaved changes
 
-    # Add a row: a copy of the empty form numbered 3, TOTAL_FORMS raised, focus in its name.
+    # The blank row cannot be had (the server or the network fails): a message, no row.
+    row_url = reverse("appraisal:agreement_row", args=[form.pk])
+    page.route(f"**{row_url}", lambda route: route.fulfill(status=500, body="error"))
+    page.locator("[data-add-row]").click()
+    expect(page.locator("[data-add-failed]")).to_be_visible()
+    expect(rows).to_have_count(3)
+    expect(management).to_have_value("3")
+    page.unroute(f"**{row_url}")
+
+    # Add a row: the empty form numbered 3, TOTAL_FORMS raised, focus in its name.
     page.locator("[data-add-row]").click()
     expect(rows).to_have_count(4)
     expect(management).to_have_value("4")
     expect(page.locator("[name='items-3-name']")).to_be_focused()
+    expect(page.locator("[data-add-failed]")).to_be_hidden()
+    # Again (the blank row kept from the first), then that one removed at once.
+    page.locator("[data-add-row]").click()
+    expect(rows).to_have_count(5)
+    expect(management).to_have_value("5")
+    page.locator("[data-row-wrap]", has=page.locator("[name='items-4-name']")).locator(
+        "[data-remove-row]"
+    ).click()
+    expect(rows).to_have_count(4)
     fill_row(page, 3, "คู่มือ", "40.5")
     expect(total).to_have_text("100.50")
     expect(total).to_have_class(re.compile(r"\btext-danger\b"))
