@@ -1,14 +1,15 @@
 """Template filters for Thai dates and digits: the one way templates show them."""
 
 import datetime as dt
+import functools
 import re
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from common import thai
+from common.form_renderer import esc
 
 register = template.Library()
 
@@ -89,18 +90,21 @@ def _chunks(word: str) -> list[str]:
     return merged
 
 
+@functools.lru_cache(maxsize=2048)
+def _thai_words_html(text: str) -> str:
+    return " ".join(
+        "<wbr>".join(f'<span class="text-nowrap">{esc(c)}</span>' for c in _chunks(w))
+        for w in text.split()
+    )
+
+
 @register.filter(is_safe=True)
 def thai_words(value):
     """{{ label|thai_words }}: a table header or a short label with each Thai compound word
     (THAI_COMPOUNDS), each run between them and each space-separated word in a no-break span,
-    so a narrow column breaks it between those only ("จัดทำ|ข้อตกลง", never "จัดทำข้อ|ตกลง")."""
-    words = [
-        "<wbr>".join(
-            f'<span class="text-nowrap">{conditional_escape(c)}</span>' for c in _chunks(w)
-        )
-        for w in str(value or "").split()
-    ]
-    return mark_safe(" ".join(words))  # noqa: S308 - every piece escaped above
+    so a narrow column breaks it between those only ("จัดทำ|ข้อตกลง", never "จัดทำข้อ|ตกลง").
+    Kept for the last few thousand texts: the same headers come on every page."""
+    return mark_safe(_thai_words_html(str(value or "")))  # noqa: S308 - every piece escaped
 
 
 @register.filter(is_safe=True)
@@ -108,9 +112,7 @@ def nowrap_words(value):
     """{{ person.full_name|nowrap_words }}: each word of a name (or a short heading) in a
     no-break span, so the line breaks only between words. Browsers break Thai inside a name
     ("นางสุ/กัญญา") when a column is narrow; `word-break: keep-all` does not stop it for Thai."""
-    from django.utils.html import conditional_escape, format_html_join
-
     words = str(value or "").split()
-    return format_html_join(
-        " ", '<span class="text-nowrap">{}</span>', ((conditional_escape(w),) for w in words)
+    return mark_safe(  # noqa: S308 - every word escaped
+        " ".join(f'<span class="text-nowrap">{esc(w)}</span>' for w in words)
     )

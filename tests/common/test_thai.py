@@ -81,3 +81,22 @@ def test_thai_words_keeps_compound_words_whole_and_breaks_between_them_only():
     assert str(thai_words("ระดับ 1")).count("text-nowrap") == 2
     assert "&lt;b&gt;" in str(thai_words("<b>"))
     assert str(thai_words("")) == ""
+
+
+def test_nowrap_words_and_thai_words_escape_and_repeat_alike():
+    from django.utils.safestring import SafeString, mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from common.templatetags.thai import nowrap_words, thai_words
+
+    assert nowrap_words('นาง <สุ> "กัญญา"') == (
+        '<span class="text-nowrap">นาง</span> <span class="text-nowrap">&lt;สุ&gt;</span> '
+        '<span class="text-nowrap">&quot;กัญญา&quot;</span>'
+    )
+    assert isinstance(nowrap_words("ก"), SafeString) and nowrap_words(None) == ""
+    # Kept texts come back the same, safe, whatever the type of the text given.
+    first = thai_words("ผู้ประเมิน & ตัวชี้วัด")
+    assert isinstance(first, SafeString) and "&amp;" in first
+    assert thai_words("ผู้ประเมิน & ตัวชี้วัด") == first
+    assert thai_words(mark_safe("ผู้ประเมิน & ตัวชี้วัด")) == first
+    assert thai_words(gettext_lazy("น้ำหนัก")) == thai_words("น้ำหนัก")
