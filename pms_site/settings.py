@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pms_site.context_processors.roles",
+                "pms_site.context_processors.nav_urls",
             ],
             "builtins": ["common.templatetags.thai", "common.templatetags.help"],
         },
