@@ -32,6 +32,7 @@ def login_as(client, org, role):
 
 LOGIN = "login"  # a redirect to the login page
 OK, FORBIDDEN, NOT_FOUND, REDIRECT, NOT_ALLOWED = 200, 403, 404, 302, 405
+CONFLICT = 409  # the action exists but the object's state forbids it now
 
 
 def row(default, **overrides):

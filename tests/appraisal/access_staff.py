@@ -6,7 +6,16 @@ Roles: staff=s1, other_staff=s2, outsider=o1, evaluator=grp1_head, higher=div1_h
 hr_other=hr_div2, hr, admin.
 """
 
-from tests.url_roles import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, row  # noqa: F401
+from tests.url_roles import (  # noqa: F401
+    CONFLICT,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    row,
+)
 
 
 def f1(o):
@@ -31,6 +40,8 @@ ACCESS: dict = {
     "appraisal:form": ("get", f1, row(OK, **HIDDEN_F1)),
     # s1's agreement is approved: s1 gets the read-only page.
     "appraisal:agreement": ("get", f1, row(FORBIDDEN, staff=OK, **HIDDEN_F1)),
+    # The blank row for "add a KPI": s1's agreement is approved, so no row is given (409).
+    "appraisal:agreement_row": ("get", f1, row(FORBIDDEN, staff=CONFLICT, **HIDDEN_F1)),
     "appraisal:agreement_pull": ("post", f1, row(FORBIDDEN, staff=REDIRECT, **HIDDEN_F1)),
     "appraisal:agreement_submit": ("post", f1, row(FORBIDDEN, staff=REDIRECT, **HIDDEN_F1)),
     "appraisal:agreement_revise": (
@@ -67,6 +78,19 @@ EXTRA: list = [
     ),
     ("appraisal:checkin", f4, row(NOT_FOUND, hr_other=FORBIDDEN, hr=FORBIDDEN, admin=FORBIDDEN)),
     ("appraisal:evidence", lambda o: {"pk": 999999}, row(NOT_FOUND)),
+    (
+        "appraisal:agreement_row",
+        f4,
+        row(NOT_FOUND, hr_other=FORBIDDEN, hr=FORBIDDEN, admin=FORBIDDEN),
+    ),
+    # s2's agreement is submitted: s2 gets no row until it comes back.
+    (
+        "appraisal:agreement_row",
+        f2,
+        row(
+            FORBIDDEN, staff=NOT_FOUND, other_staff=CONFLICT, outsider=NOT_FOUND, hr_other=NOT_FOUND
+        ),
+    ),
 ]
 # POSTs to pages that also answer GET: only those who may act reach the form (an empty
 # POST re-shows the page with its errors, or redirects with a message when the state forbids).
@@ -83,6 +107,7 @@ POSTS: list = [
     ("appraisal:journal", f1, row(FORBIDDEN, staff=OK, evaluator=OK, higher=OK, **HIDDEN_F1)),
     ("appraisal:self_assess", f1, row(FORBIDDEN, staff=OK, **HIDDEN_F1)),
     ("appraisal:form", f1, row(NOT_ALLOWED)),
+    ("appraisal:agreement_row", f1, row(NOT_ALLOWED)),
     ("appraisal:my", lambda o: {}, row(NOT_ALLOWED)),
     ("appraisal:evidence", lambda o: {"pk": o.entry.pk}, row(NOT_ALLOWED)),
 ]
