@@ -39,7 +39,7 @@ from common.errors import DomainError
 from common.models import AuditEvent
 from common.permissions import can
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import roles_of, subtree_q
+from orgchart.selectors import child_rows, roles_of, subtree_q
 
 SCORED_STATES = [
     State.SCORED,
@@ -425,18 +425,19 @@ def distribution_by_child(
     """distribution()'s overall counts for each child unit of `focus` (its whole subtree), in
     one query whatever the number of units. With a scope (HR of a subtree) a child counts only
     its forms inside the scope, and a child that does not meet the scope is left out."""
-    children = list(OrgUnit.objects.filter(parent=focus).order_by("tree_id", "lft"))
+    # Plain rows: a department has a few hundred direct sub-units (orgchart.child_rows).
+    children = child_rows([focus])[focus.pk]
     if not children:
         return []
     # What each child counts: its subtree, or with a scope, the scope units inside it (the
     # whole child when a scope unit holds it). Their subtree counts, less the viewer's own
     # unreleased result, in two small queries whatever the number of forms.
-    parts: list[list[OrgUnit]] = []
+    parts: list[list] = []
     for c in children:
-        if scope is None or any(c.is_descendant_of(s, include_self=True) for s in scope):
+        if scope is None or any(_within(c, s) for s in scope):
             parts.append([c])
         else:
-            parts.append(outermost_units(s for s in scope if s.is_descendant_of(c)))
+            parts.append(outermost_units(s for s in scope if _within(s, c, strictly=True)))
     counted = _subtree_counts(rnd, [u for p in parts for u in p], state__in=SCORED_STATES)
     own = _own_result(rnd, viewer)
     counts: list[Counter] = [Counter() for _ in children]
@@ -451,9 +452,18 @@ def distribution_by_child(
     return [
         (c, {"overall": n, "total": sum(n.values())})
         for c, n in zip(children, counts, strict=True)
-        if scope is None
-        or any(c.is_descendant_of(s, include_self=True) or s.is_descendant_of(c) for s in scope)
+        if scope is None or any(_within(c, s) or _within(s, c, strictly=True) for s in scope)
     ]
+
+
+def _within(unit, other, *, strictly: bool = False) -> bool:
+    """Whether `unit` lies in `other`'s subtree (itself included unless `strictly`): the
+    nested-set test of is_descendant_of, for org units and UnitRows alike."""
+    if unit.tree_id != other.tree_id:
+        return False
+    if strictly:
+        return other.lft < unit.lft and unit.rght < other.rght
+    return other.lft <= unit.lft and unit.rght <= other.rght
 
 
 def committee_rounds(user):

@@ -12,7 +12,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -51,6 +53,7 @@ from appraisal.views_hr import (  # what the round's HR pages share
     unit_filter,
 )
 from common.errors import DomainError
+from common.form_renderer import esc
 from common.inputs import parse_id, search_text
 from common.models import DataAccess, record_access
 from common.paging import page_by_ids
@@ -326,6 +329,26 @@ def _band_row(dist: dict, reference: dict | None = None) -> list[dict]:
     return cells
 
 
+def _distribution_row(r: dict, empty: str) -> str:
+    """A unit's row of the distribution (its share of each band and the gap to the
+    department's), written here: a department lists a few hundred direct sub-units, and a row
+    of the template cost as much as the rest of the page for thirty of them."""
+    pk = int(r["unit"].pk)
+    cells = (
+        "".join(
+            f'<td class="text-end text-nowrap{" fw-bold" if c["notable"] else ""}">'
+            f'{esc(localize(c["percent"]))}% <span class="small text-muted">'
+            f"({'+' if c['gap'] > 0 else ''}{esc(localize(c['gap']))})</span></td>"
+            for c in r["cells"]
+        )
+        or f'<td colspan="{len(BANDS)}" class="text-muted small">{empty}</td>'
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped or an int
+        f'<tr data-unit="{pk}">\n      <td><a href="?unit={pk}">{esc(r["unit"].name)}</a></td>'
+        f'<td class="text-end">{int(r["total"])}</td>\n      {cells}\n    </tr>'
+    )
+
+
 @login_required
 @require_GET
 def distribution(request, pk: int):
@@ -351,6 +374,9 @@ def distribution(request, pk: int):
         {"unit": child, "total": d["total"], "cells": _band_row(d, dept) if d["total"] else []}
         for child, d in selectors.distribution_by_child(rnd, focus, scope, viewer=me)
     ]
+    empty = esc(_("ยังไม่มีผลการประเมิน"))
+    for r in unit_rows:
+        r["html"] = _distribution_row(r, empty)
     groups = []
     for g in StaffGroup:
         counts = dept["per_group"].get(g.value)
