@@ -39,7 +39,7 @@ from common.errors import DomainError
 from common.models import AuditEvent
 from common.permissions import can
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import child_rows, roles_of, subtree_q
+from orgchart.selectors import child_rows, in_subtree, roles_of, subtree_q
 
 SCORED_STATES = [
     State.SCORED,
@@ -434,10 +434,10 @@ def distribution_by_child(
     # unreleased result, in two small queries whatever the number of forms.
     parts: list[list] = []
     for c in children:
-        if scope is None or any(_within(c, s) for s in scope):
+        if scope is None or any(in_subtree(c, s) for s in scope):
             parts.append([c])
         else:
-            parts.append(outermost_units(s for s in scope if _within(s, c, strictly=True)))
+            parts.append(outermost_units(s for s in scope if in_subtree(s, c, strictly=True)))
     counted = _subtree_counts(rnd, [u for p in parts for u in p], state__in=SCORED_STATES)
     own = _own_result(rnd, viewer)
     counts: list[Counter] = [Counter() for _ in children]
@@ -452,18 +452,8 @@ def distribution_by_child(
     return [
         (c, {"overall": n, "total": sum(n.values())})
         for c, n in zip(children, counts, strict=True)
-        if scope is None or any(_within(c, s) or _within(s, c, strictly=True) for s in scope)
+        if scope is None or any(in_subtree(c, s) or in_subtree(s, c, strictly=True) for s in scope)
     ]
-
-
-def _within(unit, other, *, strictly: bool = False) -> bool:
-    """Whether `unit` lies in `other`'s subtree (itself included unless `strictly`): the
-    nested-set test of is_descendant_of, for org units and UnitRows alike."""
-    if unit.tree_id != other.tree_id:
-        return False
-    if strictly:
-        return other.lft < unit.lft and unit.rght < other.rght
-    return other.lft <= unit.lft and unit.rght <= other.rght
 
 
 def committee_rounds(user):

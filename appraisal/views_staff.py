@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisal import scoring, selectors
@@ -459,6 +460,10 @@ def _describe_versions(versions) -> None:
         v.weight_total = scoring.weight_total(str(it.get("weight", 0)) for it in v.items)
 
 
+# Said when an agreement already sent or approved is asked to change.
+NOT_EDITABLE = gettext_noop("ข้อตกลงนี้ส่งหรืออนุมัติแล้ว หากต้องการแก้ไขให้ขอแก้ไขข้อตกลงก่อน")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, pk: int):
@@ -473,7 +478,7 @@ def agreement(request, pk: int):
     conflict = ""
     if request.method == "POST":
         if not editable:
-            messages.error(request, _("ข้อตกลงนี้ส่งหรืออนุมัติแล้ว หากต้องการแก้ไขให้ขอแก้ไขข้อตกลงก่อน"))
+            messages.error(request, _(NOT_EDITABLE))
             return redirect("appraisal:agreement", pk=form.pk)
         version_form = VersionForm(request.POST)
         formset = AgreementFormSet(
@@ -534,7 +539,7 @@ def agreement_row(request, pk: int):
     form = get_form(request, pk, "appraisal.edit_agreement")
     if not form.agreement_editable:
         return HttpResponse(
-            _("ข้อตกลงนี้ส่งหรืออนุมัติแล้ว หากต้องการแก้ไขให้ขอแก้ไขข้อตกลงก่อน"),
+            _(NOT_EDITABLE),
             status=409,
             content_type="text/plain; charset=utf-8",
         )

@@ -110,8 +110,8 @@ def roles_of(user) -> Roles:
 class UnitRow(NamedTuple):
     """A unit as a row of a table: its id, name and place in the tree as plain values. A
     department has a few hundred direct sub-units, and an org-tree model instance each cost a
-    page such as the console or the alignment table more than the rest of it; is_descendant_of
-    and subtree_q take these as they take units."""
+    page such as the console or the alignment table more than the rest of it; subtree_q and
+    in_subtree take these as they take units."""
 
     pk: int
     name: str
@@ -132,6 +132,16 @@ def child_rows(parents: Iterable[OrgUnit]) -> dict[int, list[UnitRow]]:
     for row in rows:
         out[row[2]].append(UnitRow(*row))
     return out
+
+
+def in_subtree(unit, root, *, strictly: bool = False) -> bool:
+    """Whether `unit` lies in `root`'s subtree (`root` itself included unless `strictly`): the
+    nested-set test of is_descendant_of, for org units and UnitRows alike."""
+    if unit.tree_id != root.tree_id:
+        return False
+    if strictly:
+        return root.lft < unit.lft and unit.rght < root.rght
+    return root.lft <= unit.lft and unit.rght <= root.rght
 
 
 def subtree_q(units: Iterable[OrgUnit], prefix: str = "") -> Q:

@@ -37,7 +37,7 @@ from appraisal.models import AppraisalForm, AppraisalRound, FormKpi, State
 from appraisal.selectors import SCORED_STATES
 from kpi.models import Kpi, KpiResult, KpiTier
 from orgchart.models import OrgUnit, Person
-from orgchart.selectors import UnitRow, child_rows, subtree_q
+from orgchart.selectors import UnitRow, child_rows, in_subtree, subtree_q
 from rewards import analytics, charts
 
 BANDS = (analytics.LOW, analytics.MID, analytics.HIGH)
@@ -331,10 +331,10 @@ def _latest_levels(rnd: AppraisalRound, kpis) -> dict[int, int | None]:
 def _rows_below(focus: OrgUnit, scope: list[OrgUnit]) -> tuple[bool, list[OrgUnit | UnitRow]]:
     """(whether the focus lies in the scope, the units whose rows go under it): its child
     units, or, for a focus above the scope, the scope's units under it."""
-    inside = any(s.tree_id == focus.tree_id and s.lft <= focus.lft <= s.rght for s in scope)
+    inside = any(in_subtree(focus, s) for s in scope)
     if inside:
         return True, child_rows([focus])[focus.pk]
-    below = [s for s in scope if s.tree_id == focus.tree_id and focus.lft < s.lft < focus.rght]
+    below = [s for s in scope if in_subtree(s, focus, strictly=True)]
     return False, sorted(below, key=lambda s: s.lft)
 
 

@@ -6,6 +6,20 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
+def every_reach(org):
+    """A user of each reach: HR of the department and of a division, the administrator, a
+    staff member, and a user with no person."""
+    from django.contrib.auth import get_user_model
+
+    return [
+        org.hr,
+        org.hr_div2,
+        org.admin,
+        org.s1.user,
+        get_user_model().objects.get(pk=org.nobody.pk),
+    ]
+
+
 def test_hr_finds_people_by_first_name_surname_full_name_and_code(client, org):
     client.force_login(org.hr)
     for q in ("สมชาย", "ทดสอบ", "สมชาย ทดสอบ", "0004"):
@@ -29,7 +43,6 @@ def test_unit_search_equals_the_plain_ordered_query(org, monkeypatch):
     """The search reads the matching ids first (names apart from position numbers), then the
     page in tree order: the same units, in the same order, as one query would give, for names,
     short names, codes, position numbers, every user's reach, and past UNIT_MATCHES."""
-    from django.contrib.auth import get_user_model
     from django.db.models import Q
 
     from orgchart import selectors
@@ -51,13 +64,7 @@ def test_unit_search_equals_the_plain_ordered_query(org, monkeypatch):
     queries = ["กอง", "กลุ่มงาน", "กรม", unit.code, position.number, "ไม่มีหน่วยงานนี้"]
     if unit.short_name:
         queries.append(unit.short_name)
-    users = [
-        org.hr,
-        org.hr_div2,
-        org.admin,
-        org.s1.user,
-        get_user_model().objects.get(pk=org.nobody.pk),
-    ]
+    users = every_reach(org)
     found = 0
     for user in users:
         for q in queries:
@@ -76,7 +83,6 @@ def test_person_search_equals_the_plain_ordered_query(org):
     """The search reads the page's ids first, then their rows with unit and position: the same
     people, in the same order, as the one joined query would give, within and past the limit,
     for every user's reach and for the picker's one department."""
-    from django.contrib.auth import get_user_model
     from django.db.models import Q
 
     from orgchart import selectors
@@ -92,13 +98,7 @@ def test_person_search_equals_the_plain_ordered_query(org):
             :limit
         ]
 
-    users = [
-        org.hr,
-        org.hr_div2,
-        org.admin,
-        org.s1.user,
-        get_user_model().objects.get(pk=org.nobody.pk),
-    ]
+    users = every_reach(org)
     found = 0
     for user in users:
         for q in ("ส", "สมชาย", "สมชาย ทดสอบ", "0004", "ไม่มีคนนี้"):
