@@ -966,9 +966,10 @@ def round_audit(
     return qs.select_related("actor").order_by("-at", "-pk")
 
 
-def round_has_forms_of(person) -> RawSQL:
-    """A condition on AppraisalRound rows: the person evaluates or reviews someone in the round
-    (is a form's evaluator, higher or higher2).
+def round_has_forms_of(person, rounds: str = "") -> RawSQL:
+    """A condition on AppraisalRound rows (named `rounds` in the SQL, the table's own name by
+    default): the person evaluates or reviews someone in the round (is a form's evaluator,
+    higher or higher2).
 
     One probe of the (evaluator|higher|higher2, round) index per round and role: the first
     index entry at or after (person, round) says whether there is one. EXISTS, or an OR of the
@@ -977,7 +978,7 @@ def round_has_forms_of(person) -> RawSQL:
     hoping for an early one (6-14 ms at 20,000 staff on every request of theirs). The ordering
     on the two columns leaves the composite index as the only plan."""
     form = AppraisalForm._meta.db_table
-    rnd = AppraisalRound._meta.db_table
+    rnd = rounds or AppraisalRound._meta.db_table
     probes = []
     for column in ("evaluator_id", "higher_id", "higher2_id"):
         probes.append(
@@ -990,8 +991,19 @@ def round_has_forms_of(person) -> RawSQL:
 
 def evaluates_anyone(*, person) -> bool:
     """Whether the person evaluates or reviews someone in a round that is not closed (the
-    navigation bar's ทีมของฉัน)."""
+    navigation bar's ทีมของฉัน, which reads it with the unread notices: evaluates_anyone_sql)."""
     return bool(_EVALUATES_IN_OPEN_ROUND(person_id=person.pk))
+
+
+def evaluates_anyone_sql(person) -> RawSQL:
+    """evaluates_anyone as an SQL condition, to be read with other columns in one query."""
+    cond = round_has_forms_of(person, rounds="r")
+    sql, params = cond.sql, cond.params
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {AppraisalRound._meta.db_table} r WHERE r.phase <> %s AND {sql})",
+        [Phase.CLOSED.value, *params],
+        output_field=BooleanField(),
+    )
 
 
 # One open round where the person evaluates or reviews: on every signed-in page (the navigation).

@@ -213,6 +213,40 @@ def test_the_events_the_navigation_and_the_kpi_choices_equal_the_orm(world):
     assert answers == {True, False}
 
 
+def test_the_navigation_facts_equal_the_unread_count_and_evaluates_anyone(world):
+    """The navigation bar reads a user's unread notices and whether they evaluate anyone in one
+    query (pms_site.context_processors): the same answers as the two selectors."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from appraisal.selectors import evaluates_anyone
+    from notices.models import Notice, NoticeKind
+    from notices.selectors import unread_count
+    from pms_site.context_processors import _nav_facts
+
+    people = [p for p in Person.objects.select_related("user") if p.user_id]
+    for i, person in enumerate(people[:4]):
+        for read in [None] * (i + 1) + [timezone.now()]:
+            Notice.objects.create(
+                recipient=person.user, kind=NoticeKind.SUBMITTED, title="x", url="/", read_at=read
+            )
+    answers = set()
+    for person in [None, *people]:
+        # A user without a person (an administrator) evaluates nobody.
+        user = person.user if person else get_user_model().objects.create(username="admin-x")
+        request = SimpleNamespace(user=user)
+        expected = (
+            unread_count(user=user),
+            person is not None and evaluates_anyone(person=person),
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            assert _nav_facts(request, person) == expected
+            assert _nav_facts(request, person) == expected
+        assert len(ctx.captured_queries) == 1
+        answers.add(expected)
+    assert {n for n, _team in answers} >= {0, 1, 4} and {t for _n, t in answers} == {True, False}
+
+
 def test_a_kpi_linked_from_elsewhere_keeps_the_databases_order(world):
     from appraisal.views_staff import _kpi_options
     from kpi.models import Kpi
