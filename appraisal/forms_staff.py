@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from appraisal.models import CRITERIA_FIELDS, FormCompetency, FormKpi, ItemKind, JournalKind
 from appraisal.services.agreements import ItemInput
 from appraisal.services.monitoring import ProgressInput
-from common.forms import BeDateField
+from common.forms import BeDateField, FastCopyForm
 
 LEVELS = [("", "–")] + [(str(i), str(i)) for i in range(6)]
 
@@ -68,7 +68,7 @@ def table_widgets(form: forms.BaseForm, rows: dict[str, str]) -> None:
         )
 
 
-class ThaiForm(forms.Form):
+class ThaiForm(FastCopyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         thai_messages(self)

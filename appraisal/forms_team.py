@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import CompetencyMethod
-from common.forms import BeDateField
+from common.forms import BeDateField, FastCopyForm
 
 IDP_MAX_ROWS = 30
 _IDP_KEY = re.compile(r"^idp-(\d+)-(topic|method|period|comp)$")
 
 
-class TeamForm(forms.Form):
+class TeamForm(FastCopyForm):
     """A form carrying the object's version (so a stale page is refused, never overwrites) and
     marking every field that has an error, whoever added it (the form or a service)."""
 
