@@ -104,6 +104,23 @@ def bs_field(field):
     )
 
 
+@register.filter
+def field_errors(field):
+    """A field's errors under it, each in a block tied to the field by id (the scoring page's
+    fields, drawn with their own labels): what templates/appraisal/team/_field_errors.html
+    wrote once per field, without an include each."""
+    errors = field.errors
+    if not errors:
+        return ""
+    auto_id = esc(field.auto_id)
+    return mark_safe(  # noqa: S308 - every text is escaped
+        "".join(
+            f'<div class="invalid-feedback d-block" id="{auto_id}-error">{esc(e)}</div>'
+            for e in errors
+        )
+    )
+
+
 @register.simple_tag
 def unit_options(choices, chosen=None) -> str:
     """The `<option>`s of a unit filter (`views_hr.unit_choices`), the chosen unit selected.

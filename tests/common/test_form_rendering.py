@@ -179,3 +179,21 @@ def test_bs_field_in_a_template_escapes_and_shows_errors():
 )
 def test_the_shortcuts_escape_exactly_as_django_does(value):
     assert esc(value) == conditional_escape(value)
+
+
+def test_field_errors_writes_each_error_in_a_block_tied_to_the_field():
+    from common.templatetags.fields import field_errors
+
+    form = AllKinds({"text": "สั้น", "number": "abc"})
+    form.is_valid()
+    form.add_error("text", "ข้อความ <ผิด> & “ยาว”")
+    html = Template(
+        "{% load fields %}{{ f.number|field_errors }}|{{ f.text|field_errors }}"
+    ).render(Context({"f": form}))
+    number = form["number"].errors[0]
+    assert html == (
+        f'<div class="invalid-feedback d-block" id="id_number-error">{conditional_escape(number)}</div>|'
+        '<div class="invalid-feedback d-block" id="id_text-error">'
+        "ข้อความ &lt;ผิด&gt; &amp; “ยาว”</div>"
+    )
+    assert field_errors(AllKinds()["text"]) == ""
