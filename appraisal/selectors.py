@@ -28,6 +28,8 @@ from appraisal.models import (
     CheckInProgress,
     FormCompetency,
     FormKpi,
+    IdpFollowUp,
+    IdpRow,
     ItemKind,
     Phase,
     State,
@@ -124,6 +126,37 @@ def kpi_rows(form: AppraisalForm) -> list[FormKpi]:
     for row in rows:
         field.set_cached_value(row, form)
     return rows
+
+
+# A form's rows of one kind, in their model's order (what form.<related>.all() reads): the
+# scoring page and its save read three kinds on every request, their SQL compiled once.
+_ROWS_OF_FORM = {
+    model: CompiledLookup(
+        lambda form_id, model=model: model.objects.filter(form_id=form_id), "form_id"
+    )
+    for model in (FormCompetency, IdpRow, IdpFollowUp)
+}
+
+
+def form_rows(form: AppraisalForm, model) -> list:
+    """`form.competencies.all()`, `form.idp.all()` or `form.idp_followups.all()` for the model
+    FormCompetency, IdpRow or IdpFollowUp, each row holding `form`."""
+    rows = _ROWS_OF_FORM[model](form_id=form.pk)
+    field = model._meta.get_field("form")
+    for row in rows:
+        field.set_cached_value(row, form)
+    return rows
+
+
+# The progress of every check-in on a form's KPI rows, in the order the page lists it.
+_PROGRESS_OF_FORM = CompiledLookup(
+    lambda form_id: (
+        CheckInProgress.objects.filter(item__form_id=form_id)
+        .select_related("checkin")
+        .order_by("checkin__on", "checkin__pk")
+    ),
+    "form_id",
+)
 
 
 # The form's evaluator and reviewers.
@@ -1018,14 +1051,21 @@ _EVALUATES_IN_OPEN_ROUND = CompiledLookup(
 )
 
 
-def checkin_progress(*, kpis: Sequence[FormKpi]) -> dict[int, list[CheckInProgress]]:
-    """Every check-in's progress on each KPI row, oldest first, with the check-in: one query."""
+def checkin_progress(
+    *, kpis: Sequence[FormKpi], form: AppraisalForm | None = None
+) -> dict[int, list[CheckInProgress]]:
+    """Every check-in's progress on each KPI row, oldest first, with the check-in: one query.
+    With `form`, whose rows `kpis` are all of, the query reads them by the form (compiled
+    once) instead of by a list of row ids."""
     by_item: dict[int, list[CheckInProgress]] = defaultdict(list)
-    rows = (
-        CheckInProgress.objects.filter(item__in=[r.pk for r in kpis])
-        .select_related("checkin")
-        .order_by("checkin__on", "checkin__pk")
-    )
+    if form is not None:
+        rows = _PROGRESS_OF_FORM(form_id=form.pk)
+    else:
+        rows = (
+            CheckInProgress.objects.filter(item__in=[r.pk for r in kpis])
+            .select_related("checkin")
+            .order_by("checkin__on", "checkin__pk")
+        )
     for p in rows:
         by_item[p.item_id].append(p)
     return by_item

@@ -20,12 +20,16 @@ from appraisal.forms_team import (
 from appraisal.models import (
     AppraisalForm,
     FollowUp,
+    FormCompetency,
+    IdpFollowUp,
+    IdpRow,
     State,
 )
 from appraisal.selectors import (
     SUGGESTION_SOURCES,
     checkin_progress,
     form_result,
+    form_rows,
     kpi_rows,
     last_milestones,
     milestones_of,
@@ -57,9 +61,7 @@ FOLLOWUP_MARKS = [
 
 
 def _score_parts(form: AppraisalForm):
-    kpis = kpi_rows(form)
-    comps = list(form.competencies.all())
-    return kpis, comps
+    return kpi_rows(form), form_rows(form, FormCompetency)
 
 
 def _score_form(form, kpis, comps, data=None) -> ScoreForm:
@@ -68,7 +70,7 @@ def _score_form(form, kpis, comps, data=None) -> ScoreForm:
         appraisal=form,
         kpis=kpis,
         comps=comps,
-        idp_rows=list(form.idp.all()),
+        idp_rows=form_rows(form, IdpRow),
         editable=form.state == State.AGREED,
     )
 
@@ -107,7 +109,7 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
     """The scoring page; the summary is computed from the rows as the page shows them."""
     if sf.is_bound:
         _apply(sf, form, kpis, comps)
-    progress = checkin_progress(kpis=kpis)
+    progress = checkin_progress(kpis=kpis, form=form)
     milestones = milestones_of(progress)  # what last_milestones reads, from the rows above
     suggested = {s["pk"]: s for s in _suggestions(kpis, milestones)}
     result = form_result(form=form, kpis=kpis, competencies=comps)
@@ -138,7 +140,7 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
             "may_refuse": form.state == State.SCORED
             and can(request.user, "appraisal.record_refusal", form),
             "form_url": form_url(form.pk),
-            "followups": list(form.idp_followups.all()),
+            "followups": form_rows(form, IdpFollowUp),
             "marks": FOLLOWUP_MARKS,
         },
     )

@@ -3,6 +3,7 @@ of the object and of each related object, the annotations, the same queries seen
 connection's wrappers; a locking look-up still refuses to run outside a transaction, and an id
 no form can have finds nothing."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -270,3 +271,41 @@ def test_a_constant_equal_to_a_marker_is_never_taken_for_a_value(world):
     row = FormKpi.objects.first()
     assert [r.pk for r in look(pk=row.pk)] == [row.pk]
     assert look._by_db[DEFAULT_DB_ALIAS] is None  # run through the ORM instead
+
+
+def test_a_forms_rows_and_its_check_in_progress_equal_the_orm(world):
+    from appraisal.models import CheckIn, CheckInProgress, IdpFollowUp, IdpRow
+    from appraisal.models import FormCompetency as Competency
+    from appraisal.selectors import checkin_progress, form_rows
+
+    form = world.f1
+    rows = list(form.kpis.all())
+    checkin = CheckIn.objects.create(form=form, on=dt.date(2026, 3, 1), author=form.person)
+    for r in rows:
+        CheckInProgress.objects.create(checkin=checkin, item=r, result="ครึ่งทาง", milestone=3)
+    IdpRow.objects.create(form=form, order=2, topic="ข", method="อบรม", period="ไตรมาส 2")
+    IdpRow.objects.create(form=form, order=1, topic="ก", method="สอนงาน", period="ไตรมาส 1")
+    seen = set()
+    for f in AppraisalForm.objects.all():
+        for model, related in (
+            (Competency, "competencies"),
+            (IdpRow, "idp"),
+            (IdpFollowUp, "idp_followups"),
+        ):
+            expected = list(getattr(f, related).all())
+            found = form_rows(f, model)
+            assert [r.pk for r in found] == [r.pk for r in expected]
+            for a, b in zip(expected, found, strict=True):
+                same(a, b)
+                assert b.form is f
+            seen.add((model, bool(found)))
+        kpis = list(f.kpis.all())
+        by_list = checkin_progress(kpis=kpis)
+        by_form = checkin_progress(kpis=kpis, form=f)
+        assert {k: [p.pk for p in v] for k, v in by_form.items()} == {
+            k: [p.pk for p in v] for k, v in by_list.items()
+        }
+        for k, v in by_list.items():
+            for a, b in zip(v, by_form[k], strict=True):
+                same(a, b, ("checkin",))
+    assert (Competency, True) in seen and (IdpRow, True) in seen
