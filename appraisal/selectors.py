@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from types import SimpleNamespace
 
+from django.db import connections, router
 from django.db.models import BooleanField, CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
@@ -1024,8 +1024,11 @@ def round_has_forms_of(person, rounds: str = "") -> RawSQL:
 
 def evaluates_anyone(*, person) -> bool:
     """Whether the person evaluates or reviews someone in a round that is not closed (the
-    navigation bar's ทีมของฉัน, which reads it with the unread notices: evaluates_anyone_sql)."""
-    return bool(_EVALUATES_IN_OPEN_ROUND(person_id=person.pk))
+    navigation bar's ทีมของฉัน, which reads evaluates_anyone_sql with the unread notices)."""
+    with connections[router.db_for_read(AppraisalRound)].cursor() as cur:
+        cond = evaluates_anyone_sql(person)
+        cur.execute(f"SELECT {cond.sql}", cond.params)
+        return bool(cur.fetchone()[0])
 
 
 def evaluates_anyone_sql(person) -> RawSQL:
@@ -1037,18 +1040,6 @@ def evaluates_anyone_sql(person) -> RawSQL:
         [Phase.CLOSED.value, *params],
         output_field=BooleanField(),
     )
-
-
-# One open round where the person evaluates or reviews: on every signed-in page (the navigation).
-_EVALUATES_IN_OPEN_ROUND = CompiledLookup(
-    lambda person_id: (
-        AppraisalRound.objects.exclude(phase=Phase.CLOSED)
-        .filter(round_has_forms_of(SimpleNamespace(pk=person_id)))
-        .only("pk")
-        .order_by()[:1]
-    ),
-    "person_id",
-)
 
 
 def checkin_progress(

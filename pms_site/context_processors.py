@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from appraisal.selectors import evaluates_anyone_sql
 from common.compiled import CompiledLookup
-from notices.models import Notice
+from notices.selectors import unread_notices
 from orgchart.selectors import roles_of
 
 
@@ -44,7 +44,7 @@ _NAV_FACTS = CompiledLookup(
         .annotate(
             unread=Coalesce(
                 Subquery(
-                    Notice.objects.filter(recipient=OuterRef("pk"), read_at=None)
+                    unread_notices(OuterRef("pk"))
                     .order_by()
                     .values("recipient")
                     .annotate(n=Count("pk"))

@@ -124,16 +124,20 @@ def test_a_value_the_sql_does_not_carry_falls_back_to_the_orm(world):
 def test_every_look_up_is_compiled_not_fallen_back(world):
     from django.db import DEFAULT_DB_ALIAS
 
-    from appraisal.models import FORM_TIMELINE
+    from appraisal.models import FORM_TIMELINE, IdpFollowUp, IdpRow
+    from appraisal.models import FormCompetency as Competency
     from appraisal.selectors import (
-        _EVALUATES_IN_OPEN_ROUND,
         _FORM_EVENTS,
         _KPI_ROWS,
         _PEOPLE_OF_3,
-        evaluates_anyone,
+        _PROGRESS_OF_FORM,
+        _ROWS_OF_FORM,
+        checkin_progress,
         form_events,
+        form_rows,
     )
     from appraisal.views_staff import _KPI_CHOICES, _kpi_options
+    from pms_site.context_processors import _NAV_FACTS, _nav_facts
 
     form = form_for(world.hr, world.f1.pk)
     _PERSON_OF_USER(user_id=world.hr.pk)
@@ -142,10 +146,13 @@ def test_every_look_up_is_compiled_not_fallen_back(world):
     kpi_rows(form)
     form_events(form=form)
     form_events(form=form, kinds=FORM_TIMELINE)
-    evaluates_anyone(person=world.grp1_head)
+    _nav_facts(SimpleNamespace(user=world.grp1_head.user), world.grp1_head)
     _kpi_options(form, [])
-    looks = [_FORM_BY_ID, _PERSON_OF_USER, _LOCKED, _KPI_ROWS, _PEOPLE_OF_3]
-    looks += [_EVALUATES_IN_OPEN_ROUND, _KPI_CHOICES, *_FORM_EVENTS.values()]
+    for model in (Competency, IdpRow, IdpFollowUp):
+        form_rows(form, model)
+    checkin_progress(kpis=[], form=form)
+    looks = [_FORM_BY_ID, _PERSON_OF_USER, _LOCKED, _KPI_ROWS, _PEOPLE_OF_3, _NAV_FACTS]
+    looks += [_KPI_CHOICES, _PROGRESS_OF_FORM, *_ROWS_OF_FORM.values(), *_FORM_EVENTS.values()]
     for look in looks:
         assert look._by_db[DEFAULT_DB_ALIAS] is not None, look.build
 
