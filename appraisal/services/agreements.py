@@ -27,7 +27,7 @@ from appraisal.models import (
     ItemKind,
     State,
 )
-from appraisal.selectors import cascaded_kpis
+from appraisal.selectors import cascaded_kpis, kpi_rows
 from appraisal.services import _notices
 from appraisal.services._forms import (
     actor_name,
@@ -142,7 +142,7 @@ def agreement_save(
         raise DomainError(_("ตัวชี้วัดมากเกินไป (ไม่เกิน 30 ตัว)"), field="items")
     agreement_items_check(items, for_submit=False)
     _check_kpi_links(form, items)
-    existing = {r.pk: r for r in form.kpis.all()}
+    existing = {r.pk: r for r in kpi_rows(form)}  # form.kpis.all(), its SQL compiled once
     keep = set()
     changes: dict = {}
     for order, it in enumerate(items):

@@ -27,6 +27,7 @@ from appraisal.models import (
 from appraisal.selectors import (
     SUGGESTION_SOURCES,
     form_result,
+    form_rows,
     kpi_rows,
     last_milestones,
     suggestion,
@@ -144,7 +145,7 @@ def score_save(
             row._history_user = actor
             row._change_reason = (reason or "score")[:100]
             row.save()
-    comp_rows = {c.pk: c for c in form.competencies.all()}
+    comp_rows = {c.pk: c for c in form_rows(form, FormCompetency)}
     for c in competencies:
         row = comp_rows.get(c.id)
         if row is None:
@@ -225,7 +226,7 @@ def _idp_replace(
                 from_competency_id=r.from_competency_id,
             )
         )
-    current = list(form.idp.all())
+    current = form_rows(form, IdpRow)
     shape = lambda r: (r.topic, r.method, r.period, r.from_competency_id)  # noqa: E731
     if [shape(r) for r in current] == [shape(r) for r in clean]:
         return
