@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-from django.db import connections, router
 from django.db.models import BooleanField, CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
@@ -1022,17 +1021,9 @@ def round_has_forms_of(person, rounds: str = "") -> RawSQL:
     return RawSQL("(" + " OR ".join(probes) + ")", [person.pk] * 6, output_field=BooleanField())
 
 
-def evaluates_anyone(*, person) -> bool:
-    """Whether the person evaluates or reviews someone in a round that is not closed (the
-    navigation bar's ทีมของฉัน, which reads evaluates_anyone_sql with the unread notices)."""
-    with connections[router.db_for_read(AppraisalRound)].cursor() as cur:
-        cond = evaluates_anyone_sql(person)
-        cur.execute(f"SELECT {cond.sql}", cond.params)
-        return bool(cur.fetchone()[0])
-
-
 def evaluates_anyone_sql(person) -> RawSQL:
-    """evaluates_anyone as an SQL condition, to be read with other columns in one query."""
+    """Whether the person evaluates or reviews someone in a round that is not closed (the
+    navigation bar's ทีมของฉัน), as an SQL condition read with other columns in one query."""
     cond = round_has_forms_of(person, rounds="r")
     sql, params = cond.sql, cond.params
     return RawSQL(
@@ -1042,21 +1033,10 @@ def evaluates_anyone_sql(person) -> RawSQL:
     )
 
 
-def checkin_progress(
-    *, kpis: Sequence[FormKpi], form: AppraisalForm | None = None
-) -> dict[int, list[CheckInProgress]]:
-    """Every check-in's progress on each KPI row, oldest first, with the check-in: one query.
-    With `form`, whose rows `kpis` are all of, the query reads them by the form (compiled
-    once) instead of by a list of row ids."""
+def checkin_progress(*, form: AppraisalForm) -> dict[int, list[CheckInProgress]]:
+    """Every check-in's progress on each of the form's KPI rows, oldest first, with the
+    check-in: one query, compiled once."""
     by_item: dict[int, list[CheckInProgress]] = defaultdict(list)
-    if form is not None:
-        rows = _PROGRESS_OF_FORM(form_id=form.pk)
-    else:
-        rows = (
-            CheckInProgress.objects.filter(item__in=[r.pk for r in kpis])
-            .select_related("checkin")
-            .order_by("checkin__on", "checkin__pk")
-        )
-    for p in rows:
+    for p in _PROGRESS_OF_FORM(form_id=form.pk):
         by_item[p.item_id].append(p)
     return by_item

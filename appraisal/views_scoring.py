@@ -109,7 +109,7 @@ def _render_score(request, form, sf: ScoreForm, kpis, comps, *, conflict=False):
     """The scoring page; the summary is computed from the rows as the page shows them."""
     if sf.is_bound:
         _apply(sf, form, kpis, comps)
-    progress = checkin_progress(kpis=kpis, form=form)
+    progress = checkin_progress(form=form)
     milestones = milestones_of(progress)  # what last_milestones reads, from the rows above
     suggested = {s["pk"]: s for s in _suggestions(kpis, milestones)}
     result = form_result(form=form, kpis=kpis, competencies=comps)

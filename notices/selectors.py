@@ -23,11 +23,6 @@ def unread_notices(recipient) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=recipient, read_at=None)
 
 
-def unread_count(*, user) -> int:
-    """One query (the navigation bar reads it with another: pms_site.context_processors)."""
-    return unread_notices(user).count()
-
-
 def email_enabled(*, user) -> bool:
     pref = NoticePreference.objects.filter(user=user).only("email_enabled").first()
     return pref is None or pref.email_enabled

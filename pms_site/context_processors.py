@@ -33,8 +33,8 @@ def roles(request):
 
 
 # The navigation bar's two facts about the signed-in user: their unread notices
-# (notices.selectors.unread_count) and whether they evaluate or review someone in a round that
-# is not closed (appraisal.selectors.evaluates_anyone, ทีมของฉัน). Every page shows both: one
+# (notices.selectors.unread_notices) and whether they evaluate or review someone in a round
+# that is not closed (appraisal.selectors.evaluates_anyone_sql, ทีมของฉัน). Every page shows both: one
 # query instead of two, its SQL compiled once (common.compiled). A user without a person
 # (person 0) evaluates nobody.
 _NAV_FACTS = CompiledLookup(
