@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import register_kinds
+from common.models import ChoiceLabels, register_kinds
 from kpi import criteria
 from orgchart.models import OrgUnit, Person
 
@@ -77,7 +77,7 @@ KPI_TEMPLATE_FIELDS = [
 THRESHOLD = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
 
 
-class Kpi(models.Model):
+class Kpi(ChoiceLabels, models.Model):
     """A KPI with the 11 fields of the KPI template (แบบฟอร์มรายละเอียดตัวชี้วัด)."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), db_index=True)
@@ -239,7 +239,7 @@ class OsRole(models.TextChoices):
     SUPPORTER = "S", _("S: ผู้สนับสนุน")
 
 
-class KpiAssignment(models.Model):
+class KpiAssignment(ChoiceLabels, models.Model):
     """One cell of the OS matrix: a unit or a person is Owner or Supporter of a KPI."""
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="assignments")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.models import register_kinds
+from common.models import ChoiceLabels, register_kinds
 
 
 class NoticeKind(models.TextChoices):
@@ -26,7 +26,7 @@ class NoticeEvent(models.TextChoices):
     PREFERENCE = "notice.preference", _("เปลี่ยนการรับการแจ้งเตือนทางอีเมล")
 
 
-class Notice(models.Model):
+class Notice(ChoiceLabels, models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
-from common.models import register_kinds
+from common.models import ChoiceLabels, register_kinds
 from orgchart import grades
 
 
@@ -141,7 +141,7 @@ class OrgUnit(MPTTModel):
         return self.get_descendant_count()
 
 
-class Position(models.Model):
+class Position(ChoiceLabels, models.Model):
     """A numbered position (เลขที่ตำแหน่ง) in a unit; numbers are unique within a department."""
 
     department = models.ForeignKey(
@@ -197,7 +197,7 @@ class Position(models.Model):
         return grades.grade_label(self.grade) if self.grade else self.get_position_type_display()
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """A member of staff. National ID is deliberately not stored."""
 
     staff_code = models.CharField(_("รหัสบุคลากร"), max_length=32, unique=True)

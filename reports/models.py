@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalRound
-from common.models import register_kinds
+from common.models import ChoiceLabels, register_kinds
 from orgchart.models import OrgUnit
 
 
@@ -17,7 +17,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("ไม่สำเร็จ")
 
 
-class ReportJob(models.Model):
+class ReportJob(ChoiceLabels, models.Model):
     """The unit report of one round with every person's summary form, built by a worker.
 
     `file_path` (its name in the shared private storage) is set only once the file is

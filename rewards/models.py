@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalForm, AppraisalRound
-from common.models import register_kinds
+from common.models import ChoiceLabels, register_kinds
 from orgchart.models import Grade, OrgUnit, Person, StaffType
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -55,7 +55,7 @@ _DEPARTMENT = {
 }
 
 
-class RaiseBase(models.Model):
+class RaiseBase(ChoiceLabels, models.Model):
     """The calculation base of a grade (ฐานในการคำนวณ): mid value, lower and upper base, ceiling."""
 
     department = models.ForeignKey(**_DEPARTMENT)
@@ -90,7 +90,7 @@ class RaiseBase(models.Model):
         return f"{self.grade} {self.effective_from}"
 
 
-class RaiseRange(models.Model):
+class RaiseRange(ChoiceLabels, models.Model):
     """The department's percent range of one band (for example ดีเด่น 4–6%)."""
 
     department = models.ForeignKey(**_DEPARTMENT)
@@ -124,7 +124,7 @@ class RaiseRange(models.Model):
         return f"{self.staff_group} {self.band} {self.low}–{self.high}"
 
 
-class RaiseBudgetRate(models.Model):
+class RaiseBudgetRate(ChoiceLabels, models.Model):
     """The budget percent (วงเงิน, 3% by default) of one staff group."""
 
     department = models.ForeignKey(**_DEPARTMENT)
@@ -181,7 +181,7 @@ class SheetState(models.TextChoices):
     CONFIRMED = "confirmed", _("ยืนยันแล้ว")
 
 
-class RaiseSheet(models.Model):
+class RaiseSheet(ChoiceLabels, models.Model):
     """The raise sheet of one round, budget unit and staff group: the roll as it was when HR
     created it, the budget, and one line per person."""
 

@@ -19,6 +19,7 @@ from appraisal.models.rounds import (
     StaffGroup,
     bands_of,
 )
+from common.models import ChoiceLabels
 from orgchart.models import OrgUnit, Person
 
 
@@ -43,7 +44,7 @@ EDITABLE_AGREEMENT = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
 INFORMED_STATES = (State.ACKNOWLEDGED, State.HIGHER_REVIEWED, State.REVIEWED, State.RELEASED)
 
 
-class AppraisalForm(FSMModelMixin, models.Model):
+class AppraisalForm(ChoiceLabels, FSMModelMixin, models.Model):
     round = models.ForeignKey(AppraisalRound, on_delete=models.PROTECT, related_name="forms")
     # Indexed with the round by form_person_round (Meta.indexes), which also serves a person alone.
     person = models.ForeignKey(
@@ -354,7 +355,7 @@ class ItemKind(models.TextChoices):
     SPECIAL = "special", _("ตามที่ได้รับมอบหมายพิเศษ")
 
 
-class FormKpi(models.Model):
+class FormKpi(ChoiceLabels, models.Model):
     """One KPI row of a person's agreement, and its result at the end of the round."""
 
     form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="kpis")
@@ -410,7 +411,7 @@ class FormKpi(models.Model):
         return [getattr(self, f) for f in CRITERIA_FIELDS]
 
 
-class FormCompetency(models.Model):
+class FormCompetency(ChoiceLabels, models.Model):
     form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="competencies")
     order = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=16, choices=CompetencyKind.choices)

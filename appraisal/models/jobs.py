@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models.rounds import AppraisalRound, Phase
+from common.models import ChoiceLabels
 
 
 class RoundJobAction(models.TextChoices):
@@ -34,7 +35,7 @@ class JobStatus(models.TextChoices):
 PENDING_JOB = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
-class BackgroundJob(models.Model):
+class BackgroundJob(ChoiceLabels, models.Model):
     """What a piece of work run by the worker keeps: its state, its progress and its times
     (the worker writes heartbeat_at with its progress; a running job without one for long is
     taken as dead)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from appraisal.models.forms import AppraisalForm, FormCompetency, FormKpi
+from common.models import ChoiceLabels
 from orgchart.models import Person
 
 
@@ -61,7 +62,7 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.form.round_id}/{instance.form_id}/{uuid.uuid4().hex}"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(ChoiceLabels, models.Model):
     """A critical incident: a work or behaviour event with optional evidence."""
 
     form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="journal")
@@ -122,7 +123,7 @@ class FollowUp(models.TextChoices):
     NOT_DONE = "not_done", _("ยังไม่ได้พัฒนา")
 
 
-class IdpFollowUp(models.Model):
+class IdpFollowUp(ChoiceLabels, models.Model):
     """An IDP row of the person's previous round, carried into this round's form (DOMAIN §7:
     "each IDP row followed into the next round"), where the evaluator marks it done or not."""
 

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from appraisal import scoring
 from appraisal.models._fields import WEIGHT, transition_perm
 from common import thai
+from common.models import ChoiceLabels
 from orgchart.models import OrgUnit, Person
 
 
@@ -79,7 +80,7 @@ def group_of(person: Person) -> str:
     return StaffGroup.PROBATION if person.on_probation else person.staff_type
 
 
-class AppraisalRound(FSMModelMixin, models.Model):
+class AppraisalRound(ChoiceLabels, FSMModelMixin, models.Model):
     department = models.ForeignKey(
         OrgUnit,
         verbose_name=_("ส่วนราชการ"),
@@ -215,7 +216,7 @@ class AppraisalRound(FSMModelMixin, models.Model):
         pass
 
 
-class RoundSetting(models.Model):
+class RoundSetting(ChoiceLabels, models.Model):
     """Component weights and middle band bounds of one staff group in one round."""
 
     round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="settings")
@@ -272,7 +273,7 @@ class CompetencyKind(models.TextChoices):
     LINE = "line", _("สมรรถนะประจำสายงาน")
 
 
-class RoundCompetency(models.Model):
+class RoundCompetency(ChoiceLabels, models.Model):
     """A competency assessed in the round. Line-of-work ones apply to one สายงาน (or all)."""
 
     round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="competencies")
