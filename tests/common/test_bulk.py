@@ -45,3 +45,24 @@ def test_refresh_statistics_tells_the_planner_how_many_rows_a_table_has(db):
 
     refresh_statistics()
     assert reltuples() >= 2000
+
+
+@pytest.mark.postgres
+def test_refresh_statistics_leaves_the_servers_shared_catalogs_alone(db):
+    """Two databases of one server refreshing at once must not wait on each other: no lock on a
+    shared catalog (pg_authid, pg_database) is held to the end of the transaction."""
+    refresh_statistics()
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation'"
+            " AND database = 0"
+        )
+        shared = c.fetchone()[0]
+        c.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class r ON r.oid = l.relation"
+            " WHERE l.pid = pg_backend_pid() AND r.relname = %s",
+            [Ministry._meta.db_table],
+        )
+        ours = c.fetchone()[0]
+    assert shared == 0
+    assert ours >= 1  # the project's tables were analysed in this transaction
