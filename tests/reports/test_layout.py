@@ -18,6 +18,7 @@ import pytest
 from appraisal.models import ItemKind
 from reports import documents, sheets
 from tests.factories import build_org
+from tests.reports import longtexts
 from tests.reports.conftest import release_worked_example
 from tests.reports.longtexts import LONG_MANAGEMENT_TITLE, LONG_NAMES, long_sheet
 
@@ -216,3 +217,14 @@ def test_every_thai_run_copies_out_whole_in_the_default_text_mode(pdfs, kind):
     runs = text_runs(pdfs[kind])
     assert any(bold for bold, _ in runs) and any(not bold for bold, _ in runs), kind
     assert [(bold, run) for bold, run in runs if run not in text] == []
+
+
+def test_a_checkout_without_the_shared_data_lays_out_the_same_texts():
+    """Without ../shared the layout checks use a copy of its two longest rows: still the same."""
+    if not (longtexts.REALDATA / "kpis_real.csv").exists():
+        pytest.skip("../shared/realdata is not here: nothing to compare the copy with")
+    longtexts.real_kpis.cache_clear()
+    keys = list(longtexts._LONGEST_REAL[0])
+    assert [{k: r[k] for k in keys} for r in longtexts.real_kpis()[:2]] == list(
+        longtexts._LONGEST_REAL
+    )
