@@ -33,10 +33,11 @@ run: $(STAMP)
 # One pytest-xdist worker per core (TEST_WORKERS=0: none), each with its own test database; a
 # test file stays on one worker, so the rows and the browser its tests share are built once.
 # Tests marked solo (a streaming replica of the test server, whose hot standby waits for every
-# long transaction on the primary) run afterwards, alone.
+# long transaction on the primary) run afterwards, alone. The slowest tests are listed at the
+# end (--durations): CI's time grows with them.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not solo"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not solo" --durations=25
 	$(BIN)/python -m pytest -m solo
 
 # Random hostile input, many more cases than `make test` draws (which repeats the same ones).
