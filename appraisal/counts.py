@@ -5,19 +5,20 @@ A form with key (unit, state, final band, staff group) counts once in the row of
 its unit and for each ancestor of its unit, so the total of a unit's whole subtree is its own
 rows: a department page reads the rows of its root or its few scope units whatever the number
 of forms. A change of a form's key moves one count from the old key's rows to the new key's
-(a few ancestor rows), with `n = n + delta` under row locks taken in id order, so concurrent
-writers neither lose an update nor deadlock on each other.
+(a few ancestor rows), with an upsert that adds the delta under row locks taken in key order,
+so concurrent writers neither lose an update nor deadlock on each other.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 
 from appraisal.models import AppraisalForm, AppraisalRound, UnitFormCount
+from common.bulk import insert_values
 from orgchart.models import OrgUnit
 from orgchart.selectors import subtree_q
 
@@ -98,53 +99,74 @@ def _expand(deltas: Mapping[tuple, int]) -> dict[tuple, int]:
     return {k: d for k, d in rows.items() if d}
 
 
-def _locked_ids(round_id: int, keys: Iterable[tuple]) -> dict[tuple, int]:
-    """The ids of the rows of these keys, locked in id order (the one order every writer
-    takes them in)."""
-    keys = set(keys)
-    qs = (
-        UnitFormCount.objects.select_for_update()
-        .filter(
-            round_id=round_id,
-            unit_id__in={k[0] for k in keys},
-            state__in={k[1] for k in keys},
-            final_band__in={k[2] for k in keys},
-            staff_group__in={k[3] for k in keys},
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _upsert(round_id: int, select_sql: str, params: list) -> None:
+    """INSERT the rows `select_sql` gives ((unit, state, band, group, n) in key order) into
+    the round's counts, adding n to a row that exists: one statement, which locks each row it
+    adds to as it reaches it, in key order (the one order every writer takes them in)."""
+    table = _table(UnitFormCount)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (round_id, unit_id, state, final_band, staff_group, n)"
+            f" SELECT %s, unit_id, state, final_band, staff_group, n FROM ({select_sql}) AS rows"
+            # (WHERE: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.)
+            f" WHERE true ORDER BY unit_id, state, final_band, staff_group"
+            f" ON CONFLICT (round_id, unit_id, state, final_band, staff_group)"
+            f" DO UPDATE SET n = {table}.n + excluded.n",
+            [round_id, *params],
         )
-        .order_by("pk")
-        .values_list("pk", *KEY_FIELDS)
-    )
-    return {tuple(rest): pk for pk, *rest in qs if tuple(rest) in keys}
 
 
 def apply(round_id: int, deltas: Mapping[tuple, int]) -> None:
     """Add the per-form-unit deltas {(unit, state, band, group): ±n} to the round's counts of
-    the units and their ancestors. Call inside the transaction that changes the forms."""
+    the units and their ancestors. Call inside the transaction that changes the forms.
+
+    For a few units (a form saved alone: its unit's chain of about six rows, two keys each) it
+    is one statement that reads the chains up the parent links and adds the deltas; a form
+    save used to take four to six (the chains, the rows locked, the missing ones created and
+    locked, an UPDATE per distinct delta). For many units (a release of a whole department)
+    the chains are read from the trees and the rows added in chunks, all in key order."""
     deltas = {k: d for k, d in deltas.items() if d}
     if not deltas:
         return
-    rows = _expand(deltas)
-    if not rows:
+    values = sorted(deltas.items())
+    if len({k[0] for k in deltas}) <= _FEW_UNITS:
+        marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(values))
+        params = [v for (key, d) in values for v in (*key, d)]
+        units = _table(OrgUnit)
+        # Inside the FROM of the INSERT's SELECT: a CTE there works on both databases.
+        select_sql = (
+            f"WITH RECURSIVE delta (unit_id, state, final_band, staff_group, d) AS"
+            f" (VALUES {marks}),"
+            f" chain (start, id, parent_id) AS ("
+            f" SELECT id, id, parent_id FROM {units} WHERE id IN (SELECT unit_id FROM delta)"
+            f" UNION"
+            f" SELECT chain.start, u.id, u.parent_id FROM {units} u"
+            f" JOIN chain ON u.id = chain.parent_id)"
+            f" SELECT chain.id AS unit_id, delta.state AS state,"
+            f" delta.final_band AS final_band, delta.staff_group AS staff_group,"
+            f" SUM(delta.d) AS n"
+            f" FROM delta JOIN chain ON chain.start = delta.unit_id"
+            f" GROUP BY chain.id, delta.state, delta.final_band, delta.staff_group"
+            f" HAVING SUM(delta.d) <> 0"
+        )
+        with transaction.atomic():
+            _upsert(round_id, select_sql, params)
         return
+    rows = sorted(_expand(deltas).items())
+    chunk = max(1, (connection.features.max_query_params or 30000) // 5 - 1)
     with transaction.atomic():
-        ids = _locked_ids(round_id, rows)
-        missing = sorted(k for k in rows if k not in ids)
-        if missing:
-            UnitFormCount.objects.bulk_create(
-                [
-                    UnitFormCount(
-                        round_id=round_id, unit_id=u, state=s, final_band=b, staff_group=g, n=0
-                    )
-                    for u, s, b, g in missing
-                ],
-                ignore_conflicts=True,
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+            select_sql = (
+                f"WITH part (unit_id, state, final_band, staff_group, n) AS (VALUES {marks})"
+                f" SELECT unit_id, state, final_band, staff_group, n FROM part"
             )
-            ids.update(_locked_ids(round_id, missing))
-        by_delta: dict[int, list[int]] = defaultdict(list)
-        for key, d in rows.items():
-            by_delta[d].append(ids[key])
-        for d, pks in sorted(by_delta.items()):
-            UnitFormCount.objects.filter(pk__in=sorted(pks)).update(n=F("n") + d)
+            _upsert(round_id, select_sql, [v for (key, n) in part for v in (*key, n)])
 
 
 def grouped_forms(rnd: AppraisalRound) -> Counter:
@@ -180,12 +202,20 @@ def rebuild(rnd: AppraisalRound, grouped: Mapping[tuple, int] | None = None) -> 
         grouped = grouped_forms(rnd)
     UnitFormCount.objects.filter(round=rnd).delete()
     rows = _expand(grouped)
-    UnitFormCount.objects.bulk_create(
-        [
-            UnitFormCount(round=rnd, unit_id=u, state=s, final_band=b, staff_group=g, n=n)
+    # COPY on PostgreSQL: a department of 16,000 units has about 50,000 rows.
+    insert_values(
+        UnitFormCount,
+        (
+            {
+                "round_id": rnd.pk,
+                "unit_id": u,
+                "state": s,
+                "final_band": b,
+                "staff_group": g,
+                "n": n,
+            }
             for (u, s, b, g), n in sorted(rows.items())
-        ],
-        batch_size=5000,
+        ),
     )
     return len(rows)
 

@@ -49,6 +49,41 @@ def test_the_counts_follow_agreements_scores_and_results_through_the_services(or
     assert count_problems() == []
 
 
+def test_the_counts_follow_the_services_when_their_chains_are_read_from_the_trees(org, monkeypatch):
+    """counts.apply's other way, for deltas over many units (a release of a department): the
+    chains read from the whole trees and the rows added in chunks, here of two rows."""
+    monkeypatch.setattr(counts, "_FEW_UNITS", 0)
+    monkeypatch.setattr(connection.features, "max_query_params", 15)
+    o = appraisal_world(org)
+    assert count_problems() == []
+    f3 = informed(o.f3)
+    form_acknowledge(actor=org.s3.user, form=f3, expected_version=f3.version)
+    assert count_problems() == []
+
+
+def test_a_form_save_moves_its_counts_in_one_statement(org):
+    """The chain of the form's unit read, the old key's rows taken down and the new key's
+    added (created where missing): one statement, whatever the depth of the unit."""
+    rnd = open_round(org)
+    form = form_of(rnd, org.s1)
+    before = counts.stored(rnd)
+    with CaptureQueriesContext(connection) as ctx:
+        form = agreement_save(
+            actor=org.s1.user, form=form, expected_version=form.version, items=three_items()
+        )
+        form = agreement_submit(actor=org.s1.user, form=form, expected_version=form.version)
+    # Two saves (not started to draft, draft to submitted): one statement each.
+    assert len([q for q in ctx if "unitformcount" in q["sql"]]) == 2
+    assert count_problems() == []
+    after = counts.stored(rnd)
+    chain = [u.pk for u in form.unit.get_ancestors(include_self=True)]
+    old_key = ("not_started", "", form.staff_group)
+    new_key = ("submitted", "", form.staff_group)
+    for unit in chain:
+        assert after.get((unit, *old_key), 0) == before[(unit, *old_key)] - 1
+        assert after[(unit, *new_key)] == before.get((unit, *new_key), 0) + 1
+
+
 def test_the_rebuild_command_gives_the_counts_the_writes_kept(org):
     o = appraisal_world(org)
     kept = counts.stored(o.round)

@@ -335,8 +335,8 @@ def test_a_release_costs_the_same_statements_for_few_forms_or_many(org, backgrou
     with CaptureQueriesContext(connection) as many:
         assert release_batch(actor=org.hr, rnd=rnd, units=None, size=100) == 7
 
-    # The per-unit counts take one UPDATE per distinct change (appraisal.counts.apply), which
-    # depends on the units, not on the forms; every other statement is the same for 2 or 7.
+    # The per-unit counts take one statement per chunk of count rows (appraisal.counts.apply),
+    # which depends on the units, not on the forms; every other statement is the same for 2 or 7.
     def statements(ctx):
         return [q["sql"].split(" ")[0] for q in ctx if "unitformcount" not in q["sql"]]
 
