@@ -45,7 +45,12 @@ INFORMED_STATES = (State.ACKNOWLEDGED, State.HIGHER_REVIEWED, State.REVIEWED, St
 
 
 class AppraisalForm(ChoiceLabels, FSMModelMixin, models.Model):
-    round = models.ForeignKey(AppraisalRound, on_delete=models.PROTECT, related_name="forms")
+    # The round, evaluator, higher and higher2 have no index of their own: the indexes of
+    # Meta.indexes and the unique (round, person) begin with them and serve them alone. Each
+    # index is one more write per form: opening a round COPYs 250,000 forms.
+    round = models.ForeignKey(
+        AppraisalRound, on_delete=models.PROTECT, related_name="forms", db_index=False
+    )
     # Indexed with the round by form_person_round (Meta.indexes), which also serves a person alone.
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="appraisal_forms", db_index=False
@@ -64,6 +69,7 @@ class AppraisalForm(ChoiceLabels, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("ผู้ประเมิน"),
     )
     higher = models.ForeignKey(
@@ -72,6 +78,7 @@ class AppraisalForm(ChoiceLabels, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("ผู้บังคับบัญชาเหนือขึ้นไป"),
     )
     higher2 = models.ForeignKey(
@@ -80,6 +87,7 @@ class AppraisalForm(ChoiceLabels, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("ผู้บังคับบัญชาเหนือขึ้นไปอีกชั้นหนึ่ง"),
     )
     weight_achievement = models.DecimalField(**WEIGHT)

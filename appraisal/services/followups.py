@@ -11,7 +11,7 @@ is a draft, not a plan the appraisee signed for (DOMAIN §5, part 4), so it is n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import Q
@@ -61,21 +61,17 @@ def informed_q(prefix: str = "") -> Q:
     )
 
 
-def idp_followups_carry(
-    *, rnd: AppraisalRound, forms: Iterable[AppraisalForm] | None = None
-) -> int:
+def idp_followups_carry(*, rnd: AppraisalRound, form_of: Mapping[int, int] | None = None) -> int:
     """Copy the IDP rows of each person's informed form in the previous round into their form
     of `rnd` as follow-up rows; returns how many were added. Idempotent: a row already carried
     is skipped. A fixed number of queries whatever the number of forms (the copies are written
-    with bulk_create in batches). `forms`: the round's forms when the caller has them (opening
-    the round), else they are read."""
+    with bulk_create in batches). `form_of`: {person id: form id} of the round's forms when the
+    caller has them (opening the round), else they are read."""
     prev = previous_round(rnd)
     if prev is None:
         return 0
-    if forms is None:
+    if form_of is None:
         form_of = dict(AppraisalForm.objects.filter(round=rnd).values_list("person_id", "pk"))
-    else:
-        form_of = {f.person_id: f.pk for f in forms}
     if not form_of:
         return 0
     done = set(

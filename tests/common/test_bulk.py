@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from common.bulk import insert_new, insert_values, refresh_statistics
+from common.bulk import (
+    insert_new,
+    insert_values,
+    insert_values_returning_ids,
+    refresh_statistics,
+)
 from orgchart.models import Ministry
 
 
@@ -31,6 +36,33 @@ def test_insert_values_writes_one_row_per_dict(db):
     assert insert_values(Ministry, []) == 0
     assert Ministry.objects.count() == before + 2
     assert set(Ministry.objects.values_list("name", flat=True)) >= {"กระทรวงหนึ่ง", "กระทรวงสอง"}
+
+
+def test_insert_values_returning_ids_gives_each_dicts_row_its_id_in_order(db, monkeypatch):
+    from common import bulk
+
+    monkeypatch.setattr(bulk, "COPY_BATCH", 3)  # more than one batch on PostgreSQL
+    values = [{"code": f"R{i}", "name": f"กระทรวง {i}"} for i in range(7)]
+    ids = insert_values_returning_ids(Ministry, values)
+    assert len(ids) == 7 and len(set(ids)) == 7
+    stored = dict(Ministry.objects.filter(pk__in=ids).values_list("pk", "code"))
+    assert [stored[i] for i in ids] == [v["code"] for v in values]
+    assert insert_values_returning_ids(Ministry, []) == []
+
+
+@pytest.mark.postgres
+def test_refresh_statistics_of_some_models_analyses_only_their_tables(db):
+    from orgchart.models import OrgUnit
+
+    refresh_statistics(Ministry)
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT r.relname FROM pg_locks l JOIN pg_class r ON r.oid = l.relation"
+            " WHERE l.pid = pg_backend_pid() AND r.relname IN (%s, %s)",
+            [Ministry._meta.db_table, OrgUnit._meta.db_table],
+        )
+        locked = {row[0] for row in c.fetchall()}
+    assert locked == {Ministry._meta.db_table}
 
 
 @pytest.mark.postgres
