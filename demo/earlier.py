@@ -57,13 +57,14 @@ from demo.round import (
     OPINIONS,
     RETURN_COMMENTS,
     WITNESS,
+    fresh_statistics_after,
     phase_on,
     score_form,
     write_agreement,
 )
 from kpi import criteria
 from kpi import services as kpi_services
-from kpi.models import Kpi, KpiTier, Measurement
+from kpi.models import Kpi, KpiAssignment, KpiTier, Measurement
 from orgchart.models import OrgUnit, Person
 
 WALK_MAX = 120  # people whose earlier form is walked, in whole units
@@ -201,6 +202,7 @@ def seed_earlier_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = Non
                 fiscal_year=earlier.fiscal_year, seed=seed, roots=list(selection), today=today
             )
             result.kpis = sum(v for k, v in kpis.items() if k != "assignments")
+            fresh_statistics_after(result.kpis, Kpi, KpiAssignment)
         for root, unit_ids in selection.items():
             clock.restart()
             rng = random.Random(f"demo-earlier-{seed}-{root.code}")
@@ -278,7 +280,7 @@ class _EarlierWalker:
                 actor=actor, rnd=rnd, expected_version=rnd.version, staff_code=head.staff_code
             )
         rnd.refresh_from_db()
-        services.round_open(actor=actor, rnd=rnd)
+        fresh_statistics_after(services.round_open(actor=actor, rnd=rnd))
         self.rnd = rnd
         forms = list(
             AppraisalForm.objects.filter(

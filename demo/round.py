@@ -29,9 +29,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from appraisal.models import AppraisalForm, AppraisalRound, ItemKind, Phase, State
+from appraisal.models import (
+    AppraisalForm,
+    AppraisalRound,
+    FormCompetency,
+    ItemKind,
+    Phase,
+    State,
+    UnitFormCount,
+)
 from appraisal.models.rounds import PHASE_ORDER
 from common import thai
+from common.bulk import refresh_statistics
 from demo import round_services as services
 from demo.accounts import (
     ADMIN_USERNAME,
@@ -525,6 +534,20 @@ def _plan(
     return plan
 
 
+# An opening of this many forms or more is followed by an ANALYZE of what it wrote (below).
+FRESH_STATISTICS_FROM = 5_000
+
+
+def fresh_statistics_after(opened: int, *models) -> None:
+    """ANALYZE the tables a round's opening (or another bulk write of `opened` rows) has just
+    filled, inside the seed's transaction, before the walk through the services reads them.
+    Without it the planner takes the new rows for none: at 300,000 staff the walk's count-row
+    locks took 11.7 ms instead of 0.6 and its KPI look-ups 24 ms instead of 0.9. A round opened
+    in production commits first, and autovacuum's ANALYZE follows."""
+    if opened >= FRESH_STATISTICS_FROM:
+        refresh_statistics(*(models or (AppraisalForm, FormCompetency, UnitFormCount)))
+
+
 def seed_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = None):
     """Create and open the round today falls in for every department of the demo, move it to
     the phase today's date calls for (phase_on) and walk its forms to states that fit it, each
@@ -579,8 +602,10 @@ def seed_rounds(*, seed: int = DEFAULT_SEED, today: dt.date | None = None):
                 )
                 rnd.refresh_from_db()
             started = time.perf_counter()
-            result.forms += services.round_open(actor=actor, rnd=rnd)
+            opened = services.round_open(actor=actor, rnd=rnd)
+            result.forms += opened
             result.open_seconds += time.perf_counter() - started
+            fresh_statistics_after(opened)
             rnd.refresh_from_db()
             while rnd.phase != phase:
                 upcoming = PHASE_ORDER[PHASE_ORDER.index(rnd.phase) + 1]
