@@ -153,12 +153,11 @@ def apply(round_id: int, deltas: Mapping[tuple, int]) -> None:
             f" GROUP BY chain.id, delta.state, delta.final_band, delta.staff_group"
             f" HAVING SUM(delta.d) <> 0"
         )
-        with transaction.atomic():
-            _upsert(round_id, select_sql, params)
+        _upsert(round_id, select_sql, params)  # one statement: no savepoint of its own
         return
     rows = sorted(_expand(deltas).items())
     chunk = max(1, (connection.features.max_query_params or 30000) // 5 - 1)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the chunks stand or fall with the caller
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
