@@ -52,24 +52,35 @@ def change(old: tuple | None, new: tuple | None) -> Counter:
     return deltas
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _chain_cte(starts_sql: str) -> str:
+    """The recursive CTE `chain (start, id, parent_id)`: each unit of `starts_sql` (a list of
+    ids or a subquery) with itself and its ancestors, up the parent links, a primary-key
+    look-up per level. The nested-set test (an ancestor's lft and rght enclose the unit's)
+    made PostgreSQL read the unit's whole tree: 3 ms for every form saved in a department of
+    16,000 units. UNION, not UNION ALL: a cycle in the parent links (which the tree never
+    has) would end."""
+    table = _table(OrgUnit)
+    return (
+        f"chain (start, id, parent_id) AS ("
+        f" SELECT id, id, parent_id FROM {table} WHERE id IN ({starts_sql})"
+        f" UNION"
+        f" SELECT chain.start, u.id, u.parent_id FROM {table} u"
+        f" JOIN chain ON u.id = chain.parent_id)"
+    )
+
+
 def _chains(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each unit's id with its ancestors' ids."""
     unit_ids = set(unit_ids)
     if len(unit_ids) <= _FEW_UNITS:
-        # Up the parent links from each unit, a primary-key look-up per level. The nested-set
-        # test (an ancestor's lft and rght enclose the unit's) made PostgreSQL read the unit's
-        # whole tree: 3 ms for every form saved in a department of 16,000 units. UNION, not
-        # UNION ALL: a cycle in the parent links (which the tree never has) would end.
-        table = connection.ops.quote_name(OrgUnit._meta.db_table)
         marks = ", ".join(["%s"] * len(unit_ids))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH RECURSIVE chain (start, id, parent_id) AS ("
-                f" SELECT id, id, parent_id FROM {table} WHERE id IN ({marks})"
-                f" UNION"
-                f" SELECT chain.start, u.id, u.parent_id FROM {table} u"
-                f" JOIN chain ON u.id = chain.parent_id"
-                f") SELECT start, id FROM chain",
+                f"WITH RECURSIVE {_chain_cte(marks)} SELECT start, id FROM chain",
                 sorted(unit_ids),
             )
             rows = cursor.fetchall()
@@ -97,10 +108,6 @@ def _expand(deltas: Mapping[tuple, int]) -> dict[tuple, int]:
         for a in chains.get(unit_id, [unit_id]):
             rows[(a, *rest)] += d
     return {k: d for k, d in rows.items() if d}
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _upsert(round_id: int, select_sql: str, params: list) -> None:
@@ -136,16 +143,11 @@ def apply(round_id: int, deltas: Mapping[tuple, int]) -> None:
     if len({k[0] for k in deltas}) <= _FEW_UNITS:
         marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(values))
         params = [v for (key, d) in values for v in (*key, d)]
-        units = _table(OrgUnit)
         # Inside the FROM of the INSERT's SELECT: a CTE there works on both databases.
         select_sql = (
             f"WITH RECURSIVE delta (unit_id, state, final_band, staff_group, d) AS"
             f" (VALUES {marks}),"
-            f" chain (start, id, parent_id) AS ("
-            f" SELECT id, id, parent_id FROM {units} WHERE id IN (SELECT unit_id FROM delta)"
-            f" UNION"
-            f" SELECT chain.start, u.id, u.parent_id FROM {units} u"
-            f" JOIN chain ON u.id = chain.parent_id)"
+            f" {_chain_cte('SELECT unit_id FROM delta')}"
             f" SELECT chain.id AS unit_id, delta.state AS state,"
             f" delta.final_band AS final_band, delta.staff_group AS staff_group,"
             f" SUM(delta.d) AS n"

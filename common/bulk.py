@@ -87,8 +87,17 @@ def insert_new(model: type[models.Model], objs: Sequence[models.Model]) -> list[
     return objs
 
 
-def _value_rows(model, fields, stamped, prepared, values: list[dict], conn) -> list[list]:
-    """One row (values in `fields` order) per dict, every field not in it at its default."""
+def _insert_values(model: type[models.Model], values: list[dict], *, with_ids: bool) -> list:
+    """One row per dict of field values (by attname), every other field at its default; the
+    new ids in order when asked (None for each where a bulk insert cannot return them)."""
+    if not values:
+        return []
+    alias = router.db_for_write(model)
+    conn = connections[alias]
+    if conn.vendor != "postgresql":
+        objs = model.objects.using(alias).bulk_create([model(**v) for v in values], batch_size=2000)
+        return [o.pk for o in objs]
+    fields, stamped, prepared = _columns(model)
     template = model()
     for f in stamped:
         f.pre_save(template, add=True)
@@ -102,45 +111,21 @@ def _value_rows(model, fields, stamped, prepared, values: list[dict], conn) -> l
         for i in prepared:
             row[i] = fields[i].get_db_prep_save(row[i], conn)
         rows.append(row)
-    return rows
+    return _copy(conn, model, fields, rows, with_ids=with_ids)
 
 
 def insert_values(model: type[models.Model], values: Iterable[dict]) -> int:
     """Insert one row per dict of field values (by attname, e.g. form_id), every other field at
     its default, without building a model object per row; returns the number of rows."""
-    alias = router.db_for_write(model)
-    conn = connections[alias]
     values = list(values)
-    if not values:
-        return 0
-    if conn.vendor != "postgresql":
-        model.objects.using(alias).bulk_create([model(**v) for v in values], batch_size=5000)
-        return len(values)
-    fields, stamped, prepared = _columns(model)
-    _copy(
-        conn,
-        model,
-        fields,
-        _value_rows(model, fields, stamped, prepared, values, conn),
-        with_ids=False,
-    )
+    _insert_values(model, values, with_ids=False)
     return len(values)
 
 
 def insert_values_returning_ids(model: type[models.Model], values: Iterable[dict]) -> list[int]:
     """insert_values, returning the new rows' ids in the order of `values` (None for each on a
     database that cannot return them from a bulk insert: SQLite older than 3.35)."""
-    alias = router.db_for_write(model)
-    conn = connections[alias]
-    values = list(values)
-    if not values:
-        return []
-    if conn.vendor != "postgresql":
-        objs = model.objects.using(alias).bulk_create([model(**v) for v in values], batch_size=2000)
-        return [o.pk for o in objs]
-    fields, stamped, prepared = _columns(model)
-    rows = _value_rows(model, fields, stamped, prepared, values, conn)
-    return _copy(conn, model, fields, rows, with_ids=True)
+    return _insert_values(model, list(values), with_ids=True)
 
 
 def refresh_statistics(*models: type[models.Model]) -> None:

@@ -5,10 +5,10 @@ closing and reopening it. Each takes the round's own state-machine transition.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -96,17 +96,28 @@ class _Staff:
     grade: str
     line_of_work: str
 
+    PERSON: ClassVar = ("pk", "unit_id", "staff_type", "on_probation", "evaluator_override_id")
+    POSITION: ClassVar = (
+        "title",
+        "management_title",
+        "number",
+        "position_type",
+        "grade",
+        "line_of_work",
+    )
+
     @classmethod
     def of_department(cls, dept: OrgUnit) -> list[_Staff]:
-        fields = [f.name for f in dataclasses.fields(cls)]
-        columns = [f if i < 5 else f"position__{f}" for i, f in enumerate(fields)]
         rows = (
             Person.objects.filter(unit__tree_id=dept.tree_id, is_active=True)
             .order_by("pk")
-            .values_list(*columns)
+            .values_list(*cls.PERSON, *(f"position__{f}" for f in cls.POSITION))
         )
-        # No position: its fields are NULL in the join, and the form takes "" for each.
-        return [cls(*row[:5], *(v or "" for v in row[5:])) for row in rows]
+        # No position: its fields are NULL in the join, and the form takes "" for each. By
+        # position, in the order of PERSON + POSITION (the fields' order, a test checks):
+        # keywords cost 0.9 s more for 254,550 people.
+        n = len(cls.PERSON)
+        return [cls(*row[:n], *(v or "" for v in row[n:])) for row in rows]
 
 
 def _frozen_form(base: dict, person: _Staff, evaluator, higher, higher2) -> dict:

@@ -40,6 +40,32 @@ def test_opening_freezes_chain_weights_and_expected_levels(org):
     # A reorganisation after opening does not rewrite the frozen chain.
     org_services.unit_update(unit=org.grp1, head=org.s2)
     assert form_of(rnd, org.s1).evaluator == org.grp1_head
+    # The position as it stood: the management title first, else the title of the line.
+    for person in (org.div1_head, org.s1, org.s4):
+        form, pos = form_of(rnd, person), person.position
+        assert (
+            form.position_title,
+            form.position_number,
+            form.position_type,
+            form.position_grade,
+            form.unit_id,
+        ) == (
+            pos.management_title or pos.title,
+            pos.number,
+            pos.position_type,
+            pos.grade,
+            person.unit_id,
+        )
+
+
+def test_the_opening_reads_people_in_the_order_of_its_fields():
+    """round_open builds its _Staff rows by position from PERSON + POSITION."""
+    import dataclasses
+
+    from appraisal.services.round_phases import _Staff
+
+    names = tuple(f.name for f in dataclasses.fields(_Staff))
+    assert _Staff.PERSON + _Staff.POSITION == names
 
 
 def test_settings_must_total_100_and_bands_must_be_in_order(org):
