@@ -1,8 +1,12 @@
-"""Two app servers, one database, one Redis, one storage folder (issue 15, docs/deploy.md): a
-sign-in on one is valid on the other, a unit book queued on one (built by a separate
-`db_worker`) is downloaded from the other, an evidence file uploaded on one is read on the
-other. Real gunicorn processes with production settings; PostgreSQL only (SQLite is one file
-on one machine, not a cluster's database)."""
+"""Two app servers, one database, one Redis, one storage (issue 15, docs/deploy.md): a sign-in
+on one is valid on the other, a unit book queued on one (built by a separate `db_worker`) is
+downloaded from the other, an evidence file uploaded on one is read on the other, an org import
+uploaded on one is previewed on the other. Real gunicorn processes with production settings;
+PostgreSQL only (SQLite is one file on one machine, not a cluster's database).
+
+The storage is a shared folder (MEDIA_ROOT), or an S3-compatible bucket (django-storages) on a
+local S3 server (moto's, started by the test): there every file is an object of the bucket, no
+object is readable by anyone but the app's own key, and nothing is written to MEDIA_ROOT."""
 
 from __future__ import annotations
 
@@ -23,9 +27,11 @@ from django.db import connection
 from appraisal.models import JournalEntry
 from common.thai import format_date_input
 from reports.models import JobStatus, ReportJob
+from tests.s3 import bucket  # noqa: F401 (a fixture)
 from tests.test_production import BIN, Browser, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSWORD = "a-long-Password-2569"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -149,9 +155,11 @@ def post_multipart(browser: Browser, path: str, fields: dict, files: dict):
 
 
 @pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379 (docs/deploy.md)")
-def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
+@pytest.mark.parametrize("storage", ["folder", "bucket"])
+def test_two_app_servers_share_sessions_books_and_evidence(tmp_path, storage, request):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: two servers share one database server, not a file")
+    s3 = request.getfixturevalue("bucket") if storage == "bucket" else None
     from tests.factories import build_org
     from tests.reports.conftest import release_worked_example
 
@@ -159,7 +167,7 @@ def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
     o.round, o.f1, o.f2 = release_worked_example(o)
     # The servers run the production hasher; the tests' own is MD5.
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, secrets.token_hex(8), iterations=1000)
-    for user in (o.hr, o.s2.user):
+    for user in (o.hr, o.s1.user, o.s2.user):
         user.password = hashed
         user.save(update_fields=["password"])
 
@@ -185,6 +193,10 @@ def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
         REQUEST_LOG="0",
         PATH=f"{BIN}:{os.environ.get('PATH', '')}",
     )
+    env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    if s3 is not None:
+        env.update(s3.env)
+    media = tmp_path / "shared-media"
     a, b = Server(env, ports[0]), Server(env, ports[1])
     try:
         a.wait()
@@ -222,7 +234,10 @@ def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
         assert response.status == 200
         status, data = get_bytes(hr_b, f"/reports/jobs/{job.pk}/download/")
         assert status == 200 and data.startswith(b"%PDF")
-        assert (tmp_path / "shared-media" / job.file_path).read_bytes() == data
+        if s3 is None:
+            assert (media / job.file_path).read_bytes() == data
+        else:
+            assert s3.objects()[job.file_path] == data
 
         # Evidence uploaded on A is read on B.
         s2_a = sign_in(a.port, "s2")
@@ -244,6 +259,33 @@ def test_two_app_servers_share_sessions_books_and_evidence(tmp_path):
         entry = JournalEntry.objects.get(form=o.f2, description="ส่งงานตามกำหนด")
         s2_b = on(b.port, s2_a)
         assert get_bytes(s2_b, f"/appraisal/evidence/{entry.pk}/") == (200, evidence)
+        # ... and only by those who may: to another staff member it does not exist.
+        s1_b = sign_in(b.port, "s1")
+        assert get_bytes(s1_b, f"/appraisal/evidence/{entry.pk}/")[0] == 404
+
+        # An org import uploaded on A waits in the shared storage: B previews it.
+        status, template = get_bytes(hr_a, "/org/import/template.xlsx")
+        assert status == 200 and template.startswith(b"PK")
+        token = csrf_of(hr_a, "/org/import/")
+        response = post_multipart(
+            hr_a,
+            "/org/import/",
+            {"csrfmiddlewaretoken": token, "scheme": ""},
+            {"file": ("โครงสร้าง.xlsx", template, XLSX)},
+        )
+        assert response.status == 302, response.status
+        response, body = on(b.port, hr_a).request("GET", "/org/import/preview/")
+        assert response.status == 200 and "โครงสร้าง.xlsx" in body, response.status
+
+        if s3 is not None:
+            stored = s3.objects()
+            assert stored[entry.evidence.name] == evidence
+            kinds = {key.split("/")[0] for key in stored}
+            assert {"reports", "imports"} <= kinds, sorted(stored)
+            assert any(k.startswith("reports/cache/") for k in stored), sorted(stored)
+            assert all(s3.is_private(key) for key in stored)
+            # Nothing went to a local folder: every file went through the storage API.
+            assert not media.exists() or not any(media.rglob("*")), list(media.rglob("*"))
     finally:
         a.stop()
         b.stop()
