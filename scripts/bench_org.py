@@ -4,7 +4,9 @@
 
 DATABASE_URL names the database (default postgres://postgres@127.0.0.1:5432/epms_bench). A
 database whose name contains "bench" is dropped and created again (and dropped at the end unless
---keep); any other database must have an empty org chart and is never dropped.
+--keep); any other database must have an empty org chart and is never dropped. A URL that names
+the server's own database (`.../postgres`, as `make bench-scale` takes it) means the server:
+the bench then uses its own scratch database there (`scratch_on_server`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,20 @@ def _is_scratch(url: str) -> bool:
     return "bench" in urlparse(url).path.rsplit("/", 1)[-1]
 
 
+# PostgreSQL's own databases: never a bench's, never migrated into.
+SERVER_DATABASES = ("", "postgres", "template0", "template1")
+
+
+def scratch_on_server(url: str, name: str) -> str:
+    """`url` itself, or, when it names a PostgreSQL server's own database (`.../postgres`, the
+    form `make bench-scale` takes), the scratch database `name` on that server: a bench never
+    writes its tables into the server's maintenance database."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("postgres") and parsed.path.strip("/") in SERVER_DATABASES:
+        return parsed._replace(path=f"/{name}").geturl()
+    return url
+
+
 def recreate(url: str, *, drop_only: bool = False) -> None:
     """Drop (and create) a scratch database named in the URL; other databases are left alone."""
     parsed = urlparse(url)
@@ -60,7 +76,9 @@ def recreate(url: str, *, drop_only: bool = False) -> None:
 
 def main() -> int:
     args = parse_args()
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    url = os.environ["DATABASE_URL"] = scratch_on_server(
+        os.environ.get("DATABASE_URL", DEFAULT_URL), "epms_bench"
+    )
     os.environ["DEBUG"] = "1"  # seed_demo refuses to create password-"demo" accounts otherwise
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pms_site.settings")
     scratch = _is_scratch(url)

@@ -4,8 +4,9 @@
 
 Without DATABASE_URL the embedded SQLite engine runs on a scratch file (var/bench_pdf.sqlite3,
 never the development db.sqlite3). With DATABASE_URL, a database whose name contains "bench"
-is dropped and created again; any other must have no org chart. The per-person PDF cache goes
-to a temporary MEDIA_ROOT, so the cold run starts with nothing cached.
+is dropped and created again; any other must have no org chart (a URL naming the server's own
+`postgres` database means the scratch database epms_bench_pdf on that server). The per-person
+PDF cache goes to a temporary MEDIA_ROOT, so the cold run starts with nothing cached.
 
 Prints measured figures only: ms per individual summary form (sheet, template and PDF), the
 same HTML through plain WeasyPrint as the floor, and pages per second of the unit book (the
@@ -46,11 +47,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup_database(args) -> tuple[str, bool]:
+    from bench_org import scratch_on_server
+
     url = os.environ.get("DATABASE_URL")
     if not url:
         SCRATCH_SQLITE.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{SCRATCH_SQLITE}"
-        os.environ["DATABASE_URL"] = url
+    url = os.environ["DATABASE_URL"] = scratch_on_server(url, "epms_bench_pdf")
     scratch = "bench" in urlparse(url).path.rsplit("/", 1)[-1]
     if scratch:
         from bench_org import recreate

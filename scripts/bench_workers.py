@@ -8,7 +8,8 @@ reports.services.job_start, as HR's button does), starts that many `manage.py db
 processes, and waits until every job is done. The per-person PDF cache is emptied before each
 run, so every run renders every page. Without DATABASE_URL the embedded SQLite engine runs on a
 scratch file (var/bench_workers.sqlite3); with DATABASE_URL, a database whose name contains
-"bench" is dropped and created again, any other must have no org chart.
+"bench" is dropped and created again, any other must have no org chart (a URL naming the
+server's own `postgres` database means the scratch database epms_bench_workers on that server).
 
 Prints measured figures only: for each worker count the wall time from the workers' start to
 the last book (process start-up included), the span from the first job taken to the last one
@@ -102,11 +103,13 @@ def main() -> int:
     args = parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pms_site.settings")
     os.environ["DEBUG"] = "1"
+    from bench_org import _is_scratch, recreate, scratch_on_server
+
     url = os.environ.get("DATABASE_URL")
     if not url:
         SCRATCH_SQLITE.parent.mkdir(parents=True, exist_ok=True)
         url = os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH_SQLITE}"
-    from bench_org import _is_scratch, recreate
+    url = os.environ["DATABASE_URL"] = scratch_on_server(url, "epms_bench_workers")
 
     scratch = _is_scratch(url) or url.endswith("bench_workers.sqlite3")
     if scratch:
