@@ -1,5 +1,6 @@
 """A private bucket on a local S3-compatible server (moto's, on a free port) for the tests of
-the object storage (django-storages): the two-server test on a bucket and tests/test_object_storage.py."""
+the object storage (django-storages): the two-server test on a bucket and
+tests/test_object_storage.py."""
 
 from __future__ import annotations
 
