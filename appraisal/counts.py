@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -30,6 +31,19 @@ _FEW_UNITS = 50
 
 def form_key(form: AppraisalForm) -> tuple:
     return tuple(getattr(form, f) for f in KEY_FIELDS)
+
+
+@cache
+def _new_form_defaults() -> dict:
+    new = AppraisalForm()
+    return {f: getattr(new, f) for f in KEY_FIELDS}
+
+
+def new_form_key(values: Mapping) -> tuple:
+    """The key of a form about to be written from these field values (as common.bulk's
+    insert_values takes them): a field not given has a new form's default."""
+    defaults = _new_form_defaults()
+    return tuple(values.get(f, defaults[f]) for f in KEY_FIELDS)
 
 
 def stored_key(form: AppraisalForm) -> tuple | None:

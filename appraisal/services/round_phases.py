@@ -233,9 +233,7 @@ def round_open(
         comp_rows.extend(_competencies_for(form_id, form, comps, expected_by_grade, p.line_of_work))
     insert_values(FormCompetency, comp_rows)
     # The round's per-unit counts, from the forms just made, in one pass.
-    new = AppraisalForm()  # a new form's state and band
-    keys = Counter(tuple(f.get(k, getattr(new, k)) for k in counts.KEY_FIELDS) for f in forms)
-    counts.rebuild(rnd, keys)
+    counts.rebuild(rnd, Counter(counts.new_form_key(f) for f in forms))
     # Each IDP row of the person's previous round, to be marked done or not (DOMAIN §7).
     carried = idp_followups_carry(
         rnd=rnd, form_of={p.pk: i for p, i in zip(people, ids, strict=True)}
